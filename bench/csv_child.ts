@@ -1,0 +1,16 @@
+/**
+ * Child process of the CSV-load benchmark: parse one file with the project's loader and print
+ * `{"seconds": …, "peak_rss_mb": …}`. A process of its own, so its peak memory is its own.
+ *
+ * @module
+ */
+
+import { readLabeledCsv } from "../lib/mod.ts";
+
+const start = performance.now();
+const digits = await readLabeledCsv(Deno.args[0]);
+const seconds = (performance.now() - start) / 1000;
+const hwm = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
+console.log(
+  JSON.stringify({ seconds, peak_rss_mb: hwm ? Number(hwm[1]) / 1024 : NaN, rows: digits.count }),
+);

@@ -1,0 +1,82 @@
+/**
+ * Helpers for the benchmarks: run a child process that prints one JSON line, repeat it, and
+ * take the median, so that numbers from a noisy shared machine can be compared within one run.
+ *
+ * @module
+ */
+
+/** What a benchmark child prints on its last stdout line. */
+export interface ChildResult {
+  seconds: number;
+  peak_rss_mb: number;
+  [key: string]: unknown;
+}
+
+/** The environment for Python children: OpenBLAS hints set on these machines slow numpy. */
+export function pythonEnv(): Record<string, string> {
+  const env = Deno.env.toObject();
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
+/**
+ * Run `cmd args…` and parse the last line of its stdout as JSON.
+ *
+ * @returns The parsed line, or `null` with the reason when the child fails.
+ */
+export async function runChild(
+  cmd: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<ChildResult | string> {
+  try {
+    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
+      .output();
+    const text = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
+    if (!out.success) {
+      const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
+      return `${cmd} failed: ${err}`;
+    }
+    return JSON.parse(text) as ChildResult;
+  } catch (error) {
+    return `${cmd} could not run: ${(error as Error).message}`;
+  }
+}
+
+/** The median of some numbers. */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Run a child `repeats` times, interleaved with the others by the caller, and summarise.
+ *
+ * @returns Median seconds and the largest peak RSS, or the first failure's reason.
+ */
+export async function repeatChild(
+  repeats: number,
+  cmd: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<{ seconds: number; peak_rss_mb: number; last: ChildResult } | string> {
+  const runs: ChildResult[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const result = await runChild(cmd, args, env);
+    if (typeof result === "string") return result;
+    runs.push(result);
+  }
+  return {
+    seconds: median(runs.map((r) => r.seconds)),
+    peak_rss_mb: Math.max(...runs.map((r) => r.peak_rss_mb)),
+    last: runs.at(-1)!,
+  };
+}
+
+/** Whether `python3 -c "import MODULE"` works. */
+export async function pythonHas(python: string, module: string): Promise<boolean> {
+  const r = await runChild(python, ["-c", `import ${module}; print(1)`], pythonEnv());
+  return typeof r !== "string";
+}
