@@ -4,8 +4,12 @@
  * - CSV load: `data/train.csv` (42,000 rows, 76 MB) with the project's parser versus
  *   `numpy.loadtxt`, each in a child process of its own (median of 3 runs, peak RSS).
  *
+ * - Training: the seed workload (784-10-10-10, m = 41,000, full batch, α = 0.1) with
+ *   `deno task train` versus the seed's own numpy code (`numpy_train.py`), both running the
+ *   seed's algorithm (its scalar bias gradient included), in milliseconds per iteration.
+ *
  * Flags: `--json` prints one JSON object as the last line; `--repeats N` (default 3);
- * `--python PATH` (default `python3`).
+ * `--iterations N` for training (default 200); `--python PATH` (default `python3`).
  *
  * @module
  */
@@ -22,6 +26,7 @@ const { values } = parseArgs({
   options: {
     json: { type: "boolean", default: false },
     repeats: { type: "string", default: "3" },
+    iterations: { type: "string", default: "200" },
     python: { type: "string", default: "python3" },
   },
 });
@@ -60,4 +65,58 @@ report.csv = {
     : { seconds: numpy.seconds, peak_rss_mb: numpy.peak_rss_mb },
   ratio: typeof ours !== "string" && base ? ours.seconds / base : null,
 };
+
+const iterations = Number(values.iterations);
+line("");
+line(
+  `Training: seed workload, ${iterations} iterations, median of ${repeats} runs (ms per iteration)`,
+);
+const trainArgs = (extra: string[]) => [
+  "run",
+  "--allow-all",
+  here("../scripts/train.ts"),
+  "--iterations",
+  String(iterations),
+  "--original-bias-gradient",
+  "--json",
+  ...extra,
+];
+const engines: [string, string, string[], Record<string, string> | undefined, string][] = [
+  [
+    "numpy (the seed, float64)",
+    python,
+    [here("numpy_train.py"), csv, String(iterations)],
+    pythonEnv(),
+    "seconds",
+  ],
+  ["TypeScript engine", Deno.execPath(), trainArgs([]), undefined, "train_seconds"],
+];
+const hasNumpy = typeof numpy !== "string";
+const results: Record<string, unknown> = {};
+let numpyMs: number | undefined;
+for (const [name, cmd, args, env, key] of engines) {
+  if (name.startsWith("numpy") && !hasNumpy) {
+    line(`  ${name.padEnd(28)} skipped: ${numpy}`);
+    continue;
+  }
+  const r = await repeatChild(repeats, cmd, args, env, key);
+  if (typeof r === "string") {
+    line(`  ${name.padEnd(28)} skipped: ${r}`);
+    continue;
+  }
+  const ms = (1000 * r.seconds) / iterations;
+  numpyMs ??= name.startsWith("numpy") ? ms : undefined;
+  const accuracy = r.last.train_accuracy as number;
+  line(
+    `  ${name.padEnd(28)} ${ms.toFixed(1).padStart(6)} ms  ` +
+      `${numpyMs ? (ms / numpyMs).toFixed(2) + "× numpy" : "          "}  ` +
+      `train accuracy ${accuracy.toFixed(4)}  peak RSS ${(r.peak_rss_mb ?? NaN).toFixed(0)} MB`,
+  );
+  results[name] = {
+    ms_per_iteration: ms,
+    ratio_to_numpy: numpyMs ? ms / numpyMs : null,
+    train_accuracy: accuracy,
+  };
+}
+report.training = { iterations, engines: results };
 if (values.json) console.log(JSON.stringify(report));

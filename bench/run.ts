@@ -52,7 +52,7 @@ export function median(values: number[]): number {
 }
 
 /**
- * Run a child `repeats` times, interleaved with the others by the caller, and summarise.
+ * Run a child `repeats` times and summarise; `secondsKey` names the time field of its JSON.
  *
  * @returns Median seconds and the largest peak RSS, or the first failure's reason.
  */
@@ -61,6 +61,7 @@ export async function repeatChild(
   cmd: string,
   args: string[],
   env?: Record<string, string>,
+  secondsKey = "seconds",
 ): Promise<{ seconds: number; peak_rss_mb: number; last: ChildResult } | string> {
   const runs: ChildResult[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -69,7 +70,7 @@ export async function repeatChild(
     runs.push(result);
   }
   return {
-    seconds: median(runs.map((r) => r.seconds)),
+    seconds: median(runs.map((r) => r[secondsKey] as number)),
     peak_rss_mb: Math.max(...runs.map((r) => r.peak_rss_mb)),
     last: runs.at(-1)!,
   };

@@ -5,6 +5,13 @@
  *
  * - Data: {@link readLabeledCsv} (Kaggle `train.csv`), {@link readMnist} (IDX files),
  *   {@link shuffleDigits}, {@link splitDev}, {@link createRng}.
+ * - The seed's math, readable: {@link matMul} and friends, {@link relu}, {@link softmax},
+ *   {@link initParams}, {@link forwardProp}, {@link backProp}, {@link updateParams},
+ *   {@link gradientDescent}.
+ * - The same math, fast: {@link train} and {@link evaluate} on the engine of `kernel.ts` and
+ *   `engine.ts`, proven equal to the readable version by the tests.
+ * - Scores and files: {@link getAccuracy}, {@link confusionMatrix}, {@link misclassified},
+ *   {@link saveParams}, {@link loadParams}.
  *
  * @module
  */
@@ -13,3 +20,14 @@ export * from "./random.ts";
 export * from "./dataset.ts";
 export * from "./csv.ts";
 export * from "./idx.ts";
+export * from "./matrix.ts";
+export * from "./activations.ts";
+export * from "./params.ts";
+export * from "./network.ts";
+export * from "./metrics.ts";
+export * from "./gradient_descent.ts";
+export * from "./sparse.ts";
+export * from "./kernel.ts";
+export * from "./engine.ts";
+export * from "./train.ts";
+export * from "./model_file.ts";

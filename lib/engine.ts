@@ -1,0 +1,201 @@
+/**
+ * The training engine: full-batch gradient descent on the fused kernel of `kernel.ts`, with the
+ * samples split between the main thread and Web Workers. Parameters, gradients and the sparse
+ * images live in `SharedArrayBuffer`s, so each iteration moves no data between threads — one
+ * message out to each worker, one message back.
+ *
+ * A class-free design: {@link createEngine} returns an object of closures over that state.
+ *
+ * @module
+ */
+
+import type { Digits } from "./dataset.ts";
+import {
+  accumulateGradients,
+  createScratch,
+  type Layout,
+  layoutOf,
+  pack,
+  unpack,
+} from "./kernel.ts";
+import type { Params } from "./params.ts";
+import { type Csr, toCsr } from "./sparse.ts";
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /** Threads to use, the main thread included (default: the number of CPU cores, at most 8). */
+  threads?: number;
+  /** Reproduce the seed's scalar bias gradient `1/m · np.sum(dZ)` (see `backProp`). */
+  originalBiasGradient?: boolean;
+}
+
+/** What one iteration measured, from its forward pass (before the update). */
+export interface StepResult {
+  /** Accuracy on the training set. */
+  accuracy: number;
+  /** Mean cross-entropy loss on the training set. */
+  loss: number;
+}
+
+/** A running engine. Call `close()` when done, or the workers keep the process alive. */
+export interface Engine {
+  /** Threads in use, the main thread included. */
+  readonly threads: number;
+  /** One iteration: forward, backward, `W := W − α·dW`, `b := b − α·db`. */
+  step(alpha: number): Promise<StepResult>;
+  /** A copy of the current parameters. */
+  params(): Params;
+  /** Stop the workers. */
+  close(): void;
+}
+
+/** Messages to a worker. */
+export type WorkerMessage =
+  | {
+    kind: "init";
+    sizes: number[];
+    P: SharedArrayBuffer;
+    G: SharedArrayBuffer;
+    stats: SharedArrayBuffer;
+    csr: {
+      count: number;
+      rowPtr: SharedArrayBuffer;
+      entry: SharedArrayBuffer;
+    };
+    labels: SharedArrayBuffer;
+    from: number;
+    to: number;
+  }
+  | { kind: "step" };
+
+/** The default thread count: the CPU cores, at most 8. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+}
+
+/**
+ * Start an engine on the training set `train`, from the parameters `init`.
+ *
+ * Results are deterministic for a given thread count: each thread always gets the same range
+ * of samples and the partial gradients are added in thread order. Different thread counts add
+ * in a different order, so their weights differ in the last bits.
+ *
+ * @throws {RangeError} When the images do not match the network's input size.
+ */
+export async function createEngine(
+  train: Digits,
+  init: Params,
+  options: EngineOptions = {},
+): Promise<Engine> {
+  const { originalBiasGradient = false } = options;
+  const layout = layoutOf(init.sizes);
+  const m = train.count;
+  if (train.pixels.length !== m * layout.sizes[0]) {
+    throw new RangeError(
+      `Cannot train on images of ${train.pixels.length / m} pixels: the network takes ${
+        layout.sizes[0]
+      }`,
+    );
+  }
+  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), m));
+  const csr = toCsr(train, threads > 1);
+  const shared = (
+    bytes: number,
+  ) => (threads > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const labelsBuffer = shared(m);
+  new Uint8Array(labelsBuffer).set(train.labels);
+  const labels = new Uint8Array(labelsBuffer);
+  const P = new Float64Array(shared(layout.length * 8));
+  pack(init, layout, P);
+  const G = Array.from({ length: threads }, () => new Float64Array(shared(layout.length * 8)));
+  const stats = Array.from({ length: threads }, () => new Float64Array(shared(16)));
+  const range = (t: number) => [Math.floor((t * m) / threads), Math.floor(((t + 1) * m) / threads)];
+
+  const workers = await Promise.all(
+    Array.from({ length: threads - 1 }, (_, i) => startWorker(i + 1)),
+  );
+  async function startWorker(t: number): Promise<Worker> {
+    const worker = new Worker(new URL("./engine_worker.ts", import.meta.url), { type: "module" });
+    const [from, to] = range(t);
+    const message: WorkerMessage = {
+      kind: "init",
+      sizes: layout.sizes,
+      P: P.buffer as SharedArrayBuffer,
+      G: G[t].buffer as SharedArrayBuffer,
+      stats: stats[t].buffer as SharedArrayBuffer,
+      csr: { count: csr.count, ...sharedOf(csr) },
+      labels: labelsBuffer as SharedArrayBuffer,
+      from,
+      to,
+    };
+    await roundTrip(worker, message);
+    return worker;
+  }
+
+  const scratch = createScratch(layout.sizes);
+  const [from0, to0] = range(0);
+  let closed = false;
+
+  async function step(alpha: number): Promise<StepResult> {
+    if (closed) throw new Error("Cannot step a closed engine");
+    const pending = workers.map((worker) => roundTrip(worker, { kind: "step" }));
+    G[0].fill(0);
+    stats[0].fill(0);
+    accumulateGradients(P, G[0], layout, csr, labels, from0, to0, scratch, stats[0]);
+    await Promise.all(pending);
+    // Sum the threads' partial sums in thread order, then W := W − α·(1/m)·ΣdW.
+    const g = G[0];
+    for (let t = 1; t < threads; t++) {
+      const gt = G[t];
+      for (let k = 0; k < g.length; k++) g[k] += gt[k];
+      stats[0][0] += stats[t][0];
+      stats[0][1] += stats[t][1];
+    }
+    if (originalBiasGradient) scalarBiasGradients(g, layout);
+    const invM = 1 / m;
+    for (let k = 0; k < P.length; k++) P[k] -= g[k] * invM * alpha;
+    return { accuracy: stats[0][0] / m, loss: stats[0][1] / m };
+  }
+
+  return {
+    threads,
+    step,
+    params: () => unpack(P, layout),
+    close() {
+      closed = true;
+      for (const worker of workers) worker.terminate();
+    },
+  };
+}
+
+/** The seed's bias gradient: every unit of a layer gets the layer's total, `np.sum(dZ)`. */
+function scalarBiasGradients(g: Float64Array, layout: Layout): void {
+  for (let l = 0; l < layout.b.length; l++) {
+    const from = layout.b[l], to = from + layout.sizes[l + 1];
+    let total = 0;
+    for (let k = from; k < to; k++) total += g[k];
+    g.fill(total, from, to);
+  }
+}
+
+function sharedOf(csr: Csr) {
+  return {
+    rowPtr: csr.rowPtr.buffer as SharedArrayBuffer,
+    entry: csr.entry.buffer as SharedArrayBuffer,
+  };
+}
+
+/** Post a message and wait for the worker's answer; a worker error rejects. */
+function roundTrip(worker: Worker, message: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent) => {
+      if (event.data?.error) reject(new Error(`Training worker failed: ${event.data.error}`));
+      else resolve();
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      reject(new Error(`Training worker failed: ${event.message}`));
+    };
+    worker.postMessage(message);
+  });
+}

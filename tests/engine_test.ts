@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import {
+  createEngine,
+  createRng,
+  evaluate,
+  forwardProp,
+  gradientDescent,
+  initParams,
+  layoutOf,
+  pack,
+  pixelsToX,
+  train,
+  unpack,
+} from "../lib/mod.ts";
+import { maxParamDiff, mnistTest, randomDigits } from "./helpers.ts";
+
+// The engine adds the same products as the textbook functions, but skips zero pixels and sums
+// per thread before summing threads, so its float64 results differ only by rounding: far below
+// 1e-10 after a few iterations, where a real mistake (a wrong index, a missed term) shows as
+// 1e-3 or more.
+const TOLERANCE = 1e-10;
+
+for (const sizes of [[784, 10, 10, 10], [784, 16, 12, 10], [784, 10]]) {
+  for (const originalBiasGradient of [false, true]) {
+    Deno.test(`train() equals gradientDescent(): ${sizes.join("-")}, originalBiasGradient ${originalBiasGradient}`, async () => {
+      const digits = randomDigits(createRng(9), 150);
+      const start = initParams(createRng(3), sizes);
+      const textbook = gradientDescent(pixelsToX(digits), digits.labels, 4, 0.5, start, {
+        originalBiasGradient,
+      });
+      for (const threads of [1, 2, 3]) {
+        const fast = await train(digits, {
+          iterations: 4,
+          alpha: 0.5,
+          params: start,
+          threads,
+          originalBiasGradient,
+        });
+        const diff = maxParamDiff(fast.params, textbook.params);
+        assert.ok(diff <= TOLERANCE, `${threads} threads: max weight difference ${diff}`);
+        textbook.history.forEach((point, i) => {
+          assert.equal(fast.history[i].trainAccuracy, point.trainAccuracy);
+          assert.ok(Math.abs(fast.history[i].loss - point.loss) < 1e-12, `loss at iteration ${i}`);
+        });
+        assert.equal(fast.threads, threads);
+      }
+    });
+  }
+}
+
+Deno.test("evaluate() equals forwardProp() on real digits", async () => {
+  const digits = await mnistTest(300);
+  const params = initParams(createRng(5));
+  const A = forwardProp(params, pixelsToX(digits)).A.at(-1)!;
+  const e = evaluate(params, digits);
+  let max = 0;
+  A.data.forEach((v, k) => (max = Math.max(max, Math.abs(v - e.probabilities.data[k]))));
+  assert.ok(max < 1e-14, `max probability difference ${max}`);
+});
+
+Deno.test("pack() and unpack() round-trip the parameters exactly", () => {
+  const params = initParams(createRng(2), [784, 12, 10]);
+  const layout = layoutOf(params.sizes);
+  assert.equal(layout.length, 784 * 12 + 12 + 12 * 10 + 10);
+  assert.deepEqual(unpack(pack(params, layout, new Float64Array(layout.length)), layout), params);
+});
+
+Deno.test("train() is deterministic: same seed, identical weights bit for bit, also with workers", async () => {
+  const digits = await mnistTest(400);
+  for (const threads of [1, 2]) {
+    const a = await train(digits, { iterations: 20, seed: 7, threads });
+    const b = await train(digits, { iterations: 20, seed: 7, threads });
+    assert.deepEqual(a.params, b.params);
+    assert.deepEqual(a.history, b.history);
+  }
+  const other = await train(digits, { iterations: 20, seed: 8, threads: 1 });
+  const one = await train(digits, { iterations: 20, seed: 7, threads: 1 });
+  assert.notDeepEqual(other.params, one.params);
+});
+
+Deno.test("train() records the seed's history, dev checkpoints and a final point; loss falls", async () => {
+  const digits = await mnistTest(1200);
+  const dev = {
+    count: 200,
+    labels: digits.labels.subarray(0, 200),
+    pixels: digits.pixels.subarray(0, 200 * 784),
+  };
+  const trainSet = {
+    count: 1000,
+    labels: digits.labels.subarray(200),
+    pixels: digits.pixels.subarray(200 * 784),
+  };
+  const seen: number[] = [];
+  const { history } = await train(trainSet, {
+    iterations: 50,
+    dev,
+    evalEvery: 20,
+    onProgress: (point, total) => {
+      assert.equal(total, 50);
+      seen.push(point.iteration);
+    },
+  });
+  assert.deepEqual(seen, Array.from({ length: 51 }, (_, i) => i));
+  assert.deepEqual(history.filter((p) => p.devAccuracy !== undefined).map((p) => p.iteration), [
+    0,
+    20,
+    40,
+    50,
+  ]);
+  assert.ok(history[50].loss < history[0].loss);
+  assert.ok(
+    history[50].trainAccuracy > history[0].trainAccuracy + 0.1,
+    `accuracy ${history[50].trainAccuracy}`,
+  );
+});
+
+Deno.test("train() stops with one sentence when the loss diverges", async () => {
+  const digits = await mnistTest(200);
+  await assert.rejects(train(digits, { iterations: 30, alpha: 1e200, threads: 1 }), {
+    message:
+      /^Training diverged at iteration \d+: the loss became (NaN|Infinity); try a smaller alpha than 1e\+200$/,
+  });
+  await assert.rejects(train(digits, { alpha: -1 }), {
+    message: "Cannot train with alpha -1: expected a positive number",
+  });
+});
+
+Deno.test("createEngine() rejects images that do not fit the network", async () => {
+  const digits = randomDigits(createRng(1), 3);
+  await assert.rejects(createEngine(digits, initParams(createRng(1), [100, 10])), {
+    message: "Cannot train on images of 784 pixels: the network takes 100",
+  });
+});

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import {
+  createRng,
+  initParams,
+  loadParams,
+  parseParams,
+  saveParams,
+  serializeParams,
+} from "../lib/mod.ts";
+
+Deno.test("saveParams() and loadParams() round-trip float64 weights exactly", async () => {
+  const params = initParams(createRng(11), [784, 10, 10, 10]);
+  params.W[1].data[0] = 0.1 + 0.2; // a double with a long decimal form
+  params.b[2].data[3] = -5e-324; // the smallest subnormal
+  const dir = await Deno.makeTempDir();
+  await saveParams(`${dir}/m.json`, params);
+  assert.deepEqual(await loadParams(`${dir}/m.json`), params);
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["m.json"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("parseParams() rejects broken model files naming what is wrong", () => {
+  const good = JSON.parse(serializeParams(initParams(createRng(1), [784, 3, 10])));
+  const reject = (change: (o: Record<string, unknown>) => void, message: string) => {
+    const o = structuredClone(good);
+    change(o);
+    assert.throws(() => parseParams(JSON.stringify(o), "m.json"), {
+      message: `Cannot load m.json: ${message}`,
+    });
+  };
+  assert.throws(() => parseParams("{", "m.json"), {
+    message: /^Cannot load m\.json: it is not JSON \(.+\)$/,
+  });
+  assert.throws(() => parseParams("[]", "m.json"), {
+    message: "Cannot load m.json: expected a JSON object",
+  });
+  reject((o) => {
+    o.format = "other";
+  }, 'format is "other", expected "mnist-from-scratch.params"');
+  reject((o) => {
+    o.version = 2;
+  }, "version is 2, expected 1");
+  reject((o) => {
+    o.sizes = [784];
+  }, "sizes must be a list of at least two positive integers");
+  reject((o) => {
+    o.sizes = [784, 2.5, 10];
+  }, "sizes must be a list of at least two positive integers");
+  reject((o) => {
+    o.W = [];
+  }, "W must be a list of 2 arrays, one per layer");
+  reject((o) => {
+    (o.W as number[][])[1] = [1, 2];
+  }, "W2 has 2 numbers, expected 30 (10×3)");
+  reject((o) => {
+    (o.b as unknown[][])[0][2] = null;
+  }, "b1[2] is null, not a finite number");
+  reject((o) => {
+    (o.W as unknown[][])[0][5] = "1";
+  }, 'W1[5] is "1", not a finite number');
+});
+
+Deno.test("loadParams() names a missing file", async () => {
+  await assert.rejects(loadParams("no/such.json"), {
+    message: "Cannot read no/such.json: no such file",
+  });
+});

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { loadParams, writeLabeledCsv } from "../lib/mod.ts";
+import { mnistTest } from "./helpers.ts";
+
+const script = new URL("../scripts/train.ts", import.meta.url).pathname;
+
+async function run(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", script, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+const dir = await Deno.makeTempDir();
+const csv = `${dir}/small.csv`;
+await writeLabeledCsv(csv, await mnistTest(600));
+
+Deno.test("train CLI: --json ends with one JSON line of results; --save writes a model file", async () => {
+  const { code, stdout, stderr } = await run([
+    "--data",
+    csv,
+    "--iterations",
+    "120",
+    "--dev-size",
+    "100",
+    "--alpha",
+    "0.2",
+    "--save",
+    `${dir}/m.json`,
+    "--json",
+  ]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assert.match(
+    lines[0],
+    /^Iteration: +0 +Accuracy: 0\.\d{4} +Loss: \d\.\d{4} +Dev accuracy: 0\.\d{4}$/,
+  );
+  assert.match(lines[1], /^Iteration: +100 /);
+  const result = JSON.parse(lines.at(-1)!);
+  for (
+    const key of [
+      "iterations",
+      "alpha",
+      "train_accuracy",
+      "dev_accuracy",
+      "train_seconds",
+      "load_seconds",
+    ]
+  ) {
+    assert.ok(key in result, key);
+  }
+  assert.equal(result.iterations, 120);
+  assert.equal(result.alpha, 0.2);
+  assert.equal(result.train_size, 500);
+  assert.ok(result.train_accuracy > 0.5 && result.dev_accuracy > 0.4, JSON.stringify(result));
+  assert.deepEqual((await loadParams(`${dir}/m.json`)).sizes, [784, 10, 10, 10]);
+});
+
+Deno.test("train CLI: --init continues from a model file; --hidden sets the layers", async () => {
+  const resumed = await run([
+    "--data",
+    csv,
+    "--iterations",
+    "5",
+    "--dev-size",
+    "100",
+    "--init",
+    `${dir}/m.json`,
+    "--json",
+  ]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.ok(
+    JSON.parse(resumed.stdout.trim().split("\n").at(-1)!).train_accuracy > 0.5,
+    "starts trained",
+  );
+  const wide = await run([
+    "--data",
+    csv,
+    "--iterations",
+    "2",
+    "--dev-size",
+    "100",
+    "--hidden",
+    "32",
+    "--no-shuffle",
+    "--json",
+  ]);
+  assert.equal(wide.code, 0, wide.stderr);
+  assert.deepEqual(JSON.parse(wide.stdout.trim().split("\n").at(-1)!).sizes, [784, 32, 10]);
+});
+
+for (
+  const [args, message] of [
+    [["--alpha", "fast"], 'error: --alpha must be a positive number, not "fast"'],
+    [["--iterations=-3"], 'error: --iterations must be a whole number, not "-3"'],
+    [["--iterations", "2.5"], 'error: --iterations must be a whole number, not "2.5"'],
+    [["--hidden", "10,x"], 'error: --hidden must be a whole number ≥ 1, not "x"'],
+    [["--bogus"], "error: Unknown option '--bogus'"],
+    [
+      ["--dev-size", "600"],
+      "error: Cannot hold out 600 dev images from 600: expected an integer from 0 to 599",
+    ],
+    [
+      ["--alpha", "1e200", "--iterations", "50"],
+      /^error: Training diverged at iteration \d+: the loss became/,
+    ],
+    [
+      ["--init", "missing.json", "--dev-size", "100"],
+      "error: Cannot read missing.json: no such file",
+    ],
+  ] as [string[], string | RegExp][]
+) {
+  Deno.test(`train CLI: ${args.join(" ")} exits 1 with one sentence, no stack trace`, async () => {
+    const { code, stderr } = await run(["--data", csv, "--dev-size", "100", ...args]);
+    assert.equal(code, 1);
+    const lines = stderr.trim().split("\n");
+    assert.equal(lines.length, 1, stderr);
+    if (typeof message === "string") assert.equal(lines[0], message);
+    else assert.match(lines[0], message);
+  });
+}
+
+Deno.test("train CLI: a malformed CSV is named with its line and field", async () => {
+  const bad = `${dir}/bad.csv`;
+  const text = await Deno.readTextFile(csv);
+  await Deno.writeTextFile(bad, text.replace(/\n(\d),0,/, "\n$1,x,"));
+  const { code, stderr } = await run(["--data", bad]);
+  assert.equal(code, 1);
+  assert.equal(
+    stderr.trim(),
+    `error: Cannot read ${bad}: line 2, field pixel0 is "x", not an integer`,
+  );
+  const missing = await run(["--data", `${dir}/none.csv`]);
+  assert.equal(missing.stderr.trim(), `error: Cannot read ${dir}/none.csv: no such file`);
+});
