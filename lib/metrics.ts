@@ -76,3 +76,41 @@ function sameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
   }
   if (a.length === 0) throw new RangeError("Cannot score an empty set of predictions");
 }
+
+/** A wrong prediction: which sample, what was predicted, with what probability. */
+export interface Mistake {
+  index: number;
+  label: number;
+  predicted: number;
+  confidence: number;
+}
+
+/**
+ * The mistakes grouped by true class, most confident first, at most `perClass` a class: the
+ * errors the network is surest of show what it has learned wrong.
+ *
+ * @param probabilities Class probabilities, classes×m.
+ * @param Y True labels.
+ * @returns `groups[c]` lists mistakes on images of class c.
+ */
+export function mistakesByClass(
+  probabilities: Matrix,
+  Y: ArrayLike<number>,
+  perClass = 8,
+): Mistake[][] {
+  const predictions = getPredictions(probabilities);
+  const m = probabilities.cols;
+  const groups: Mistake[][] = Array.from({ length: probabilities.rows }, () => []);
+  for (const j of misclassified(predictions, Y)) {
+    const predicted = predictions[j];
+    groups[Y[j]].push({
+      index: j,
+      label: Y[j],
+      predicted,
+      confidence: probabilities.data[predicted * m + j],
+    });
+  }
+  return groups.map((g) =>
+    g.sort((a, b) => b.confidence - a.confidence || a.index - b.index).slice(0, perClass)
+  );
+}

@@ -26,6 +26,7 @@ export * from "./params.ts";
 export * from "./network.ts";
 export * from "./metrics.ts";
 export * from "./gradient_descent.ts";
+export * from "./gradient_check.ts";
 export * from "./sparse.ts";
 export * from "./kernel.ts";
 export * from "./engine.ts";

@@ -88,3 +88,20 @@ export function checkSizes(sizes: readonly number[]): void {
     }
   }
 }
+
+/** `max |a − b|` over every weight and bias of two networks of the same sizes. */
+export function maxParamDifference(a: Params, b: Params): number {
+  if (a.sizes.join() !== b.sizes.join()) {
+    throw new RangeError(
+      `Cannot compare networks of sizes ${a.sizes.join("-")} and ${b.sizes.join("-")}`,
+    );
+  }
+  let max = 0;
+  for (const key of ["W", "b"] as const) {
+    a[key].forEach((M, l) => {
+      const other = b[key][l].data;
+      for (let k = 0; k < M.data.length; k++) max = Math.max(max, Math.abs(M.data[k] - other[k]));
+    });
+  }
+  return max;
+}

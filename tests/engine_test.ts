@@ -7,12 +7,13 @@ import {
   gradientDescent,
   initParams,
   layoutOf,
+  maxParamDifference,
   pack,
   pixelsToX,
   train,
   unpack,
 } from "../lib/mod.ts";
-import { maxParamDiff, mnistTest, randomDigits } from "./helpers.ts";
+import { mnistTest, randomDigits } from "./helpers.ts";
 
 // The engine adds the same products as the textbook functions, but skips zero pixels and sums
 // per thread before summing threads, so its float64 results differ only by rounding: far below
@@ -36,7 +37,7 @@ for (const sizes of [[784, 10, 10, 10], [784, 16, 12, 10], [784, 10]]) {
           threads,
           originalBiasGradient,
         });
-        const diff = maxParamDiff(fast.params, textbook.params);
+        const diff = maxParamDifference(fast.params, textbook.params);
         assert.ok(diff <= TOLERANCE, `${threads} threads: max weight difference ${diff}`);
         textbook.history.forEach((point, i) => {
           assert.equal(fast.history[i].trainAccuracy, point.trainAccuracy);

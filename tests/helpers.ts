@@ -1,6 +1,6 @@
 /** Test fixtures shared by several test files. */
 
-import { type Digits, type Params, readMnist, type Rng } from "../lib/mod.ts";
+import { type Digits, readMnist, type Rng } from "../lib/mod.ts";
 import { mnistSourceDir } from "../scripts/data.ts";
 
 /** `count` random images, about 19% nonzero pixels like MNIST, with random labels. */
@@ -17,15 +17,4 @@ export async function mnistTest(count: number): Promise<Digits> {
   const dir = mnistSourceDir();
   const all = await readMnist(`${dir}/t10k-images-idx3-ubyte`, `${dir}/t10k-labels-idx1-ubyte`);
   return { count, labels: all.labels.slice(0, count), pixels: all.pixels.slice(0, count * 784) };
-}
-
-/** The largest |a − b| over every weight and bias. */
-export function maxParamDiff(a: Params, b: Params): number {
-  let max = 0;
-  for (const key of ["W", "b"] as const) {
-    a[key].forEach((M, l) => {
-      M.data.forEach((v, k) => (max = Math.max(max, Math.abs(v - b[key][l].data[k]))));
-    });
-  }
-  return max;
 }

@@ -8,10 +8,13 @@ import {
   fromRows,
   getAccuracy,
   getPredictions,
+  gradientCheck,
   gradientDescent,
   initParams,
   matrix,
+  maxParamDifference,
   misclassified,
+  mistakesByClass,
   oneHot,
   type Params,
   pixelsToX,
@@ -146,4 +149,43 @@ Deno.test("gradientDescent() on 500 real digits: the loss falls over 50 seeded i
     gradientDescent(X, digits.labels, 50, 0.1, initParams(createRng(0))).params,
     params,
   );
+});
+
+Deno.test("gradientCheck() passes backProp() and catches the seed's scalar bias gradient", () => {
+  const { params, X, Y } = smallProblem(6);
+  const full = gradientCheck(params, X, Y);
+  assert.ok(full.relativeError < 1e-6, `relative error ${full.relativeError}`);
+  assert.equal(full.checked.length, 7 * 12 + 7 + 5 * 7 + 5 + 4 * 5 + 4);
+  assert.equal(full.checked[0].name, "W1[0]");
+  const sampled = gradientCheck(params, X, Y, { count: 20, rng: createRng(1) });
+  assert.equal(sampled.checked.length, 20);
+  const wrong = gradientCheck(params, X, Y, { originalBiasGradient: true });
+  assert.ok(wrong.relativeError > 1e-2, `relative error ${wrong.relativeError}`);
+  assert.throws(() => gradientCheck(params, X, Y, { count: 3 }), {
+    message: "Cannot sample coordinates for the gradient check without an rng",
+  });
+});
+
+Deno.test("maxParamDifference() finds the largest weight difference", () => {
+  const a = initParams(createRng(1), [4, 3, 2]);
+  const b = initParams(createRng(1), [4, 3, 2]);
+  assert.equal(maxParamDifference(a, b), 0);
+  b.b[1].data[1] += 0.25;
+  assert.equal(maxParamDifference(a, b), 0.25);
+  assert.throws(() => maxParamDifference(a, initParams(createRng(1), [4, 2])), {
+    message: "Cannot compare networks of sizes 4-3-2 and 4-2",
+  });
+});
+
+Deno.test("mistakesByClass() groups mistakes by true class, most confident first", () => {
+  // 3 classes × 5 samples; labels 0 0 1 2 2
+  const P = fromRows([
+    [0.2, 0.6, 0.1, 0.7, 0.2],
+    [0.7, 0.3, 0.8, 0.2, 0.1],
+    [0.1, 0.1, 0.1, 0.1, 0.7],
+  ]);
+  const groups = mistakesByClass(P, [0, 0, 1, 2, 2], 5);
+  assert.deepEqual(groups[0], [{ index: 0, label: 0, predicted: 1, confidence: 0.7 }]);
+  assert.deepEqual(groups[1], []);
+  assert.deepEqual(groups[2], [{ index: 3, label: 2, predicted: 0, confidence: 0.7 }]);
 });

@@ -1,0 +1,120 @@
+/**
+ * Digits and weights as pictures: each image a small PNG in a `data:` URI (about 230 bytes a
+ * digit), placed by `Plot.image`. Far lighter than one SVG rectangle per pixel.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { encode } from "fast-png";
+import * as Plot from "@observablehq/plot";
+import { PIXELS } from "../dataset.ts";
+import { plotDocument, toHtml } from "./dom.ts";
+
+const SIDE = 28;
+
+/** A 28×28 digit as a PNG `data:` URI, dark ink on white. */
+export function digitPng(pixels: Uint8Array): string {
+  const data = new Uint8Array(PIXELS);
+  for (let k = 0; k < PIXELS; k++) data[k] = 255 - pixels[k];
+  return pngUri(encode({ width: SIDE, height: SIDE, data, channels: 1, depth: 8 }));
+}
+
+/**
+ * 784 weights as a 28×28 PNG `data:` URI on a diverging scale: blue where a pixel's ink lowers
+ * the unit's input, red where it raises it, white for 0; `limit` maps to full colour.
+ */
+export function weightPng(weights: ArrayLike<number>, limit: number): string {
+  const data = new Uint8Array(PIXELS * 3);
+  for (let k = 0; k < PIXELS; k++) {
+    const t = Math.max(-1, Math.min(1, weights[k] / limit));
+    const fade = Math.round(255 * (1 - Math.abs(t)));
+    // red (255, fade, fade) for t > 0, blue (fade, fade, 255) for t < 0
+    data[3 * k] = t >= 0 ? 255 : fade;
+    data[3 * k + 1] = fade;
+    data[3 * k + 2] = t >= 0 ? fade : 255;
+  }
+  return pngUri(encode({ width: SIDE, height: SIDE, data, channels: 3, depth: 8 }));
+}
+
+function pngUri(bytes: Uint8Array): string {
+  return `data:image/png;base64,${Buffer.from(bytes).toString("base64")}`;
+}
+
+/** One tile of an image grid. */
+export interface Tile {
+  /** A PNG `data:` URI. */
+  src: string;
+  /** Grid column and row, from 0. */
+  col: number;
+  row: number;
+  /** Caption under the image. */
+  caption?: string;
+  /** Hover text. */
+  title?: string;
+}
+
+/** Options of {@link imageGrid}. */
+export interface GridOptions {
+  title?: string;
+  subtitle?: string;
+  caption?: string;
+  /** Pixel size of each image (56). */
+  size?: number;
+  /** Labels for the rows, drawn on the left. */
+  rowLabels?: string[];
+}
+
+/** Images on a grid, each with an optional caption under it. */
+export function imageGrid(tiles: Tile[], options: GridOptions = {}): string {
+  const size = options.size ?? 56;
+  const cols = Math.max(1, ...tiles.map((t) => t.col + 1));
+  const rows = Math.max(1, ...tiles.map((t) => t.row + 1));
+  const cell = size + 8, rowHeight = size + (tiles.some((t) => t.caption) ? 22 : 8);
+  const marginLeft = options.rowLabels ? 70 : 4;
+  const fig = Plot.plot({
+    document: plotDocument(),
+    title: options.title,
+    subtitle: options.subtitle,
+    caption: options.caption,
+    width: marginLeft + cols * cell + 4,
+    height: rows * rowHeight + 8,
+    marginLeft,
+    marginRight: 4,
+    marginTop: 4,
+    marginBottom: 4,
+    x: { domain: [-0.5, cols - 0.5], axis: null },
+    y: { domain: [-0.5, rows - 0.5], reverse: true, axis: null },
+    marks: [
+      Plot.image(tiles, {
+        x: "col",
+        y: "row",
+        src: "src",
+        width: size,
+        height: size,
+        dy: tiles.some((t) => t.caption) ? -7 : 0,
+        imageRendering: "pixelated",
+        title: (t: Tile) => t.title ?? t.caption ?? "",
+      }),
+      Plot.text(tiles.filter((t) => t.caption), {
+        x: "col",
+        y: "row",
+        text: "caption",
+        dy: size / 2 + 2,
+        fontSize: 11,
+      }),
+      ...(options.rowLabels
+        ? [Plot.text(options.rowLabels.map((text, row) => ({ text, row })), {
+          x: () => -0.5,
+          y: "row",
+          text: "text",
+          textAnchor: "end",
+          dx: -8,
+          fontSize: 12,
+          fontWeight: "bold",
+        })]
+        : []),
+    ],
+  });
+  return toHtml(fig as unknown as Element);
+}

@@ -1,0 +1,13 @@
+/**
+ * Figures for the notebook, drawn with Observable Plot and returned as HTML strings:
+ * training curves, digits, mistakes, weights, the confusion matrix. Kept apart from `lib/mod.ts`
+ * so that the command-line tools never load Plot.
+ *
+ * @module
+ */
+
+export * from "./dom.ts";
+export * from "./curves.ts";
+export * from "./images.ts";
+export * from "./digits.ts";
+export * from "./confusion.ts";

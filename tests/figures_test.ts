@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { decode } from "fast-png";
+import {
+  accuracyCurves,
+  compareAccuracy,
+  confusionHeatmap,
+  digitPng,
+  digitSamples,
+  lossCurves,
+  mistakeGallery,
+  weightImages,
+  weightPng,
+} from "../lib/figures/mod.ts";
+import { createRng, fromRows, type HistoryPoint, initParams, mistakesByClass } from "../lib/mod.ts";
+import { mnistTest } from "./helpers.ts";
+
+const history: HistoryPoint[] = Array.from({ length: 51 }, (_, i) => ({
+  iteration: i,
+  trainAccuracy: 0.1 + 0.016 * i,
+  loss: 2.3 - 0.03 * i,
+  ...(i % 10 === 0 ? { devAccuracy: 0.1 + 0.015 * i, devLoss: 2.3 - 0.028 * i } : {}),
+}));
+
+/** Run `f`, failing if Plot warns (it does so through console.warn). */
+function noWarnings<T>(f: () => T): T {
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    return f();
+  } finally {
+    console.warn = warn;
+    assert.deepEqual(warnings, []);
+  }
+}
+
+const count = (html: string, tag: string) => html.split(`<${tag}`).length - 1;
+
+Deno.test("accuracyCurves() and lossCurves() draw train and dev as HTML figures, deterministically", () => {
+  const a = noWarnings(() => accuracyCurves(history, { title: "Accuracy here" }));
+  assert.ok(a.startsWith("<figure"));
+  assert.match(a, /<h2>Accuracy here<\/h2>/);
+  assert.equal(count(a, "circle"), 6, "a dot per dev checkpoint");
+  assert.equal(a, accuracyCurves(history, { title: "Accuracy here" }), "same input, same HTML");
+  const l = noWarnings(() => lossCurves(history));
+  assert.match(l, /Cross-entropy loss/);
+  noWarnings(() => accuracyCurves(history.slice(0, 1), { iterations: 1000 })); // the first live frame
+});
+
+Deno.test("compareAccuracy() overlays runs with a legend", () => {
+  const html = noWarnings(() =>
+    compareAccuracy([{ name: "one", history }, { name: "two", history: history.slice(0, 20) }])
+  );
+  assert.equal(
+    (html.match(/<path d="M[^"]*" stroke=/g) ?? []).length,
+    2,
+    "one coloured line per run",
+  );
+  assert.match(html, /one/);
+  assert.match(html, /two/);
+});
+
+Deno.test("digitPng() encodes a 28×28 grey PNG with dark ink on white", () => {
+  const pixels = new Uint8Array(784);
+  pixels[0] = 255;
+  const uri = digitPng(pixels);
+  assert.ok(uri.startsWith("data:image/png;base64,"));
+  const png = decode(Uint8Array.from(atob(uri.split(",")[1]), (c) => c.charCodeAt(0)));
+  assert.deepEqual([png.width, png.height, png.channels], [28, 28, 1]);
+  assert.equal(png.data[0], 0, "ink is black");
+  assert.equal(png.data[1], 255, "paper is white");
+});
+
+Deno.test("weightPng() colours positive weights red, negative blue, zero white", () => {
+  const w = new Float64Array(784);
+  w[0] = 1;
+  w[1] = -1;
+  const png = decode(Uint8Array.from(atob(weightPng(w, 1).split(",")[1]), (c) => c.charCodeAt(0)));
+  assert.equal(png.channels, 3);
+  assert.deepEqual([...png.data.subarray(0, 9)], [255, 0, 0, 0, 0, 255, 255, 255, 255]);
+});
+
+Deno.test("mistakeGallery() shows each mistake with its caption; digitSamples() each label", async () => {
+  const digits = await mnistTest(50);
+  const P = fromRows(
+    Array.from(
+      { length: 10 },
+      (_, i) => Array.from({ length: 50 }, (_, j) => (i === (j * 7) % 10 ? 0.9 : 0.01)),
+    ),
+  );
+  const groups = mistakesByClass(P, digits.labels, 3);
+  const total = groups.reduce((n, g) => n + g.length, 0);
+  assert.ok(total > 5);
+  const html = noWarnings(() => mistakeGallery(digits, groups));
+  assert.equal(count(html, "image"), total);
+  assert.match(html, /\d→\d 90%/);
+  const samples = noWarnings(() => digitSamples(digits, { count: 12 }));
+  assert.equal(count(samples, "image"), 12);
+});
+
+Deno.test("weightImages() draws one image per hidden unit; confusionHeatmap() one cell per pair", () => {
+  const html = noWarnings(() => weightImages(initParams(createRng(1)).W[0]));
+  assert.equal(count(html, "image"), 10);
+  assert.match(html, /unit 9/);
+  const C = Array.from(
+    { length: 10 },
+    (_, t) => Array.from({ length: 10 }, (_, p) => (t === p ? 90 : t + p)),
+  );
+  const heat = noWarnings(() => confusionHeatmap(C));
+  assert.equal(count(heat, "rect"), 100);
+  assert.match(heat, />90</);
+});
