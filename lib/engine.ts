@@ -10,16 +10,11 @@
  */
 
 import type { Digits } from "./dataset.ts";
-import {
-  accumulateGradients,
-  createScratch,
-  type Layout,
-  layoutOf,
-  pack,
-  unpack,
-} from "./kernel.ts";
+import { type Backend, createAccumulator } from "./accumulator.ts";
+import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
 import type { Params } from "./params.ts";
 import { type Csr, toCsr } from "./sparse.ts";
+import { wasmAvailable } from "./wasm.ts";
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -27,6 +22,11 @@ export interface EngineOptions {
   threads?: number;
   /** Reproduce the seed's scalar bias gradient `1/m · np.sum(dZ)` (see `backProp`). */
   originalBiasGradient?: boolean;
+  /**
+   * The kernel: `"wasm"` (WebAssembly SIMD, float32 arithmetic, float64 sums and parameters),
+   * `"typescript"` (float64 throughout), or `"auto"` (default): wasm where WebAssembly runs.
+   */
+  backend?: Backend | "auto";
 }
 
 /** What one iteration measured, from its forward pass (before the update). */
@@ -41,6 +41,8 @@ export interface StepResult {
 export interface Engine {
   /** Threads in use, the main thread included. */
   readonly threads: number;
+  /** The kernel in use. */
+  readonly backend: Backend;
   /** One iteration: forward, backward, `W := W − α·dW`, `b := b − α·db`. */
   step(alpha: number): Promise<StepResult>;
   /** A copy of the current parameters. */
@@ -63,6 +65,7 @@ export type WorkerMessage =
       entry: SharedArrayBuffer;
     };
     labels: SharedArrayBuffer;
+    backend: Backend;
     from: number;
     to: number;
   }
@@ -98,6 +101,10 @@ export async function createEngine(
     );
   }
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), m));
+  const wanted = options.backend ?? "auto";
+  const backend: Backend = wanted === "auto"
+    ? ((await wasmAvailable()) ? "wasm" : "typescript")
+    : wanted;
   const csr = toCsr(train, threads > 1);
   const shared = (
     bytes: number,
@@ -125,6 +132,7 @@ export async function createEngine(
       stats: stats[t].buffer as SharedArrayBuffer,
       csr: { count: csr.count, ...sharedOf(csr) },
       labels: labelsBuffer as SharedArrayBuffer,
+      backend,
       from,
       to,
     };
@@ -132,8 +140,8 @@ export async function createEngine(
     return worker;
   }
 
-  const scratch = createScratch(layout.sizes);
   const [from0, to0] = range(0);
+  const accumulator = await createAccumulator(backend, layout, csr, labels, from0, to0);
   let closed = false;
 
   async function step(alpha: number): Promise<StepResult> {
@@ -141,7 +149,7 @@ export async function createEngine(
     const pending = workers.map((worker) => roundTrip(worker, { kind: "step" }));
     G[0].fill(0);
     stats[0].fill(0);
-    accumulateGradients(P, G[0], layout, csr, labels, from0, to0, scratch, stats[0]);
+    accumulator.run(P, G[0], stats[0]);
     await Promise.all(pending);
     // Sum the threads' partial sums in thread order, then W := W − α·(1/m)·ΣdW.
     const g = G[0];
@@ -159,6 +167,7 @@ export async function createEngine(
 
   return {
     threads,
+    backend,
     step,
     params: () => unpack(P, layout),
     close() {

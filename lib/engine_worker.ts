@@ -1,60 +1,48 @@
 /**
- * A training worker: runs `accumulateGradients` over its fixed range of samples each time the
- * main thread says "step", reading the shared parameters and writing its shared partial sums.
+ * A training worker: runs its accumulator over its fixed range of samples each time the main
+ * thread says "step", reading the shared parameters and writing its shared partial sums.
  *
  * @module
  */
 
 /// <reference lib="deno.worker" />
 
-import {
-  accumulateGradients,
-  createScratch,
-  type Layout,
-  layoutOf,
-  type Scratch,
-} from "./kernel.ts";
+import { type Accumulator, createAccumulator } from "./accumulator.ts";
 import type { WorkerMessage } from "./engine.ts";
-import type { Csr } from "./sparse.ts";
+import { layoutOf } from "./kernel.ts";
 
 let state:
-  | {
-    layout: Layout;
-    P: Float64Array;
-    G: Float64Array;
-    stats: Float64Array;
-    csr: Csr;
-    labels: Uint8Array;
-    from: number;
-    to: number;
-    scratch: Scratch;
-  }
+  | { accumulator: Accumulator; P: Float64Array; G: Float64Array; stats: Float64Array }
   | undefined;
 
-self.onmessage = (event: MessageEvent<WorkerMessage>) => {
+self.onmessage = async (event: MessageEvent<WorkerMessage>) => {
   try {
     const message = event.data;
     if (message.kind === "init") {
+      const csr = {
+        count: message.csr.count,
+        rowPtr: new Int32Array(message.csr.rowPtr),
+        entry: new Uint32Array(message.csr.entry),
+      };
+      const layout = layoutOf(message.sizes);
+      const labels = new Uint8Array(message.labels);
       state = {
-        layout: layoutOf(message.sizes),
+        accumulator: await createAccumulator(
+          message.backend,
+          layout,
+          csr,
+          labels,
+          message.from,
+          message.to,
+        ),
         P: new Float64Array(message.P),
         G: new Float64Array(message.G),
         stats: new Float64Array(message.stats),
-        csr: {
-          count: message.csr.count,
-          rowPtr: new Int32Array(message.csr.rowPtr),
-          entry: new Uint32Array(message.csr.entry),
-        },
-        labels: new Uint8Array(message.labels),
-        from: message.from,
-        to: message.to,
-        scratch: createScratch(message.sizes),
       };
     } else if (state) {
-      const s = state;
-      s.G.fill(0);
-      s.stats.fill(0);
-      accumulateGradients(s.P, s.G, s.layout, s.csr, s.labels, s.from, s.to, s.scratch, s.stats);
+      state.G.fill(0);
+      state.stats.fill(0);
+      state.accumulator.run(state.P, state.G, state.stats);
     } else {
       throw new Error("step before init");
     }

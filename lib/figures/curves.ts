@@ -46,6 +46,7 @@ function curves(
     subtitle: o.subtitle,
     width: o.width ?? 640,
     height: 300,
+    marginRight: 44,
     x: { label: "Iteration", domain: o.iterations ? [0, o.iterations] : undefined },
     y: { label: y.label, domain: y.domain, grid: true },
     color: { legend: true, domain: ["train", "dev"], range: ["#4269d0", "#ff725c"] },

@@ -1,0 +1,386 @@
+// AssemblyScript (TypeScript syntax, compiled to WebAssembly with SIMD): the fast engine's
+// kernel. It computes what `accumulateGradients` in lib/kernel.ts computes — forward and
+// backward propagation over a range of samples, visiting only nonzero pixels, adding the
+// gradient sums and the stats — in float32, four lanes at a time:
+//
+// - Layer 1, per sample: z[1] = W[1]·x + b[1] as three 4-lane vectors (10 units padded to 12),
+//   one multiply-add per vector per nonzero pixel; backward, dW[1]ᵀ[k] += x[k]·dz[1] likewise.
+// - The small layers (10×10), four samples at once, one sample per lane: every weight is
+//   splatted once and used for all four.
+// - Gradients are summed in float32 over blocks of 256 samples and the blocks in float64, so a
+//   long sum does not lose the float32 rounding of its many terms.
+//
+// Build: `deno task wasm` (asc -O3 --runtime stub --enable simd) → lib/kernel.wasm.
+//
+// Memory, all set up by the host (lib/wasm.ts) before `configure`: a config block of i32
+// fields (see CFG_*), then the regions it points at.
+
+// ---- configuration (byte offsets of i32 fields in the config block) ----
+const CFG_LAYERS = 0; //     L, number of weight layers (≥ 2)
+const CFG_SIZES = 4; //      i32[L + 1] layer sizes at this offset … (max 8 layers)
+const CFG_PTRS = 40; //      pointers, in this order:
+//   0 P32     f32 parameters: W1ᵀ (n0 × s1, rows padded to s1 = n1 rounded up to 4), b1 (s1),
+//             then for l ≥ 2: W[l] row-major (n_l × n_{l−1}), b[l] (n_l)
+//   1 TOT     f64 gradient totals in the host's packed layout (W1ᵀ n0 × n1, b1, W2, b2, …)
+//   2 ROWPTR  i32[count + 1] sparse row starts
+//   3 ENTRY   u32[nnz] (grey << 16) | pixel
+//   4 LABELS  u8[count]
+//   5 WORK    scratch, size given by `workBytes`
+//   6 STATS   f64[2]: correct, loss
+
+let L: i32 = 0;
+let n0: i32 = 0;
+let n1: i32 = 0;
+let s1: i32 = 0; // n1 rounded up to a multiple of 4
+let P32: usize = 0;
+let TOT: usize = 0;
+let ROWPTR: usize = 0;
+let ENTRY: usize = 0;
+let LABELS: usize = 0;
+let STATS: usize = 0;
+
+// Per-layer tables live in the low memory the build reserves (asc --memoryBase 16384), at
+// fixed addresses after the config block: entry l of table T is the usize at T + 4·l.
+const MAXL = 8;
+const WOFF: usize = 256; //  W of layer l (0-based) in P32
+const BOFF: usize = 288; //  b of layer l in P32
+const TW: usize = 320; //    W of layer l in TOT (f64)
+const TB: usize = 352; //    b of layer l in TOT
+const ZL: usize = 384; //    lane-form Z of layer l: one v128 (four samples) per unit
+const AL: usize = 416; //    lane-form A
+const DZL: usize = 448; //   lane-form dZ
+const GW: usize = 480; //    lane-form dW accumulators of layer l ≥ 1: one v128 per weight
+const GB: usize = 512; //    lane-form db accumulators of layer l ≥ 1
+
+@inline function tab(table: usize, l: i32): usize {
+  return load<usize>(table + (<usize>l << 2));
+}
+@inline function setTab(table: usize, l: i32, value: usize): void {
+  store<usize>(table + (<usize>l << 2), value);
+}
+@inline function size(l: i32): i32 {
+  return load<i32>(<usize>(CFG_SIZES + 4 * l));
+}
+
+let G1: usize = 0; // f32 dW1ᵀ block accumulator, n0 × s1
+let GB1: usize = 0; // lane-form db1, n1 v128
+let ROWS: usize = 0; // row-form z1 / dz1 of four samples: 4 × s1 f32 each
+let DROWS: usize = 0;
+let workEnd: usize = 0;
+
+const INV255: f32 = 1.0 / 255.0;
+const BLOCK_GROUPS = 64; // 64 groups of 4 samples per float32 block
+
+function cfg(offset: i32): i32 {
+  return load<i32>(<usize>offset);
+}
+
+/** Read the config block at address 0 and lay out the work area; returns the bytes it needs. */
+export function configure(): usize {
+  L = cfg(CFG_LAYERS);
+  n0 = size(0);
+  n1 = size(1);
+  s1 = (n1 + 3) & ~3;
+  P32 = <usize>cfg(CFG_PTRS);
+  TOT = <usize>cfg(CFG_PTRS + 4);
+  ROWPTR = <usize>cfg(CFG_PTRS + 8);
+  ENTRY = <usize>cfg(CFG_PTRS + 12);
+  LABELS = <usize>cfg(CFG_PTRS + 16);
+  let work = <usize>cfg(CFG_PTRS + 20);
+  STATS = <usize>cfg(CFG_PTRS + 24);
+
+  // Parameter offsets in P32 (padded first layer) and in TOT (the host's packed layout).
+  let p: usize = P32, t: usize = TOT;
+  for (let l = 0; l < L; l++) {
+    const nIn = size(l), nOut = size(l + 1);
+    setTab(WOFF, l, p);
+    setTab(TW, l, t);
+    p += <usize>(l == 0 ? nIn * s1 : nIn * nOut) << 2;
+    t += <usize>(nIn * nOut) << 3;
+    setTab(BOFF, l, p);
+    setTab(TB, l, t);
+    p += <usize>(l == 0 ? s1 : nOut) << 2;
+    t += <usize>nOut << 3;
+  }
+  // Work area, 16-byte aligned.
+  work = (work + 15) & ~15;
+  G1 = work;
+  work += <usize>(n0 * s1) << 2;
+  GB1 = work;
+  work += <usize>n1 << 4;
+  ROWS = work;
+  work += <usize>(4 * s1) << 2;
+  DROWS = work;
+  work += <usize>(4 * s1) << 2;
+  for (let l = 0; l < L; l++) {
+    const n = <usize>size(l + 1);
+    setTab(ZL, l, work);
+    work += n << 4;
+    setTab(AL, l, work);
+    work += n << 4;
+    setTab(DZL, l, work);
+    work += n << 4;
+    if (l > 0) {
+      setTab(GW, l, work);
+      work += (n * <usize>size(l)) << 4;
+      setTab(GB, l, work);
+      work += n << 4;
+    }
+  }
+  workEnd = work;
+  return work;
+}
+
+/** Zero the float32 block accumulators. */
+function clearBlock(): void {
+  memory.fill(G1, 0, (<usize>(n0 * s1) << 2) + (<usize>n1 << 4)); // G1 and GB1, side by side
+  for (let l = 1; l < L; l++) {
+    const n = <usize>size(l + 1);
+    memory.fill(tab(GW, l), 0, (n * <usize>size(l)) << 4);
+    memory.fill(tab(GB, l), 0, n << 4);
+  }
+}
+
+@inline function laneSum(v: v128): f64 {
+  return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) +
+    <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
+}
+
+/** Add the float32 block into the float64 totals (in the host's layout), then clear it. */
+function flushBlock(): void {
+  // dW1ᵀ: padded rows of s1 → packed rows of n1.
+  for (let k = 0; k < n0; k++) {
+    const src = G1 + (<usize>(k * s1) << 2), dst = tab(TW, 0) + (<usize>(k * n1) << 3);
+    for (let h = 0; h < n1; h++) {
+      const q = dst + (<usize>h << 3);
+      store<f64>(q, load<f64>(q) + <f64>load<f32>(src + (<usize>h << 2)));
+    }
+  }
+  for (let h = 0; h < n1; h++) {
+    const q = tab(TB, 0) + (<usize>h << 3);
+    store<f64>(q, load<f64>(q) + laneSum(v128.load(GB1 + (<usize>h << 4))));
+  }
+  for (let l = 1; l < L; l++) {
+    const nOut = size(l + 1), nIn = size(l);
+    for (let i = 0; i < nOut * nIn; i++) {
+      const q = tab(TW, l) + (<usize>i << 3);
+      store<f64>(q, load<f64>(q) + laneSum(v128.load(tab(GW, l) + (<usize>i << 4))));
+    }
+    for (let i = 0; i < nOut; i++) {
+      const q = tab(TB, l) + (<usize>i << 3);
+      store<f64>(q, load<f64>(q) + laneSum(v128.load(tab(GB, l) + (<usize>i << 4))));
+    }
+  }
+  clearBlock();
+}
+
+/**
+ * exp(x) for four lanes (Cephes expf): exp(x) = 2ⁿ·eʳ with n = round(x / ln 2),
+ * r = x − n·ln 2 ∈ [−ln2/2, ln2/2], eʳ by a degree-7 polynomial; relative error ≈ 1e-7.
+ */
+@inline function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.33654)), f32x4.splat(88.37626));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2n);
+}
+
+/** z1 = W1·x (no bias) for sample j into the row at `row`: 4-lane multiply-adds per pixel. */
+function firstLayerForward(j: i32, row: usize): void {
+  const start = load<i32>(ROWPTR + (<usize>j << 2)), end = load<i32>(ROWPTR + (<usize>(j + 1) << 2));
+  const rowBytes = <usize>s1 << 2;
+  const W = tab(WOFF, 0);
+  if (s1 == 12) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+    for (let p = start; p < end; p++) {
+      const e = load<u32>(ENTRY + (<usize>p << 2));
+      const w = W + <usize>(e & 0xffff) * rowBytes;
+      const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
+    }
+    v128.store(row, a0);
+    v128.store(row, a1, 16);
+    v128.store(row, a2, 32);
+  } else {
+    memory.fill(row, 0, rowBytes);
+    for (let p = start; p < end; p++) {
+      const e = load<u32>(ENTRY + (<usize>p << 2));
+      const w = W + <usize>(e & 0xffff) * rowBytes;
+      const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+      for (let v: usize = 0; v < rowBytes; v += 16) {
+        v128.store(row + v, f32x4.add(v128.load(row + v), f32x4.mul(v128.load(w + v), x)));
+      }
+    }
+  }
+}
+
+/** dW1ᵀ[k] += x[k]·dz1 over the nonzero pixels of sample j; dz1 is the row at `drow`. */
+function firstLayerBackward(j: i32, drow: usize): void {
+  const start = load<i32>(ROWPTR + (<usize>j << 2)), end = load<i32>(ROWPTR + (<usize>(j + 1) << 2));
+  const rowBytes = <usize>s1 << 2;
+  if (s1 == 12) {
+    const d0 = v128.load(drow), d1 = v128.load(drow, 16), d2 = v128.load(drow, 32);
+    for (let p = start; p < end; p++) {
+      const e = load<u32>(ENTRY + (<usize>p << 2));
+      const g = G1 + <usize>(e & 0xffff) * rowBytes;
+      const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+      v128.store(g, f32x4.add(v128.load(g), f32x4.mul(d0, x)));
+      v128.store(g, f32x4.add(v128.load(g, 16), f32x4.mul(d1, x)), 16);
+      v128.store(g, f32x4.add(v128.load(g, 32), f32x4.mul(d2, x)), 32);
+    }
+  } else {
+    for (let p = start; p < end; p++) {
+      const e = load<u32>(ENTRY + (<usize>p << 2));
+      const g = G1 + <usize>(e & 0xffff) * rowBytes;
+      const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+      for (let v: usize = 0; v < rowBytes; v += 16) {
+        v128.store(g + v, f32x4.add(v128.load(g + v), f32x4.mul(v128.load(drow + v), x)));
+      }
+    }
+  }
+}
+
+/**
+ * Forward and backward over samples [from, to), adding the gradient sums into TOT (float64,
+ * host layout) and [correct, loss] into STATS. TOT and STATS are not cleared here.
+ */
+export function accumulate(from: i32, to: i32): void {
+  clearBlock();
+  let correct: f64 = 0, loss: f64 = 0;
+  let groups = 0;
+  for (let j0 = from; j0 < to; j0 += 4) {
+    const lanes = min(4, to - j0);
+    // ---- layer 1 forward, per sample, then into lane form with the bias: Z1[h] = (z1 of the 4 samples at h)
+    for (let s = 0; s < 4; s++) {
+      const row = ROWS + (<usize>(s * s1) << 2);
+      if (s < lanes) firstLayerForward(j0 + s, row);
+      else memory.fill(row, 0, <usize>s1 << 2);
+    }
+    for (let h = 0; h < n1; h++) {
+      const hb = <usize>h << 2;
+      let v = f32x4.splat(0);
+      v = f32x4.replace_lane(v, 0, load<f32>(ROWS + hb));
+      v = f32x4.replace_lane(v, 1, load<f32>(ROWS + (<usize>s1 << 2) + hb));
+      v = f32x4.replace_lane(v, 2, load<f32>(ROWS + (<usize>(2 * s1) << 2) + hb));
+      v = f32x4.replace_lane(v, 3, load<f32>(ROWS + (<usize>(3 * s1) << 2) + hb));
+      v = f32x4.add(v, f32x4.splat(load<f32>(tab(BOFF, 0) + hb)));
+      v128.store(tab(ZL, 0) + (<usize>h << 4), v);
+      v128.store(tab(AL, 0) + (<usize>h << 4), f32x4.max(v, f32x4.splat(0))); // A1 = ReLU(Z1)
+    }
+    // ---- layers 2…L forward, four samples per vector: Z[l] = W[l]·A[l−1] + b[l]
+    for (let l = 1; l < L; l++) {
+      const nOut = size(l + 1), nIn = size(l);
+      const W = tab(WOFF, l), B = tab(BOFF, l), A = tab(AL, l - 1), Z = tab(ZL, l), Aout = tab(AL, l);
+      for (let i = 0; i < nOut; i++) {
+        let acc = f32x4.splat(0);
+        const row = W + (<usize>(i * nIn) << 2);
+        for (let h = 0; h < nIn; h++) {
+          acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(row + (<usize>h << 2))), v128.load(A + (<usize>h << 4))));
+        }
+        acc = f32x4.add(acc, f32x4.splat(load<f32>(B + (<usize>i << 2))));
+        v128.store(Z + (<usize>i << 4), acc);
+        if (l < L - 1) v128.store(Aout + (<usize>i << 4), f32x4.max(acc, f32x4.splat(0)));
+      }
+    }
+    // ---- softmax per lane: A[L] = exp(Z − max) / Σ exp(Z − max)
+    const nC = size(L), ZC = tab(ZL, L - 1), AC = tab(AL, L - 1), DC = tab(DZL, L - 1);
+    let max = v128.load(ZC);
+    for (let i = 1; i < nC; i++) max = f32x4.max(max, v128.load(ZC + (<usize>i << 4)));
+    let sum = f32x4.splat(0);
+    for (let i = 0; i < nC; i++) {
+      const e = exp4(f32x4.sub(v128.load(ZC + (<usize>i << 4)), max));
+      v128.store(AC + (<usize>i << 4), e);
+      sum = f32x4.add(sum, e);
+    }
+    const inv = f32x4.div(f32x4.splat(1), sum);
+    // labels of the four samples; lanes past `to` get label −1 and a zero mask
+    let y = i32x4.splat(-1);
+    y = i32x4.replace_lane(y, 0, <i32>load<u8>(LABELS + <usize>j0));
+    if (lanes > 1) y = i32x4.replace_lane(y, 1, <i32>load<u8>(LABELS + <usize>(j0 + 1)));
+    if (lanes > 2) y = i32x4.replace_lane(y, 2, <i32>load<u8>(LABELS + <usize>(j0 + 2)));
+    if (lanes > 3) y = i32x4.replace_lane(y, 3, <i32>load<u8>(LABELS + <usize>(j0 + 3)));
+    const live = i32x4.ne(y, i32x4.splat(-1));
+    // stats, per lane: argmax (first maximum) and −log a[y] = log Σ − (z[y] − max)
+    for (let s = 0; s < lanes; s++) {
+      const label = <i32>load<u8>(LABELS + <usize>(j0 + s));
+      let best = 0;
+      let bestZ = load<f32>(ZC + (<usize>s << 2));
+      for (let i = 1; i < nC; i++) {
+        const z = load<f32>(ZC + (<usize>i << 4) + (<usize>s << 2));
+        if (z > bestZ) {
+          bestZ = z;
+          best = i;
+        }
+      }
+      if (best == label) correct += 1;
+      const zy = load<f32>(ZC + (<usize>label << 4) + (<usize>s << 2));
+      loss += <f64>Mathf.log(laneAt(sum, s)) - <f64>(zy - laneAt(max, s));
+    }
+    // dZ[L] = A[L] − Y, zero in dead lanes
+    for (let i = 0; i < nC; i++) {
+      const a = f32x4.mul(v128.load(AC + (<usize>i << 4)), inv);
+      const onehot = v128.and(i32x4.eq(y, i32x4.splat(i)), f32x4.splat(1));
+      v128.store(DC + (<usize>i << 4), v128.and(f32x4.sub(a, onehot), live));
+    }
+    // ---- backward through layers L…2: dW[l] += dZ[l]·A[l−1]ᵀ, db[l] += dZ[l],
+    //      dZ[l−1] = W[l]ᵀ·dZ[l] ⊙ ReLU′(Z[l−1])
+    for (let l = L - 1; l >= 1; l--) {
+      const nOut = size(l + 1), nIn = size(l);
+      const W = tab(WOFF, l), D = tab(DZL, l), A = tab(AL, l - 1), Zp = tab(ZL, l - 1), Dp = tab(DZL, l - 1);
+      const gw = tab(GW, l), gb = tab(GB, l);
+      for (let i = 0; i < nOut; i++) {
+        const d = v128.load(D + (<usize>i << 4));
+        v128.store(gb + (<usize>i << 4), f32x4.add(v128.load(gb + (<usize>i << 4)), d));
+        const g = gw + (<usize>(i * nIn) << 4);
+        for (let h = 0; h < nIn; h++) {
+          const q = g + (<usize>h << 4);
+          v128.store(q, f32x4.add(v128.load(q), f32x4.mul(d, v128.load(A + (<usize>h << 4)))));
+        }
+      }
+      for (let h = 0; h < nIn; h++) {
+        let acc = f32x4.splat(0);
+        for (let i = 0; i < nOut; i++) {
+          const w = f32x4.splat(load<f32>(W + (<usize>(i * nIn + h) << 2)));
+          acc = f32x4.add(acc, f32x4.mul(w, v128.load(D + (<usize>i << 4))));
+        }
+        const positive = f32x4.gt(v128.load(Zp + (<usize>h << 4)), f32x4.splat(0));
+        v128.store(Dp + (<usize>h << 4), v128.and(acc, positive));
+      }
+    }
+    // ---- layer 1 backward: db1 += dZ1 (lanes), then per sample dW1ᵀ[k] += x[k]·dz1
+    const D1 = tab(DZL, 0);
+    for (let h = 0; h < n1; h++) {
+      const q = GB1 + (<usize>h << 4);
+      const d = v128.load(D1 + (<usize>h << 4));
+      v128.store(q, f32x4.add(v128.load(q), d));
+      const hb = <usize>h << 2;
+      store<f32>(DROWS + hb, f32x4.extract_lane(d, 0));
+      store<f32>(DROWS + (<usize>s1 << 2) + hb, f32x4.extract_lane(d, 1));
+      store<f32>(DROWS + (<usize>(2 * s1) << 2) + hb, f32x4.extract_lane(d, 2));
+      store<f32>(DROWS + (<usize>(3 * s1) << 2) + hb, f32x4.extract_lane(d, 3));
+    }
+    for (let s = 0; s < lanes; s++) firstLayerBackward(j0 + s, DROWS + (<usize>(s * s1) << 2));
+    if (++groups == BLOCK_GROUPS) {
+      flushBlock();
+      groups = 0;
+    }
+  }
+  flushBlock();
+  store<f64>(STATS, load<f64>(STATS) + correct);
+  store<f64>(STATS, load<f64>(STATS, 8) + loss, 8);
+}
+
+@inline function laneAt(v: v128, s: i32): f32 {
+  return s == 0 ? f32x4.extract_lane(v, 0) : s == 1 ? f32x4.extract_lane(v, 1) : s == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+}
