@@ -5,8 +5,10 @@
  *   `numpy.loadtxt`, each in a child process of its own (median of 3 runs, peak RSS).
  *
  * - Training: the seed workload (784-10-10-10, m = 41,000, full batch, α = 0.1) with
- *   `deno task train` versus the seed's own numpy code (`numpy_train.py`), both running the
- *   seed's algorithm (its scalar bias gradient included), in milliseconds per iteration.
+ *   `deno task train` on both backends (WebAssembly SIMD and the TypeScript fallback) versus
+ *   the seed's own numpy code (`numpy_train.py`) and, where torch imports, the same algorithm
+ *   in PyTorch (`torch_train.py`): all run the seed's algorithm, its scalar bias gradient
+ *   included, and report milliseconds per iteration, accuracy and peak memory.
  *
  * Flags: `--json` prints one JSON object as the last line; `--repeats N` (default 3);
  * `--iterations N` for training (default 200); `--python PATH` (default `python3`).
@@ -68,54 +70,99 @@ report.csv = {
 
 const iterations = Number(values.iterations);
 line("");
+line(`Training: the seed workload (784-10-10-10, m = 41,000, full batch, α = 0.1, the seed's`);
 line(
-  `Training: seed workload, ${iterations} iterations, median of ${repeats} runs (ms per iteration)`,
+  `algorithm with its scalar bias gradient), ${iterations} iterations, median of ${repeats} runs`,
 );
-const trainArgs = (extra: string[]) => [
+const trainArgs = (backend: string) => [
   "run",
   "--allow-all",
   here("../scripts/train.ts"),
   "--iterations",
   String(iterations),
   "--original-bias-gradient",
+  "--backend",
+  backend,
   "--json",
-  ...extra,
 ];
-const engines: [string, string, string[], Record<string, string> | undefined, string][] = [
-  [
-    "numpy (the seed, float64)",
-    python,
-    [here("numpy_train.py"), csv, String(iterations)],
-    pythonEnv(),
-    "seconds",
-  ],
-  ["TypeScript engine", Deno.execPath(), trainArgs([]), undefined, "train_seconds"],
+const torchPython = (await pythonHas("/usr/bin/python3", "torch"))
+  ? "/usr/bin/python3"
+  : (await pythonHas(python, "torch"))
+  ? python
+  : undefined;
+type Engine = {
+  name: string;
+  cmd?: string;
+  args: string[];
+  env?: Record<string, string>;
+  key: string;
+  why?: string;
+};
+const engines: Engine[] = [
+  {
+    name: "numpy, the seed (float64)",
+    cmd: typeof numpy === "string" ? undefined : python,
+    why: typeof numpy === "string" ? numpy : undefined,
+    args: [here("numpy_train.py"), csv, String(iterations)],
+    env: pythonEnv(),
+    key: "seconds",
+  },
+  {
+    name: "PyTorch, 1 thread (float32)",
+    cmd: torchPython,
+    why: "no Python with torch (Debian: apt-get install python3-torch)",
+    args: [here("torch_train.py"), csv, String(iterations)],
+    env: pythonEnv(),
+    key: "seconds",
+  },
+  {
+    name: "ours: wasm SIMD engine",
+    cmd: Deno.execPath(),
+    args: trainArgs("wasm"),
+    key: "train_seconds",
+  },
+  {
+    name: "ours: TypeScript fallback",
+    cmd: Deno.execPath(),
+    args: trainArgs("typescript"),
+    key: "train_seconds",
+  },
 ];
-const hasNumpy = typeof numpy !== "string";
+line(
+  `  ${"engine".padEnd(30)} ${"ms/iter".padStart(8)} ${"× numpy".padStart(8)} ${
+    "train acc".padStart(10)
+  } ` +
+    `${"dev acc".padStart(8)} ${"peak RSS".padStart(9)}`,
+);
 const results: Record<string, unknown> = {};
 let numpyMs: number | undefined;
-for (const [name, cmd, args, env, key] of engines) {
-  if (name.startsWith("numpy") && !hasNumpy) {
-    line(`  ${name.padEnd(28)} skipped: ${numpy}`);
-    continue;
-  }
-  const r = await repeatChild(repeats, cmd, args, env, key);
+for (const engine of engines) {
+  const r = engine.cmd
+    ? await repeatChild(repeats, engine.cmd, engine.args, engine.env, engine.key)
+    : engine.why!;
   if (typeof r === "string") {
-    line(`  ${name.padEnd(28)} skipped: ${r}`);
+    line(`  ${engine.name.padEnd(30)} skipped: ${r}`);
     continue;
   }
   const ms = (1000 * r.seconds) / iterations;
-  numpyMs ??= name.startsWith("numpy") ? ms : undefined;
-  const accuracy = r.last.train_accuracy as number;
+  if (engine.name.startsWith("numpy")) numpyMs = ms;
+  const ratio = numpyMs ? ms / numpyMs : null;
+  const train = r.last.train_accuracy as number, dev = r.last.dev_accuracy as number;
+  const extra = r.last.threads ? `  (${r.last.threads} threads)` : "";
   line(
-    `  ${name.padEnd(28)} ${ms.toFixed(1).padStart(6)} ms  ` +
-      `${numpyMs ? (ms / numpyMs).toFixed(2) + "× numpy" : "          "}  ` +
-      `train accuracy ${accuracy.toFixed(4)}  peak RSS ${(r.peak_rss_mb ?? NaN).toFixed(0)} MB`,
+    `  ${engine.name.padEnd(30)} ${ms.toFixed(1).padStart(8)} ${
+      (ratio ? ratio.toFixed(2) + "×" : "—").padStart(8)
+    } ` +
+      `${train.toFixed(4).padStart(10)} ${dev.toFixed(4).padStart(8)} ${
+        (r.peak_rss_mb.toFixed(0) + " MB").padStart(9)
+      }${extra}`,
   );
-  results[name] = {
+  results[engine.name] = {
     ms_per_iteration: ms,
-    ratio_to_numpy: numpyMs ? ms / numpyMs : null,
-    train_accuracy: accuracy,
+    ratio_to_numpy: ratio,
+    train_accuracy: train,
+    dev_accuracy: dev,
+    peak_rss_mb: r.peak_rss_mb,
   };
 }
 report.training = { iterations, engines: results };

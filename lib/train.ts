@@ -46,6 +46,8 @@ export interface TrainResult {
   history: HistoryPoint[];
   /** Threads the engine used. */
   threads: number;
+  /** The kernel the engine used. */
+  backend: "wasm" | "typescript";
 }
 
 /** Scores of a set of digits under some parameters. */
@@ -135,7 +137,7 @@ export async function train(trainSet: Digits, options: TrainOptions = {}): Promi
       history.push(point);
       await onProgress?.(point, iterations);
     }
-    return { params: engine.params(), history, threads: engine.threads };
+    return { params: engine.params(), history, threads: engine.threads, backend: engine.backend };
   } finally {
     engine.close();
   }

@@ -37,6 +37,8 @@ Usage: deno task train [flags]
   --init FILE               start from a model file instead of random weights
   --save FILE               write the trained parameters to a model file
   --threads N               threads for the engine (default: CPU cores)
+  --backend B               wasm (WebAssembly SIMD, the default where it runs) or
+                            typescript (the pure-TypeScript fallback)
   --json                    end with one JSON line of results
   --help                    this text
 `;
@@ -69,6 +71,7 @@ async function main(args: string[]): Promise<void> {
       init: { type: "string" },
       save: { type: "string" },
       threads: { type: "string" },
+      backend: { type: "string", default: "auto" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -89,6 +92,10 @@ async function main(args: string[]): Promise<void> {
     ? undefined
     : values.hidden.split(",").map((h) => integer("hidden", h.trim(), 1));
 
+  const backend = values.backend as "wasm" | "typescript" | "auto";
+  if (!["wasm", "typescript", "auto"].includes(backend)) {
+    throw new Error(`--backend must be wasm, typescript or auto, not "${values.backend}"`);
+  }
   const path = values.data ?? DEFAULT_DATA;
   if (values.data === undefined) await makeData(fileURLToPath(new URL("../data", import.meta.url)));
   const t0 = performance.now();
@@ -122,6 +129,7 @@ async function main(args: string[]): Promise<void> {
     alpha,
     params,
     threads,
+    backend,
     dev: devSize > 0 ? dev : undefined,
     originalBiasGradient: values["original-bias-gradient"],
     onProgress(point: HistoryPoint) {
@@ -147,7 +155,7 @@ async function main(args: string[]): Promise<void> {
     `Trained ${result.params.sizes.join("-")} for ${iterations} iterations in ${
       trainSeconds.toFixed(1)
     } s ` +
-      `(${result.threads} thread${result.threads > 1 ? "s" : ""}): ` +
+      `(${result.backend}, ${result.threads} thread${result.threads > 1 ? "s" : ""}): ` +
       `train accuracy ${final.trainAccuracy.toFixed(4)}` +
       (final.devAccuracy !== undefined ? `, dev accuracy ${final.devAccuracy.toFixed(4)}` : ""),
   );
@@ -168,6 +176,7 @@ async function main(args: string[]): Promise<void> {
       sizes: result.params.sizes,
       seed,
       threads: result.threads,
+      backend: result.backend,
       train_size: trainSet.count,
       dev_size: devSize,
       original_bias_gradient: values["original-bias-gradient"],

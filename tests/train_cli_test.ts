@@ -91,6 +91,18 @@ Deno.test("train CLI: --init continues from a model file; --hidden sets the laye
   ]);
   assert.equal(wide.code, 0, wide.stderr);
   assert.deepEqual(JSON.parse(wide.stdout.trim().split("\n").at(-1)!).sizes, [784, 32, 10]);
+  const ts = await run([
+    "--data",
+    csv,
+    "--iterations",
+    "2",
+    "--dev-size",
+    "100",
+    "--backend",
+    "typescript",
+    "--json",
+  ]);
+  assert.equal(JSON.parse(ts.stdout.trim().split("\n").at(-1)!).backend, "typescript");
 });
 
 for (
@@ -100,6 +112,7 @@ for (
     [["--iterations", "2.5"], 'error: --iterations must be a whole number, not "2.5"'],
     [["--hidden", "10,x"], 'error: --hidden must be a whole number ≥ 1, not "x"'],
     [["--bogus"], "error: Unknown option '--bogus'"],
+    [["--backend", "gpu"], 'error: --backend must be wasm, typescript or auto, not "gpu"'],
     [
       ["--dev-size", "600"],
       "error: Cannot hold out 600 dev images from 600: expected an integer from 0 to 599",

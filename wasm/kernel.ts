@@ -69,7 +69,7 @@ let DROWS: usize = 0;
 let workEnd: usize = 0;
 
 const INV255: f32 = 1.0 / 255.0;
-const BLOCK_GROUPS = 64; // 64 groups of 4 samples per float32 block
+const BLOCK_GROUPS = 256; // 256 groups of 4 samples per float32 block
 
 function cfg(offset: i32): i32 {
   return load<i32>(<usize>offset);
@@ -311,28 +311,25 @@ export function accumulate(from: i32, to: i32): void {
     if (lanes > 2) y = i32x4.replace_lane(y, 2, <i32>load<u8>(LABELS + <usize>(j0 + 2)));
     if (lanes > 3) y = i32x4.replace_lane(y, 3, <i32>load<u8>(LABELS + <usize>(j0 + 3)));
     const live = i32x4.ne(y, i32x4.splat(-1));
-    // stats, per lane: argmax (first maximum) and −log a[y] = log Σ − (z[y] − max)
-    for (let s = 0; s < lanes; s++) {
-      const label = <i32>load<u8>(LABELS + <usize>(j0 + s));
-      let best = 0;
-      let bestZ = load<f32>(ZC + (<usize>s << 2));
-      for (let i = 1; i < nC; i++) {
-        const z = load<f32>(ZC + (<usize>i << 4) + (<usize>s << 2));
-        if (z > bestZ) {
-          bestZ = z;
-          best = i;
-        }
-      }
-      if (best == label) correct += 1;
-      const zy = load<f32>(ZC + (<usize>label << 4) + (<usize>s << 2));
-      loss += <f64>Mathf.log(laneAt(sum, s)) - <f64>(zy - laneAt(max, s));
-    }
-    // dZ[L] = A[L] − Y, zero in dead lanes
+    // dZ[L] = A[L] − Y, zero in dead lanes; on the way, argmax (first maximum) and z[y] per lane
+    let best = v128.load(ZC), bestIndex = i32x4.splat(0), zy = f32x4.splat(0);
     for (let i = 0; i < nC; i++) {
+      const z = v128.load(ZC + (<usize>i << 4));
+      const better = f32x4.gt(z, best);
+      best = v128.bitselect(z, best, better);
+      bestIndex = v128.bitselect(i32x4.splat(i), bestIndex, better);
+      const isLabel = i32x4.eq(y, i32x4.splat(i));
+      zy = v128.or(zy, v128.and(z, isLabel));
       const a = f32x4.mul(v128.load(AC + (<usize>i << 4)), inv);
-      const onehot = v128.and(i32x4.eq(y, i32x4.splat(i)), f32x4.splat(1));
-      v128.store(DC + (<usize>i << 4), v128.and(f32x4.sub(a, onehot), live));
+      v128.store(DC + (<usize>i << 4), v128.and(f32x4.sub(a, v128.and(isLabel, f32x4.splat(1))), live));
     }
+    correct += <f64>popcnt(i8x16.bitmask(v128.and(i32x4.eq(bestIndex, y), live))) / 4;
+    // −log a[y] = log Σ exp(z − max) − (z[y] − max), per live lane
+    const shifted = f32x4.sub(zy, max);
+    loss += <f64>Mathf.log(f32x4.extract_lane(sum, 0)) - <f64>f32x4.extract_lane(shifted, 0);
+    if (lanes > 1) loss += <f64>Mathf.log(f32x4.extract_lane(sum, 1)) - <f64>f32x4.extract_lane(shifted, 1);
+    if (lanes > 2) loss += <f64>Mathf.log(f32x4.extract_lane(sum, 2)) - <f64>f32x4.extract_lane(shifted, 2);
+    if (lanes > 3) loss += <f64>Mathf.log(f32x4.extract_lane(sum, 3)) - <f64>f32x4.extract_lane(shifted, 3);
     // ---- backward through layers L…2: dW[l] += dZ[l]·A[l−1]ᵀ, db[l] += dZ[l],
     //      dZ[l−1] = W[l]ᵀ·dZ[l] ⊙ ReLU′(Z[l−1])
     for (let l = L - 1; l >= 1; l--) {
@@ -379,8 +376,4 @@ export function accumulate(from: i32, to: i32): void {
   flushBlock();
   store<f64>(STATS, load<f64>(STATS) + correct);
   store<f64>(STATS, load<f64>(STATS, 8) + loss, 8);
-}
-
-@inline function laneAt(v: v128, s: i32): f32 {
-  return s == 0 ? f32x4.extract_lane(v, 0) : s == 1 ? f32x4.extract_lane(v, 1) : s == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
 }
