@@ -12,7 +12,7 @@
 
 import { KERNEL_WASM_BASE64 } from "./kernel_wasm.ts";
 import type { Layout } from "./kernel.ts";
-import type { Csr } from "./sparse.ts";
+import { type Csr, SCALED } from "./sparse.ts";
 
 /** Something that adds a range's gradient sums into `G` and its stats into `stats`. */
 export interface Accumulator {
@@ -38,6 +38,9 @@ export async function wasmAvailable(): Promise<boolean> {
     return false;
   }
 }
+
+/** The most first-layer units the kernel takes (its pixel offsets are 16-bit). */
+export const MAX_FIRST = 20;
 
 const HOST_BASE = 1 << 20; // below: the config block and the kernel's own tables and data
 const PAGE = 65536;
@@ -89,7 +92,8 @@ export async function createWasmAccumulator(
   const P32 = region(p32Length * 4);
   const TOT = region(layout.length * 8);
   const ROWPTR = region((count + 1) * 4);
-  const ENTRY = region(nnz * 4);
+  const OFF = region(nnz * 2);
+  const VAL = region(nnz * 4);
   const LABELS = region(count);
   const STATS = region(16);
   const WORK = region(0);
@@ -102,13 +106,19 @@ export async function createWasmAccumulator(
   const config = new Int32Array(memory.buffer, 0, 20);
   config[0] = L;
   sizes.forEach((n, l) => (config[1 + l] = n));
-  [P32, TOT, ROWPTR, ENTRY, LABELS, WORK, STATS].forEach((ptr, k) => (config[10 + k] = ptr));
+  [P32, TOT, ROWPTR, OFF, LABELS, WORK, STATS, VAL].forEach((ptr, k) => (config[10 + k] = ptr));
   grow(exports.configure());
 
   // The range's images and labels, rebased to start at row 0.
   const rowPtr = new Int32Array(memory.buffer, ROWPTR, count + 1);
   for (let j = 0; j <= count; j++) rowPtr[j] = csr.rowPtr[from + j] - first;
-  new Uint32Array(memory.buffer, ENTRY, nnz).set(csr.entry.subarray(first, first + nnz));
+  // Each nonzero pixel as the byte offset of its row of W1ᵀ and its value, decoded once here.
+  const off = new Uint16Array(memory.buffer, OFF, nnz), val = new Float32Array(memory.buffer, VAL, nnz);
+  for (let p = 0; p < nnz; p++) {
+    const e = csr.entry[first + p];
+    off[p] = (e & 0xffff) * s1 * 4;
+    val[p] = SCALED[e >>> 16];
+  }
   new Uint8Array(memory.buffer, LABELS, count).set(labels.subarray(from, to));
 
   const p32 = new Float32Array(memory.buffer, P32, p32Length);

@@ -23,10 +23,12 @@ const CFG_PTRS = 40; //      pointers, in this order:
 //             then for l ≥ 2: W[l] row-major (n_l × n_{l−1}), b[l] (n_l)
 //   1 TOT     f64 gradient totals in the host's packed layout (W1ᵀ n0 × n1, b1, W2, b2, …)
 //   2 ROWPTR  i32[count + 1] sparse row starts
-//   3 ENTRY   u32[nnz] (grey << 16) | pixel
+//   3 OFF     u16[nnz] byte offset of each nonzero pixel's row in W1ᵀ: pixel · s1 · 4
+//             (so s1 ≤ 20: the first layer has at most 20 units)
 //   4 LABELS  u8[count]
 //   5 WORK    scratch, size given by `workBytes`
 //   6 STATS   f64[2]: correct, loss
+//   7 VAL     f32[nnz] each nonzero pixel's value, grey / 255
 
 let L: i32 = 0;
 let n0: i32 = 0;
@@ -35,7 +37,8 @@ let s1: i32 = 0; // n1 rounded up to a multiple of 4
 let P32: usize = 0;
 let TOT: usize = 0;
 let ROWPTR: usize = 0;
-let ENTRY: usize = 0;
+let OFF: usize = 0;
+let VAL: usize = 0;
 let LABELS: usize = 0;
 let STATS: usize = 0;
 
@@ -51,6 +54,7 @@ const AL: usize = 416; //    lane-form A
 const DZL: usize = 448; //   lane-form dZ
 const GW: usize = 480; //    lane-form dW accumulators of layer l ≥ 1: one v128 per weight
 const GB: usize = 512; //    lane-form db accumulators of layer l ≥ 1
+const WS: usize = 544; //    W and then b of layer l ≥ 1, each value splatted to a v128
 
 @inline function tab(table: usize, l: i32): usize {
   return load<usize>(table + (<usize>l << 2));
@@ -68,7 +72,6 @@ let ROWS: usize = 0; // row-form z1 / dz1 of four samples: 4 × s1 f32 each
 let DROWS: usize = 0;
 let workEnd: usize = 0;
 
-const INV255: f32 = 1.0 / 255.0;
 const BLOCK_GROUPS = 256; // 256 groups of 4 samples per float32 block
 
 function cfg(offset: i32): i32 {
@@ -84,7 +87,8 @@ export function configure(): usize {
   P32 = <usize>cfg(CFG_PTRS);
   TOT = <usize>cfg(CFG_PTRS + 4);
   ROWPTR = <usize>cfg(CFG_PTRS + 8);
-  ENTRY = <usize>cfg(CFG_PTRS + 12);
+  OFF = <usize>cfg(CFG_PTRS + 12);
+  VAL = <usize>cfg(CFG_PTRS + 28);
   LABELS = <usize>cfg(CFG_PTRS + 16);
   let work = <usize>cfg(CFG_PTRS + 20);
   STATS = <usize>cfg(CFG_PTRS + 24);
@@ -125,6 +129,8 @@ export function configure(): usize {
       work += (n * <usize>size(l)) << 4;
       setTab(GB, l, work);
       work += n << 4;
+      setTab(WS, l, work);
+      work += (n * <usize>size(l) + n) << 4;
     }
   }
   workEnd = work;
@@ -196,15 +202,15 @@ function flushBlock(): void {
 
 /** z1 = W1·x (no bias) for sample j into the row at `row`: 4-lane multiply-adds per pixel. */
 function firstLayerForward(j: i32, row: usize): void {
-  const start = load<i32>(ROWPTR + (<usize>j << 2)), end = load<i32>(ROWPTR + (<usize>(j + 1) << 2));
-  const rowBytes = <usize>s1 << 2;
+  const start = <usize>load<i32>(ROWPTR + (<usize>j << 2)), end = <usize>load<i32>(ROWPTR + (<usize>(j + 1) << 2));
   const W = tab(WOFF, 0);
+  let o = OFF + (start << 1), v = VAL + (start << 2);
+  const oEnd = OFF + (end << 1);
   if (s1 == 12) {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
-    for (let p = start; p < end; p++) {
-      const e = load<u32>(ENTRY + (<usize>p << 2));
-      const w = W + <usize>(e & 0xffff) * rowBytes;
-      const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+    for (; o < oEnd; o += 2, v += 4) {
+      const w = W + <usize>load<u16>(o); // row k of W1ᵀ: the 10 (12) weights pixel k feeds
+      const x = v128.load32_splat(v); // x[k] in all four lanes
       a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
       a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
       a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
@@ -213,13 +219,13 @@ function firstLayerForward(j: i32, row: usize): void {
     v128.store(row, a1, 16);
     v128.store(row, a2, 32);
   } else {
+    const rowBytes = <usize>s1 << 2;
     memory.fill(row, 0, rowBytes);
-    for (let p = start; p < end; p++) {
-      const e = load<u32>(ENTRY + (<usize>p << 2));
-      const w = W + <usize>(e & 0xffff) * rowBytes;
-      const x = f32x4.splat(<f32>(e >>> 16) * INV255);
-      for (let v: usize = 0; v < rowBytes; v += 16) {
-        v128.store(row + v, f32x4.add(v128.load(row + v), f32x4.mul(v128.load(w + v), x)));
+    for (; o < oEnd; o += 2, v += 4) {
+      const w = W + <usize>load<u16>(o);
+      const x = v128.load32_splat(v);
+      for (let q: usize = 0; q < rowBytes; q += 16) {
+        v128.store(row + q, f32x4.add(v128.load(row + q), f32x4.mul(v128.load(w + q), x)));
       }
     }
   }
@@ -227,25 +233,25 @@ function firstLayerForward(j: i32, row: usize): void {
 
 /** dW1ᵀ[k] += x[k]·dz1 over the nonzero pixels of sample j; dz1 is the row at `drow`. */
 function firstLayerBackward(j: i32, drow: usize): void {
-  const start = load<i32>(ROWPTR + (<usize>j << 2)), end = load<i32>(ROWPTR + (<usize>(j + 1) << 2));
-  const rowBytes = <usize>s1 << 2;
+  const start = <usize>load<i32>(ROWPTR + (<usize>j << 2)), end = <usize>load<i32>(ROWPTR + (<usize>(j + 1) << 2));
+  let o = OFF + (start << 1), v = VAL + (start << 2);
+  const oEnd = OFF + (end << 1);
   if (s1 == 12) {
     const d0 = v128.load(drow), d1 = v128.load(drow, 16), d2 = v128.load(drow, 32);
-    for (let p = start; p < end; p++) {
-      const e = load<u32>(ENTRY + (<usize>p << 2));
-      const g = G1 + <usize>(e & 0xffff) * rowBytes;
-      const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+    for (; o < oEnd; o += 2, v += 4) {
+      const g = G1 + <usize>load<u16>(o);
+      const x = v128.load32_splat(v);
       v128.store(g, f32x4.add(v128.load(g), f32x4.mul(d0, x)));
       v128.store(g, f32x4.add(v128.load(g, 16), f32x4.mul(d1, x)), 16);
       v128.store(g, f32x4.add(v128.load(g, 32), f32x4.mul(d2, x)), 32);
     }
   } else {
-    for (let p = start; p < end; p++) {
-      const e = load<u32>(ENTRY + (<usize>p << 2));
-      const g = G1 + <usize>(e & 0xffff) * rowBytes;
-      const x = f32x4.splat(<f32>(e >>> 16) * INV255);
-      for (let v: usize = 0; v < rowBytes; v += 16) {
-        v128.store(g + v, f32x4.add(v128.load(g + v), f32x4.mul(v128.load(drow + v), x)));
+    const rowBytes = <usize>s1 << 2;
+    for (; o < oEnd; o += 2, v += 4) {
+      const g = G1 + <usize>load<u16>(o);
+      const x = v128.load32_splat(v);
+      for (let q: usize = 0; q < rowBytes; q += 16) {
+        v128.store(g + q, f32x4.add(v128.load(g + q), f32x4.mul(v128.load(drow + q), x)));
       }
     }
   }
@@ -257,6 +263,14 @@ function firstLayerBackward(j: i32, drow: usize): void {
  */
 export function accumulate(from: i32, to: i32): void {
   clearBlock();
+  // Splat the small layers' weights and biases once: each is then used for four samples at a time.
+  for (let l = 1; l < L; l++) {
+    const count = size(l + 1) * size(l) + size(l + 1); // W[l] then b[l], contiguous in P32
+    const src = tab(WOFF, l), dst = tab(WS, l);
+    for (let i = 0; i < count; i++) {
+      v128.store(dst + (<usize>i << 4), v128.load32_splat(src + (<usize>i << 2)));
+    }
+  }
   let correct: f64 = 0, loss: f64 = 0;
   let groups = 0;
   for (let j0 = from; j0 < to; j0 += 4) {
@@ -281,14 +295,15 @@ export function accumulate(from: i32, to: i32): void {
     // ---- layers 2…L forward, four samples per vector: Z[l] = W[l]·A[l−1] + b[l]
     for (let l = 1; l < L; l++) {
       const nOut = size(l + 1), nIn = size(l);
-      const W = tab(WOFF, l), B = tab(BOFF, l), A = tab(AL, l - 1), Z = tab(ZL, l), Aout = tab(AL, l);
+      const W = tab(WS, l), A = tab(AL, l - 1), Z = tab(ZL, l), Aout = tab(AL, l);
+      const B = W + (<usize>(nOut * nIn) << 4);
       for (let i = 0; i < nOut; i++) {
         let acc = f32x4.splat(0);
-        const row = W + (<usize>(i * nIn) << 2);
+        const row = W + (<usize>(i * nIn) << 4);
         for (let h = 0; h < nIn; h++) {
-          acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(row + (<usize>h << 2))), v128.load(A + (<usize>h << 4))));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(row + (<usize>h << 4)), v128.load(A + (<usize>h << 4))));
         }
-        acc = f32x4.add(acc, f32x4.splat(load<f32>(B + (<usize>i << 2))));
+        acc = f32x4.add(acc, v128.load(B + (<usize>i << 4)));
         v128.store(Z + (<usize>i << 4), acc);
         if (l < L - 1) v128.store(Aout + (<usize>i << 4), f32x4.max(acc, f32x4.splat(0)));
       }
@@ -334,7 +349,7 @@ export function accumulate(from: i32, to: i32): void {
     //      dZ[l−1] = W[l]ᵀ·dZ[l] ⊙ ReLU′(Z[l−1])
     for (let l = L - 1; l >= 1; l--) {
       const nOut = size(l + 1), nIn = size(l);
-      const W = tab(WOFF, l), D = tab(DZL, l), A = tab(AL, l - 1), Zp = tab(ZL, l - 1), Dp = tab(DZL, l - 1);
+      const W = tab(WS, l), D = tab(DZL, l), A = tab(AL, l - 1), Zp = tab(ZL, l - 1), Dp = tab(DZL, l - 1);
       const gw = tab(GW, l), gb = tab(GB, l);
       for (let i = 0; i < nOut; i++) {
         const d = v128.load(D + (<usize>i << 4));
@@ -348,7 +363,7 @@ export function accumulate(from: i32, to: i32): void {
       for (let h = 0; h < nIn; h++) {
         let acc = f32x4.splat(0);
         for (let i = 0; i < nOut; i++) {
-          const w = f32x4.splat(load<f32>(W + (<usize>(i * nIn + h) << 2)));
+          const w = v128.load(W + (<usize>(i * nIn + h) << 4));
           acc = f32x4.add(acc, f32x4.mul(w, v128.load(D + (<usize>i << 4))));
         }
         const positive = f32x4.gt(v128.load(Zp + (<usize>h << 4)), f32x4.splat(0));
