@@ -116,7 +116,16 @@ export async function createEngine(
   pack(init, layout, P);
   const G = Array.from({ length: threads }, () => new Float64Array(shared(layout.length * 8)));
   const stats = Array.from({ length: threads }, () => new Float64Array(shared(16)));
-  const range = (t: number) => [Math.floor((t * m) / threads), Math.floor(((t + 1) * m) / threads)];
+  // Thread t takes the samples from bounds[t] to bounds[t + 1]: equal shares of nonzero pixels,
+  // which is where the time goes, rather than equal counts of samples.
+  const bounds = [0];
+  const nnz = csr.rowPtr[m];
+  for (let t = 1, j = 0; t < threads; t++) {
+    while (j < m && csr.rowPtr[j] < (t * nnz) / threads) j++;
+    bounds.push(Math.max(j, bounds[t - 1]));
+  }
+  bounds.push(m);
+  const range = (t: number) => [bounds[t], bounds[t + 1]];
 
   const workers = await Promise.all(
     Array.from({ length: threads - 1 }, (_, i) => startWorker(i + 1)),
