@@ -113,7 +113,8 @@ export async function createWasmAccumulator(
   const rowPtr = new Int32Array(memory.buffer, ROWPTR, count + 1);
   for (let j = 0; j <= count; j++) rowPtr[j] = csr.rowPtr[from + j] - first;
   // Each nonzero pixel as the byte offset of its row of W1ᵀ and its value, decoded once here.
-  const off = new Uint16Array(memory.buffer, OFF, nnz), val = new Float32Array(memory.buffer, VAL, nnz);
+  const off = new Uint16Array(memory.buffer, OFF, nnz),
+    val = new Float32Array(memory.buffer, VAL, nnz);
   for (let p = 0; p < nnz; p++) {
     const e = csr.entry[first + p];
     off[p] = (e & 0xffff) * s1 * 4;

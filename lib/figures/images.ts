@@ -70,7 +70,8 @@ export function imageGrid(tiles: Tile[], options: GridOptions = {}): string {
   const size = options.size ?? 56;
   const cols = Math.max(1, ...tiles.map((t) => t.col + 1));
   const rows = Math.max(1, ...tiles.map((t) => t.row + 1));
-  const cell = size + 8, rowHeight = size + (tiles.some((t) => t.caption) ? 22 : 8);
+  const cell = size + (tiles.some((t) => t.caption) ? 18 : 8),
+    rowHeight = size + (tiles.some((t) => t.caption) ? 22 : 8);
   const marginLeft = options.rowLabels ? 70 : 4;
   const fig = Plot.plot({
     document: plotDocument(),
