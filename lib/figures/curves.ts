@@ -33,6 +33,18 @@ function rows(
   });
 }
 
+/** The value of each given point, written just right of it: the number a curve ends at. */
+function endLabels(points: Row[], options: Plot.TextOptions = {}) {
+  return Plot.text(points, {
+    x: "iteration",
+    y: "value",
+    text: (d: Row) => d.value.toFixed(3),
+    dx: 6,
+    textAnchor: "start",
+    ...options,
+  });
+}
+
 function curves(
   train: Row[],
   dev: Row[],
@@ -59,13 +71,7 @@ function curves(
         r: 3,
         title: (d: Row) => `dev ${d.value.toFixed(4)} at ${d.iteration}`,
       }),
-      Plot.text(all.length ? [train.at(-1) ?? all.at(-1)!] : [], {
-        x: "iteration",
-        y: "value",
-        text: (d: Row) => d.value.toFixed(3),
-        dx: 6,
-        textAnchor: "start",
-      }),
+      endLabels(all.length ? [train.at(-1) ?? all.at(-1)!] : []),
     ],
   });
   return toHtml(fig as unknown as Element);
@@ -115,14 +121,7 @@ export function compareAccuracy(
     color: { legend: true, domain: runs.map((r) => r.name) },
     marks: [
       Plot.lineY(data, { x: "iteration", y: "value", stroke: "series", z: "series" }),
-      Plot.text(ends, {
-        x: "iteration",
-        y: "value",
-        fill: "series",
-        text: (d: Row) => d.value.toFixed(3),
-        dx: 6,
-        textAnchor: "start",
-      }),
+      endLabels(ends, { fill: "series" }),
     ],
   });
   return toHtml(fig as unknown as Element);
