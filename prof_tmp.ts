@@ -1,15 +1,4 @@
-import {
-  accumulateGradients,
-  createRng,
-  createScratch,
-  forwardSample,
-  initParams,
-  layoutOf,
-  pack,
-  readLabeledCsv,
-  splitDev,
-  toCsr,
-} from "./lib/mod.ts";
+import { createRng, readLabeledCsv, splitDev, initParams, layoutOf, pack, toCsr, createScratch, forwardSample, accumulateGradients } from "./lib/mod.ts";
 const all = await readLabeledCsv("data/train.csv");
 const { train: tr } = splitDev(all, 1000);
 const params = initParams(createRng(0));

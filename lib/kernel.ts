@@ -190,9 +190,10 @@ export function accumulateGradients(
       const dz = s.dz[l], prev = s.a[l - 1], zPrev = s.z[l - 1], dzPrev = s.dz[l - 1];
       const n = sizes[l + 1], nIn = sizes[l], wl = w[l];
       for (let i = 0; i < n; i++) {
-        G[b[l] + i] += dz[i]; // db[l] += dz[l]
+        const d = dz[i];
+        G[b[l] + i] += d; // db[l] += dz[l]
         const row = wl + i * nIn;
-        for (let h = 0; h < nIn; h++) G[row + h] += dz[i] * prev[h]; // dW[l] += dz[l]·a[l−1]ᵀ
+        for (let h = 0; h < nIn; h++) G[row + h] += d * prev[h]; // dW[l] += dz[l]·a[l−1]ᵀ
       }
       for (let h = 0; h < nIn; h++) {
         if (zPrev[h] > 0) {
