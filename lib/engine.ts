@@ -14,7 +14,7 @@ import { type Backend, createAccumulator } from "./accumulator.ts";
 import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
 import type { Params } from "./params.ts";
 import { type Csr, toCsr } from "./sparse.ts";
-import { wasmAvailable } from "./wasm.ts";
+import { wasmAvailable, wasmUnfit } from "./wasm.ts";
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -24,7 +24,8 @@ export interface EngineOptions {
   originalBiasGradient?: boolean;
   /**
    * The kernel: `"wasm"` (WebAssembly SIMD, float32 arithmetic, float64 sums and parameters),
-   * `"typescript"` (float64 throughout), or `"auto"` (default): wasm where WebAssembly runs.
+   * `"typescript"` (float64 throughout), or `"auto"` (default): wasm where WebAssembly runs and
+   * the network fits it (at most 20 first-layer units, 8 layers), else typescript.
    */
   backend?: Backend | "auto";
 }
@@ -102,9 +103,14 @@ export async function createEngine(
   }
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), m));
   const wanted = options.backend ?? "auto";
-  const backend: Backend = wanted === "auto"
-    ? ((await wasmAvailable()) ? "wasm" : "typescript")
-    : wanted;
+  // "auto": the WebAssembly kernel where it runs and takes this network, else TypeScript.
+  const backend: Backend = wanted !== "auto"
+    ? wanted
+    : !wasmUnfit(layout.sizes) && (await wasmAvailable())
+    ? "wasm"
+    : "typescript";
+  const unfit = backend === "wasm" ? wasmUnfit(layout.sizes) : undefined;
+  if (unfit) throw new RangeError(`Cannot run the WebAssembly kernel: ${unfit}`);
   const csr = toCsr(train, threads > 1);
   const shared = (
     bytes: number,

@@ -30,6 +30,7 @@ export * from "./gradient_check.ts";
 export * from "./sparse.ts";
 export * from "./kernel.ts";
 export * from "./accumulator.ts";
+export * from "./wasm.ts";
 export * from "./engine.ts";
 export * from "./train.ts";
 export * from "./model_file.ts";

@@ -41,6 +41,26 @@ export async function wasmAvailable(): Promise<boolean> {
 
 /** The most first-layer units the kernel takes (its pixel offsets are 16-bit). */
 export const MAX_FIRST = 20;
+/** The most weight layers the kernel takes. */
+export const MAX_LAYERS = 8;
+
+/**
+ * Why the kernel cannot run a network of these layer sizes, or `undefined` when it can: at
+ * most {@link MAX_LAYERS} weight layers, at most {@link MAX_FIRST} first-layer units, and
+ * images small enough that a pixel's row offset fits in 16 bits.
+ */
+export function wasmUnfit(sizes: readonly number[]): string | undefined {
+  const L = sizes.length - 1;
+  if (L > MAX_LAYERS) return `it takes at most ${MAX_LAYERS} layers, not ${L}`;
+  if (sizes[1] > MAX_FIRST) {
+    return `it takes at most ${MAX_FIRST} first-layer units, not ${sizes[1]}`;
+  }
+  const rowBytes = 4 * ((sizes[1] + 3) & ~3);
+  if ((sizes[0] - 1) * rowBytes > 0xffff) {
+    return `it takes at most ${Math.floor(0xffff / rowBytes) + 1} inputs`;
+  }
+  return undefined;
+}
 
 const HOST_BASE = 1 << 20; // below: the config block and the kernel's own tables and data
 const PAGE = 65536;
@@ -48,7 +68,7 @@ const PAGE = 65536;
 /**
  * An accumulator over samples `from … to−1` of `csr`, running the WebAssembly kernel.
  *
- * @throws {RangeError} For networks the kernel does not take (more than 8 layers).
+ * @throws {RangeError} For networks the kernel does not take (see {@link wasmUnfit}).
  */
 export async function createWasmAccumulator(
   layout: Layout,
@@ -59,9 +79,8 @@ export async function createWasmAccumulator(
 ): Promise<Accumulator> {
   const { sizes } = layout;
   const L = sizes.length - 1;
-  if (L > 8) {
-    throw new RangeError(`Cannot run the WebAssembly kernel on ${L} layers: it takes at most 8`);
-  }
+  const unfit = wasmUnfit(sizes);
+  if (unfit) throw new RangeError(`Cannot run the WebAssembly kernel: ${unfit}`);
   const instance = await WebAssembly.instantiate(await kernelModule(), {
     env: {
       abort() {

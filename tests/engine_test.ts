@@ -12,6 +12,7 @@ import {
   pixelsToX,
   train,
   unpack,
+  wasmUnfit,
 } from "../lib/mod.ts";
 import { mnistTest, randomDigits } from "./helpers.ts";
 
@@ -172,5 +173,21 @@ Deno.test("train() on wasm follows the float64 trajectory on real digits", async
       Math.abs(p.trainAccuracy - wasm.history[i].trainAccuracy) <= 2 / 2000,
       `accuracy at ${i}`,
     )
+  );
+});
+
+Deno.test("train() picks TypeScript for networks the WebAssembly kernel does not take", async () => {
+  const digits = randomDigits(createRng(2), 40);
+  const wide = await train(digits, { iterations: 2, sizes: [784, 32, 10] });
+  assert.equal(wide.backend, "typescript");
+  const seed = await train(digits, { iterations: 2 });
+  assert.equal(seed.backend, "wasm");
+  await assert.rejects(train(digits, { iterations: 2, sizes: [784, 32, 10], backend: "wasm" }), {
+    message: "Cannot run the WebAssembly kernel: it takes at most 20 first-layer units, not 32",
+  });
+  assert.equal(wasmUnfit([784, 20, 10]), undefined);
+  assert.equal(
+    wasmUnfit([784, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]),
+    "it takes at most 8 layers, not 10",
   );
 });
