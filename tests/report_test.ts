@@ -109,6 +109,12 @@ Deno.test("the notebook executes, and its report renders offline in Chromium", a
           "--disable-component-update",
           "--disable-sync",
         ],
+      }).catch((error: Error) => {
+        throw new Error(
+          `Cannot start Chromium at ${CHROMIUM} (apt-get install chromium): ${
+            error.message.split("\n")[0]
+          }`,
+        );
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
