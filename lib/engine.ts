@@ -131,15 +131,12 @@ export async function createEngine(
     bounds.push(Math.max(j, bounds[t - 1]));
   }
   bounds.push(m);
-  const range = (t: number) => [bounds[t], bounds[t + 1]];
 
-  const workers = await Promise.all(
-    Array.from({ length: threads - 1 }, (_, i) => startWorker(i + 1)),
-  );
-  async function startWorker(t: number): Promise<Worker> {
-    const worker = new Worker(new URL("./engine_worker.ts", import.meta.url), { type: "module" });
-    const [from, to] = range(t);
-    const message: WorkerMessage = {
+  // A plain loop, no closure: `csr` must not be captured by the closures the engine returns,
+  // so that the wasm backend, whose accumulators copy their ranges, lets it be collected.
+  const messages: WorkerMessage[] = [];
+  for (let t = 1; t < threads; t++) {
+    messages.push({
       kind: "init",
       sizes: layout.sizes,
       P: P.buffer as SharedArrayBuffer,
@@ -148,15 +145,13 @@ export async function createEngine(
       csr: { count: csr.count, ...sharedOf(csr) },
       labels: labelsBuffer as SharedArrayBuffer,
       backend,
-      from,
-      to,
-    };
-    await roundTrip(worker, message);
-    return worker;
+      from: bounds[t],
+      to: bounds[t + 1],
+    });
   }
-
-  const [from0, to0] = range(0);
-  const accumulator = await createAccumulator(backend, layout, csr, labels, from0, to0);
+  const workers = await Promise.all(messages.map(startWorker));
+  messages.length = 0;
+  const accumulator = await createAccumulator(backend, layout, csr, labels, bounds[0], bounds[1]);
   let closed = false;
 
   async function step(alpha: number): Promise<StepResult> {
@@ -200,6 +195,13 @@ function scalarBiasGradients(g: Float64Array, layout: Layout): void {
     for (let k = from; k < to; k++) total += g[k];
     g.fill(total, from, to);
   }
+}
+
+/** Start a worker and wait until it has set up its range. */
+async function startWorker(message: WorkerMessage): Promise<Worker> {
+  const worker = new Worker(new URL("./engine_worker.ts", import.meta.url), { type: "module" });
+  await roundTrip(worker, message);
+  return worker;
 }
 
 function sharedOf(csr: Csr) {

@@ -164,3 +164,11 @@ Deno.test("writeLabeledCsv() round-trips through readLabeledCsv() and leaves no 
   assert.equal(chunks.length, 3, "header + two chunks of at most two rows");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("readLabeledCsv() names a directory in one sentence, and reads after a failed read", async () => {
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(readLabeledCsv(dir), { message: `Cannot read ${dir}: it is a directory` });
+  await Deno.writeTextFile(`${dir}/t.csv`, [LABELED_HEADER, "3" + ",0".repeat(784)].join("\n"));
+  assert.deepEqual([...(await readLabeledCsv(`${dir}/t.csv`)).labels], [3]);
+  await Deno.remove(dir, { recursive: true });
+});

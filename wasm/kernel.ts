@@ -7,16 +7,17 @@
 //   one multiply-add per vector per nonzero pixel; backward, dW[1]ᵀ[k] += x[k]·dz[1] likewise.
 // - The small layers (10×10), four samples at once, one sample per lane: every weight is
 //   splatted once and used for all four.
-// - Gradients are summed in float32 over blocks of 256 samples and the blocks in float64, so a
+// - Gradients are summed in float32 over blocks of 1024 samples and the blocks in float64, so a
 //   long sum does not lose the float32 rounding of its many terms.
 //
-// Build: `deno task wasm` (asc -O3 --runtime stub --enable simd) → lib/kernel.wasm.
+// Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --noAssert --memoryBase 16384)
+// → lib/kernel_wasm.ts, the binary embedded as base64.
 //
 // Memory, all set up by the host (lib/wasm.ts) before `configure`: a config block of i32
 // fields (see CFG_*), then the regions it points at.
 
 // ---- configuration (byte offsets of i32 fields in the config block) ----
-const CFG_LAYERS = 0; //     L, number of weight layers (≥ 2)
+const CFG_LAYERS = 0; //     L, number of weight layers (≥ 1)
 const CFG_SIZES = 4; //      i32[L + 1] layer sizes at this offset … (max 8 layers)
 const CFG_PTRS = 40; //      pointers, in this order:
 //   0 P32     f32 parameters: W1ᵀ (n0 × s1, rows padded to s1 = n1 rounded up to 4), b1 (s1),
@@ -24,9 +25,9 @@ const CFG_PTRS = 40; //      pointers, in this order:
 //   1 TOT     f64 gradient totals in the host's packed layout (W1ᵀ n0 × n1, b1, W2, b2, …)
 //   2 ROWPTR  i32[count + 1] sparse row starts
 //   3 OFF     u16[nnz] byte offset of each nonzero pixel's row in W1ᵀ: pixel · s1 · 4
-//             (so s1 ≤ 20: the first layer has at most 20 units)
+//             (so it must fit 16 bits: see wasmUnfit in lib/wasm.ts)
 //   4 LABELS  u8[count]
-//   5 WORK    scratch, size given by `workBytes`
+//   5 WORK    scratch, laid out by `configure`, which returns where it ends
 //   6 STATS   f64[2]: correct, loss
 //   7 VAL     f32[nnz] each nonzero pixel's value, grey / 255
 
