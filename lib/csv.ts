@@ -17,10 +17,13 @@ import { type Digits, PIXELS, type UnlabeledDigits } from "./dataset.ts";
 const COMMA = 44, LF = 10, CR = 13, ZERO = 48, NINE = 57;
 
 /** The header of Kaggle's labeled `train.csv`. */
-export const LABELED_HEADER = ["label", ...Array.from({ length: PIXELS }, (_, k) => `pixel${k}`)]
+export const LABELED_HEADER: string = [
+  "label",
+  ...Array.from({ length: PIXELS }, (_, k) => `pixel${k}`),
+]
   .join(",");
 /** The header of Kaggle's unlabeled `test.csv`. */
-export const UNLABELED_HEADER = LABELED_HEADER.slice("label,".length);
+export const UNLABELED_HEADER: string = LABELED_HEADER.slice("label,".length);
 
 /**
  * Parse a labeled Kaggle CSV (`label,pixel0,…,pixel783`).

@@ -15,7 +15,9 @@ import type { Rng } from "./random.ts";
 export interface CheckedGradient {
   /** The parameter, in the seed's names: `W1[3]`, `b2[0]`, … (flat row-major index). */
   name: string;
+  /** The gradient from back propagation. */
   analytic: number;
+  /** The central difference. */
   numeric: number;
 }
 
@@ -23,6 +25,7 @@ export interface CheckedGradient {
 export interface GradientCheck {
   /** `‖numeric − analytic‖ / (‖numeric‖ + ‖analytic‖)` over the checked coordinates. */
   relativeError: number;
+  /** Every coordinate checked, in order. */
   checked: CheckedGradient[];
 }
 

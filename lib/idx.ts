@@ -14,7 +14,9 @@ import { readBytes } from "./csv.ts";
 
 /** An unsigned-byte IDX array: its dimensions and its data, row-major. */
 export interface IdxArray {
+  /** Size of each dimension, outermost first (60000, 28, 28 for training images). */
   dims: number[];
+  /** The values, row-major. */
   data: Uint8Array;
 }
 

@@ -21,6 +21,7 @@ import { type Csr, SCALED } from "./sparse.ts";
 
 /** Where each layer's weights and biases sit in a packed array. */
 export interface Layout {
+  /** Layer sizes, input first. */
   sizes: number[];
   /** Offset of `W[l]` (`W[0]` stored transposed). */
   w: number[];
@@ -80,8 +81,11 @@ export function unpack(packed: Float64Array, layout: Layout): Params {
 
 /** Per-sample work arrays: `z[l]`, `a[l]`, `dz[l]` for each layer. */
 export interface Scratch {
+  /** `z[l]`, the pre-activations of layer l for one sample. */
   z: Float64Array[];
+  /** `a[l]`, its activations. */
   a: Float64Array[];
+  /** `dz[l]`, the gradient of the loss with respect to `z[l]`. */
   dz: Float64Array[];
   /** `log Σᵢ exp(z[L]ᵢ)` of the last forward pass. */
   logNorm: number;

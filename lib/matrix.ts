@@ -8,8 +8,11 @@
 
 /** A dense row-major matrix of float64. */
 export interface Matrix {
+  /** Number of rows. */
   rows: number;
+  /** Number of columns. */
   cols: number;
+  /** `rows × cols` values, row-major: element (i, j) at `i * cols + j`. */
   data: Float64Array;
 }
 

@@ -79,9 +79,13 @@ function sameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
 
 /** A wrong prediction: which sample, what was predicted, with what probability. */
 export interface Mistake {
+  /** The sample's index in its set. */
   index: number;
+  /** Its true class. */
   label: number;
+  /** The class predicted. */
   predicted: number;
+  /** The probability the network gave the predicted class. */
   confidence: number;
 }
 

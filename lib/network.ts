@@ -57,7 +57,9 @@ export function oneHot(Y: ArrayLike<number>, classes = 10): Matrix {
 
 /** What forward propagation computes: `Z[l]` and `A[l]` for each layer (`Z[0]` is the seed's `Z1`). */
 export interface Cache {
+  /** Pre-activations `Z[l] = W[l]·A[l−1] + b[l]`, one per layer. */
   Z: Matrix[];
+  /** Activations: ReLU of Z, softmax for the last layer. */
   A: Matrix[];
 }
 
@@ -104,7 +106,9 @@ export function forwardProp(params: Params, X: Matrix, options: ForwardOptions =
 
 /** Gradients of the loss with respect to each parameter, shaped like them. */
 export interface Grads {
+  /** `dW[l]`, shaped like `W[l]`. */
   dW: Matrix[];
+  /** `db[l]`, shaped like `b[l]`. */
   db: Matrix[];
 }
 

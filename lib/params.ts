@@ -15,8 +15,11 @@ import type { Rng } from "./random.ts";
  * seed's names: `const { W: [W1, W2, W3], b: [b1, b2, b3] } = params`.
  */
 export interface Params {
+  /** Layer sizes, input first, classes last. */
   sizes: number[];
+  /** Weights: `W[l]` is `sizes[l+1] × sizes[l]` (the seed's W1 is `W[0]`). */
   W: Matrix[];
+  /** Biases: `b[l]` is `sizes[l+1] × 1`. */
   b: Matrix[];
 }
 

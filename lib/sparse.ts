@@ -16,8 +16,11 @@ import type { Digits } from "./dataset.ts";
  * (6 million a pass), and eight-byte float values were 15% slower.
  */
 export interface Csr {
+  /** Number of images. */
   count: number;
+  /** Where each image's nonzero pixels start in `entry`; `count + 1` values. */
   rowPtr: Int32Array;
+  /** `(grey << 16) | pixel` for each nonzero pixel, image after image. */
   entry: Uint32Array;
 }
 

@@ -16,6 +16,7 @@ import { type Csr, SCALED } from "./sparse.ts";
 
 /** Something that adds a range's gradient sums into `G` and its stats into `stats`. */
 export interface Accumulator {
+  /** Add the range's gradient sums (packed layout) into G and [correct, loss] into stats. */
   run(P: Float64Array, G: Float64Array, stats: Float64Array): void;
 }
 

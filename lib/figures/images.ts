@@ -45,8 +45,9 @@ function pngUri(bytes: Uint8Array): string {
 export interface Tile {
   /** A PNG `data:` URI. */
   src: string;
-  /** Grid column and row, from 0. */
+  /** Grid column, from 0. */
   col: number;
+  /** Grid row, from 0. */
   row: number;
   /** Caption under the image. */
   caption?: string;
@@ -56,8 +57,11 @@ export interface Tile {
 
 /** Options of {@link imageGrid}. */
 export interface GridOptions {
+  /** Figure title. */
   title?: string;
+  /** Line under the title. */
   subtitle?: string;
+  /** Line under the figure. */
   caption?: string;
   /** Pixel size of each image (56). */
   size?: number;
