@@ -6,11 +6,11 @@
  */
 
 import { readLabeledCsv } from "../lib/mod.ts";
+import { peakRssMb } from "../scripts/rss.ts";
 
 const start = performance.now();
 const digits = await readLabeledCsv(Deno.args[0]);
 const seconds = (performance.now() - start) / 1000;
-const hwm = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
 console.log(
-  JSON.stringify({ seconds, peak_rss_mb: hwm ? Number(hwm[1]) / 1024 : NaN, rows: digits.count }),
+  JSON.stringify({ seconds, peak_rss_mb: peakRssMb(), rows: digits.count }),
 );

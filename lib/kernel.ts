@@ -117,9 +117,9 @@ export function forwardSample(
   const L = sizes.length - 1;
   const n1 = sizes[1];
   const z0 = s.z[0];
-  for (let h = 0; h < n1; h++) z0[h] = 0;
-  if (n1 === 10) firstLayer10(P, w[0], csr, j, z0);
+  if (n1 === 10) firstLayer10(P, w[0], csr, j, z0); // writes all ten sums
   else {
+    z0.fill(0);
     const { rowPtr, entry } = csr;
     for (let p = rowPtr[j], end = rowPtr[j + 1]; p < end; p++) {
       const e = entry[p], base = w[0] + (e & 0xffff) * n1, x = SCALED[e >>> 16]; // row k of W1ᵀ

@@ -77,10 +77,10 @@ export function evaluate(params: Params, digits: Digits): Evaluation {
   let right = 0, loss = 0;
   for (let j = 0; j < m; j++) {
     predictions[j] = forwardSample(P, layout, csr, j, s);
-    const a = s.a[s.a.length - 1];
+    const a = s.a[s.a.length - 1], y = digits.labels[j];
     for (let i = 0; i < classes; i++) probabilities.data[i * m + j] = a[i];
-    if (predictions[j] === digits.labels[j]) right++;
-    loss -= Math.log(a[digits.labels[j]]);
+    if (predictions[j] === y) right++;
+    loss += s.logNorm - s.z[s.z.length - 1][y]; // −log a[y], as the training kernel computes it
   }
   return { probabilities, predictions, accuracy: right / m, loss: loss / m };
 }

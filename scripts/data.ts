@@ -12,7 +12,13 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { type Digits, LABELED_HEADER, readBytes, writeLabeledCsv } from "../lib/mod.ts";
+import {
+  type Digits,
+  LABELED_HEADER,
+  readBytes,
+  withFileBytes,
+  writeLabeledCsv,
+} from "../lib/mod.ts";
 import { parseMnist } from "../lib/idx.ts";
 
 /** Rows in Kaggle's `train.csv`, taken from the start of the MNIST training file. */
@@ -53,19 +59,17 @@ async function readSource(dir: string, name: keyof typeof SOURCES): Promise<Uint
  * after it, and a final newline. Cheap: it counts newlines, it does not parse.
  */
 export async function isComplete(path: string, rows: number): Promise<boolean> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch {
-    return false;
-  }
   const header = new TextEncoder().encode(LABELED_HEADER);
-  const bom = bytes[0] === 0xef ? 3 : 0;
-  for (let k = 0; k < header.length; k++) if (bytes[bom + k] !== header[k]) return false;
-  if (bytes[bytes.length - 1] !== 10) return false;
-  let lines = 0;
-  for (let q = bytes.indexOf(10); q >= 0; q = bytes.indexOf(10, q + 1)) lines++;
-  return lines === rows + 1;
+  const check = (bytes: Uint8Array) => {
+    const bom = bytes[0] === 0xef ? 3 : 0;
+    for (let k = 0; k < header.length; k++) if (bytes[bom + k] !== header[k]) return false;
+    if (bytes[bytes.length - 1] !== 10) return false;
+    let lines = 0;
+    for (let q = bytes.indexOf(10); q >= 0; q = bytes.indexOf(10, q + 1)) lines++;
+    return lines === rows + 1;
+  };
+  // withFileBytes gives the 76 MB back as soon as they are counted.
+  return await withFileBytes(path, check).catch(() => false);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   train,
 } from "../lib/mod.ts";
 import { makeData } from "./data.ts";
+import { peakRssMb } from "./rss.ts";
 
 const HELP = `Train the seed's network by full-batch gradient descent.
 
@@ -182,16 +183,6 @@ async function main(args: string[]): Promise<void> {
       original_bias_gradient: values["original-bias-gradient"],
       peak_rss_mb: peakRssMb(),
     }));
-  }
-}
-
-/** Peak resident memory of this process in MB (Linux), or null where it cannot be read. */
-function peakRssMb(): number | null {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
   }
 }
 

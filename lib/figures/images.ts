@@ -74,8 +74,8 @@ export function imageGrid(tiles: Tile[], options: GridOptions = {}): string {
   const size = options.size ?? 56;
   const cols = Math.max(1, ...tiles.map((t) => t.col + 1));
   const rows = Math.max(1, ...tiles.map((t) => t.row + 1));
-  const cell = size + (tiles.some((t) => t.caption) ? 18 : 8),
-    rowHeight = size + (tiles.some((t) => t.caption) ? 22 : 8);
+  const captioned = tiles.some((t) => t.caption);
+  const cell = size + (captioned ? 18 : 8), rowHeight = size + (captioned ? 22 : 8);
   const marginLeft = options.rowLabels ? 70 : 4;
   const fig = Plot.plot({
     document: plotDocument(),
@@ -97,7 +97,7 @@ export function imageGrid(tiles: Tile[], options: GridOptions = {}): string {
         src: "src",
         width: size,
         height: size,
-        dy: tiles.some((t) => t.caption) ? -7 : 0,
+        dy: captioned ? -7 : 0,
         imageRendering: "pixelated",
         title: (t: Tile) => t.title ?? t.caption ?? "",
       }),
