@@ -4,7 +4,9 @@
  * gradient sums into `G` (float64, packed layout) and [correct, loss] into `stats`.
  *
  * Each accumulator owns a WebAssembly instance and copies its range of sparse images into the
- * instance's memory once; each step copies the parameters in (as float32, the first layer's
+ * instance's memory once, twice over: row by row (sample by sample) for the forward pass and,
+ * in blocks of samples, column by column (pixel by pixel) for the first layer's weight
+ * gradient — three bytes a nonzero each (a 16-bit offset and the grey level). Each step copies the parameters in (as float32, the first layer's
  * rows padded to a multiple of 4) and the float64 gradient totals out.
  *
  * @module
@@ -12,7 +14,7 @@
 
 import { KERNEL_WASM_BASE64 } from "./kernel_wasm.ts";
 import type { Layout } from "./kernel.ts";
-import { type Csr, SCALED } from "./sparse.ts";
+import type { Csr } from "./sparse.ts";
 
 /** Something that adds a range's gradient sums into `G` and its stats into `stats`. */
 export interface Accumulator {
@@ -92,13 +94,12 @@ export async function createWasmAccumulator(
   const exports = instance.exports as {
     memory: WebAssembly.Memory;
     configure(): number;
-    accumulate(from: number, to: number): void;
+    accumulate(count: number): void;
   };
   const memory = exports.memory;
   const [n0, n1] = sizes;
   const s1 = (n1 + 3) & ~3;
   const count = to - from;
-  const first = csr.rowPtr[from], nnz = csr.rowPtr[to] - first;
 
   // Regions, 16-byte aligned, from HOST_BASE.
   let end = HOST_BASE;
@@ -111,9 +112,26 @@ export async function createWasmAccumulator(
   for (let l = 1; l < L; l++) p32Length += sizes[l] * sizes[l + 1] + sizes[l + 1];
   const P32 = region(p32Length * 4);
   const TOT = region(layout.length * 8);
+  // Samples per block of the column-wise dW1ᵀ pass: a dz1 row's byte offset must fit 16 bits.
+  const B = Math.min(1024, Math.floor(65536 / (s1 * 4))) & ~3;
+  const blocks = Math.ceil(count / B);
+  // Sizes of the two layouts, each row (sample) and each block's column padded to 4 nonzeros.
+  const pad4 = (n: number) => (n + 3) & ~3;
+  let rowsTotal = 0;
+  const colCount = new Int32Array(blocks * n0);
+  for (let j = 0; j < count; j++) {
+    const p0 = csr.rowPtr[from + j], p1 = csr.rowPtr[from + j + 1], cb = Math.floor(j / B) * n0;
+    rowsTotal += pad4(p1 - p0);
+    for (let p = p0; p < p1; p++) colCount[cb + (csr.entry[p] & 0xffff)]++;
+  }
+  let colsTotal = 0;
+  for (let i = 0; i < colCount.length; i++) colsTotal += pad4(colCount[i]);
   const ROWPTR = region((count + 1) * 4);
-  const OFF = region(nnz * 2);
-  const VAL = region(nnz * 4);
+  const OFF = region(rowsTotal * 2);
+  const VAL = region(rowsTotal);
+  const COLPTR = region(blocks * (n0 + 1) * 4);
+  const COFF = region(colsTotal * 2);
+  const CVAL = region(colsTotal);
   const LABELS = region(count);
   const STATS = region(16);
   const WORK = region(0);
@@ -123,22 +141,50 @@ export async function createWasmAccumulator(
   };
   grow(end);
 
-  const config = new Int32Array(memory.buffer, 0, 20);
+  const config = new Int32Array(memory.buffer, 0, 24);
   config[0] = L;
   sizes.forEach((n, l) => (config[1 + l] = n));
-  [P32, TOT, ROWPTR, OFF, LABELS, WORK, STATS, VAL].forEach((ptr, k) => (config[10 + k] = ptr));
+  [P32, TOT, ROWPTR, OFF, LABELS, WORK, STATS, VAL, COLPTR, COFF, CVAL, B].forEach((ptr, k) =>
+    config[10 + k] = ptr
+  );
   grow(exports.configure());
 
-  // The range's images and labels, rebased to start at row 0.
+  // Each nonzero pixel as the byte offset of its row of W1ᵀ and its value, decoded once here;
+  // padding entries stay (0, 0) from memory.grow, and add exactly nothing.
   const rowPtr = new Int32Array(memory.buffer, ROWPTR, count + 1);
-  for (let j = 0; j <= count; j++) rowPtr[j] = csr.rowPtr[from + j] - first;
-  // Each nonzero pixel as the byte offset of its row of W1ᵀ and its value, decoded once here.
-  const off = new Uint16Array(memory.buffer, OFF, nnz),
-    val = new Float32Array(memory.buffer, VAL, nnz);
-  for (let p = 0; p < nnz; p++) {
-    const e = csr.entry[first + p];
-    off[p] = (e & 0xffff) * s1 * 4;
-    val[p] = SCALED[e >>> 16];
+  const off = new Uint16Array(memory.buffer, OFF, rowsTotal),
+    val = new Uint8Array(memory.buffer, VAL, rowsTotal);
+  for (let j = 0, q = 0; j < count; j++) {
+    rowPtr[j] = q;
+    const p0 = csr.rowPtr[from + j], p1 = csr.rowPtr[from + j + 1];
+    for (let p = p0; p < p1; p++) {
+      const e = csr.entry[p];
+      off[q + p - p0] = (e & 0xffff) * s1 * 4;
+      val[q + p - p0] = e >>> 16;
+    }
+    q += pad4(p1 - p0);
+    rowPtr[j + 1] = q;
+  }
+  // The same nonzeros column by column within each block of B samples (a counting sort), each
+  // column padded likewise; the offset is that of the sample's dz1 row in the block.
+  const colPtr = new Int32Array(memory.buffer, COLPTR, blocks * (n0 + 1));
+  const coff = new Uint16Array(memory.buffer, COFF, colsTotal),
+    cval = new Uint8Array(memory.buffer, CVAL, colsTotal);
+  for (let b = 0, q = 0; b < blocks; b++) {
+    const base = b * (n0 + 1);
+    for (let k = 0; k < n0; k++) {
+      colPtr[base + k] = q;
+      q += pad4(colCount[b * n0 + k]);
+    }
+    colPtr[base + n0] = q;
+    const next = colPtr.slice(base, base + n0);
+    for (let j = b * B; j < Math.min(count, (b + 1) * B); j++) {
+      for (let p = csr.rowPtr[from + j]; p < csr.rowPtr[from + j + 1]; p++) {
+        const e = csr.entry[p], at = next[e & 0xffff]++;
+        coff[at] = (j - b * B) * s1 * 4;
+        cval[at] = e >>> 16;
+      }
+    }
   }
   new Uint8Array(memory.buffer, LABELS, count).set(labels.subarray(from, to));
 
@@ -158,7 +204,7 @@ export async function createWasmAccumulator(
       for (let k = layout.w[1] ?? layout.length; k < layout.length; k++) p32[q++] = P[k];
       tot.fill(0);
       st.fill(0);
-      exports.accumulate(0, count);
+      exports.accumulate(count);
       for (let k = 0; k < G.length; k++) G[k] += tot[k];
       stats[0] += st[0];
       stats[1] += st[1];

@@ -3,8 +3,15 @@
 // backward propagation over a range of samples, visiting only nonzero pixels, adding the
 // gradient sums and the stats — in float32, four lanes at a time:
 //
-// - Layer 1, per sample: z[1] = W[1]·x + b[1] as three 4-lane vectors (10 units padded to 12),
-//   one multiply-add per vector per nonzero pixel; backward, dW[1]ᵀ[k] += x[k]·dz[1] likewise.
+// - Layer 1 forward, per sample: z[1] = W[1]·x + b[1] as three 4-lane vectors (10 units padded
+//   to 12), one multiply-add per vector per nonzero pixel (the sample's nonzeros row-wise).
+// - Layer 1 backward, per block of samples and pixel by pixel: dW[1]ᵀ[k] = Σ_j x[j][k]·dz[1][j]
+//   over the block's samples with pixel k lit (the same nonzeros column-wise), the sum held in
+//   registers — no load and store of dW[1]ᵀ per nonzero.
+// - Nonzeros are read four at a time (four 16-bit offsets in one load, four grey bytes in
+//   another), lists padded to a multiple of 4 with (offset 0, grey 0), which add exactly 0.
+//   WebAssembly under Deno checks the bounds of every load, so fewer loads is faster; one byte
+//   per grey level instead of a float halves what each pass streams from memory.
 // - The small layers (10×10), four samples at once, one sample per lane: every weight is
 //   splatted once and used for all four.
 // - Gradients are summed in float32 over blocks of 1024 samples and the blocks in float64, so a
@@ -23,13 +30,19 @@ const CFG_PTRS = 40; //      pointers, in this order:
 //   0 P32     f32 parameters: W1ᵀ (n0 × s1, rows padded to s1 = n1 rounded up to 4), b1 (s1),
 //             then for l ≥ 2: W[l] row-major (n_l × n_{l−1}), b[l] (n_l)
 //   1 TOT     f64 gradient totals in the host's packed layout (W1ᵀ n0 × n1, b1, W2, b2, …)
-//   2 ROWPTR  i32[count + 1] sparse row starts
-//   3 OFF     u16[nnz] byte offset of each nonzero pixel's row in W1ᵀ: pixel · s1 · 4
+//   2 ROWPTR  i32[count + 1] row (sample) starts in OFF and VAL, each a multiple of 4
+//   3 OFF     u16[…] byte offset of each nonzero pixel's row in W1ᵀ: pixel · s1 · 4
 //             (so it must fit 16 bits: see wasmUnfit in lib/wasm.ts)
 //   4 LABELS  u8[count]
 //   5 WORK    scratch, laid out by `configure`, which returns where it ends
 //   6 STATS   f64[2]: correct, loss
-//   7 VAL     f32[nnz] each nonzero pixel's value, grey / 255
+//   7 VAL     u8[…] each nonzero pixel's grey level (its value is grey · (1/255) in float32)
+//   8 COLPTR  i32[blocks · (n0 + 1)]: the same nonzeros again, block by block and in each
+//             block column by column (pixel by pixel): block b's column k runs from
+//             COLPTR[b·(n0+1) + k] to COLPTR[b·(n0+1) + k + 1] in COFF and CVAL, a multiple of 4
+//   9 COFF    u16[…] byte offset of the nonzero's sample's dz1 row in the block: (j mod B) · s1 · 4
+//  10 CVAL    u8[…] its grey level
+//  11 (not a pointer) B, samples per block, a multiple of 4 with B · s1 · 4 ≤ 65536
 
 let L: i32 = 0;
 let n0: i32 = 0;
@@ -42,6 +55,10 @@ let OFF: usize = 0;
 let VAL: usize = 0;
 let LABELS: usize = 0;
 let STATS: usize = 0;
+let COLPTR: usize = 0;
+let COFF: usize = 0;
+let CVAL: usize = 0;
+let BLOCK: i32 = 0;
 
 // Per-layer tables live in the low memory the build reserves (asc --memoryBase 16384), at
 // fixed addresses after the config block: entry l of table T is the usize at T + 4·l.
@@ -71,9 +88,8 @@ let G1: usize = 0; // f32 dW1ᵀ block accumulator, n0 × s1
 let GB1: usize = 0; // lane-form db1, n1 v128
 let ROWS: usize = 0; // row-form z1 / dz1 of four samples: 4 × s1 f32 each
 let DROWS: usize = 0;
+let DZB: usize = 0; // the block's dz1 rows, B × s1 f32 (padding lanes: 0 from memory.grow, never written)
 let workEnd: usize = 0;
-
-const BLOCK_GROUPS = 256; // 256 groups of 4 samples per float32 block
 
 function cfg(offset: i32): i32 {
   return load<i32>(<usize>offset);
@@ -93,6 +109,10 @@ export function configure(): usize {
   LABELS = <usize>cfg(CFG_PTRS + 16);
   let work = <usize>cfg(CFG_PTRS + 20);
   STATS = <usize>cfg(CFG_PTRS + 24);
+  COLPTR = <usize>cfg(CFG_PTRS + 32);
+  COFF = <usize>cfg(CFG_PTRS + 36);
+  CVAL = <usize>cfg(CFG_PTRS + 40);
+  BLOCK = cfg(CFG_PTRS + 44);
 
   // Parameter offsets in P32 (padded first layer) and in TOT (the host's packed layout).
   let p: usize = P32, t: usize = TOT;
@@ -115,8 +135,8 @@ export function configure(): usize {
   work += <usize>n1 << 4;
   ROWS = work;
   work += <usize>(4 * s1) << 2;
-  DROWS = work;
-  work += <usize>(4 * s1) << 2;
+  DZB = work;
+  work += <usize>(BLOCK * s1) << 2;
   for (let l = 0; l < L; l++) {
     const n = <usize>size(l + 1);
     setTab(ZL, l, work);
@@ -186,7 +206,7 @@ function flushBlock(): void {
  * r = x − n·ln 2 ∈ [−ln2/2, ln2/2], eʳ by a degree-7 polynomial; relative error ≈ 1e-7.
  */
 @inline function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.33654)), f32x4.splat(88.37626));
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.33654)), f32x4.splat(88.37626));
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
@@ -201,17 +221,42 @@ function flushBlock(): void {
   return f32x4.mul(y, pow2n);
 }
 
+/**
+ * The values of four nonzero pixels from their grey levels at `v`: grey · (1/255) in float32,
+ * within one unit in the last place of grey / 255 (a division here cost 10% of the kernel).
+ */
+@inline function values4(v: usize): v128 {
+  const grey = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(v)));
+  return f32x4.mul(f32x4.convert_i32x4_s(grey), f32x4.splat(<f32>(1.0 / 255)));
+}
+
 /** z1 = W1·x (no bias) for sample j into the row at `row`: 4-lane multiply-adds per pixel. */
 function firstLayerForward(j: i32, row: usize): void {
   const start = <usize>load<i32>(ROWPTR + (<usize>j << 2)), end = <usize>load<i32>(ROWPTR + (<usize>(j + 1) << 2));
   const W = tab(WOFF, 0);
-  let o = OFF + (start << 1), v = VAL + (start << 2);
+  let o = OFF + (start << 1), v = VAL + start;
   const oEnd = OFF + (end << 1);
   if (s1 == 12) {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
-    for (; o < oEnd; o += 2, v += 4) {
-      const w = W + <usize>load<u16>(o); // row k of W1ᵀ: the 10 (12) weights pixel k feeds
-      const x = v128.load32_splat(v); // x[k] in all four lanes
+    for (; o < oEnd; o += 8, v += 4) {
+      const offs = load<u64>(o), xs = values4(v); // four nonzeros: their offsets, their values
+      let w = W + <usize>(<u32>offs & 0xffff); // row k of W1ᵀ: the 10 (12) weights pixel k feeds
+      let x = v128.shuffle<f32>(xs, xs, 0, 0, 0, 0); // x[k] in all four lanes
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
+      w = W + <usize>(<u32>(offs >> 16) & 0xffff);
+      x = v128.shuffle<f32>(xs, xs, 1, 1, 1, 1);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
+      w = W + <usize>(<u32>(offs >> 32) & 0xffff);
+      x = v128.shuffle<f32>(xs, xs, 2, 2, 2, 2);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
+      w = W + <usize>(<u32>(offs >> 48));
+      x = v128.shuffle<f32>(xs, xs, 3, 3, 3, 3);
       a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
       a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
       a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
@@ -222,9 +267,9 @@ function firstLayerForward(j: i32, row: usize): void {
   } else {
     const rowBytes = <usize>s1 << 2;
     memory.fill(row, 0, rowBytes);
-    for (; o < oEnd; o += 2, v += 4) {
+    for (; o < oEnd; o += 2, v++) {
       const w = W + <usize>load<u16>(o);
-      const x = v128.load32_splat(v);
+      const x = f32x4.splat(<f32>load<u8>(v) * <f32>(1.0 / 255));
       for (let q: usize = 0; q < rowBytes; q += 16) {
         v128.store(row + q, f32x4.add(v128.load(row + q), f32x4.mul(v128.load(w + q), x)));
       }
@@ -232,37 +277,64 @@ function firstLayerForward(j: i32, row: usize): void {
   }
 }
 
-/** dW1ᵀ[k] += x[k]·dz1 over the nonzero pixels of sample j; dz1 is the row at `drow`. */
-function firstLayerBackward(j: i32, drow: usize): void {
-  const start = <usize>load<i32>(ROWPTR + (<usize>j << 2)), end = <usize>load<i32>(ROWPTR + (<usize>(j + 1) << 2));
-  let o = OFF + (start << 1), v = VAL + (start << 2);
-  const oEnd = OFF + (end << 1);
-  if (s1 == 12) {
-    const d0 = v128.load(drow), d1 = v128.load(drow, 16), d2 = v128.load(drow, 32);
-    for (; o < oEnd; o += 2, v += 4) {
-      const g = G1 + <usize>load<u16>(o);
-      const x = v128.load32_splat(v);
-      v128.store(g, f32x4.add(v128.load(g), f32x4.mul(d0, x)));
-      v128.store(g, f32x4.add(v128.load(g, 16), f32x4.mul(d1, x)), 16);
-      v128.store(g, f32x4.add(v128.load(g, 32), f32x4.mul(d2, x)), 32);
-    }
-  } else {
-    const rowBytes = <usize>s1 << 2;
-    for (; o < oEnd; o += 2, v += 4) {
-      const g = G1 + <usize>load<u16>(o);
-      const x = v128.load32_splat(v);
-      for (let q: usize = 0; q < rowBytes; q += 16) {
-        v128.store(g + q, f32x4.add(v128.load(g + q), f32x4.mul(v128.load(drow + q), x)));
+/**
+ * dW1ᵀ[k] += Σ x[j][k]·dz1[j] over the samples j of block b, column by column: the sum for
+ * pixel k is kept in registers while its nonzeros are visited, then added to G1 once.
+ */
+function firstLayerBackward(b: i32): void {
+  let cp = COLPTR + (<usize>(b * (n0 + 1)) << 2);
+  let g = G1;
+  const rowBytes = <usize>s1 << 2;
+  for (let k = 0; k < n0; k++, cp += 4, g += rowBytes) {
+    let o = COFF + (<usize>load<i32>(cp) << 1), v = CVAL + <usize>load<i32>(cp);
+    const oEnd = COFF + (<usize>load<i32>(cp, 4) << 1);
+    if (o == oEnd) continue;
+    if (s1 == 12) {
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+      for (; o < oEnd; o += 8, v += 4) {
+        const offs = load<u64>(o), xs = values4(v);
+        let d = DZB + <usize>(<u32>offs & 0xffff); // dz1 of the sample this nonzero belongs to
+        let x = v128.shuffle<f32>(xs, xs, 0, 0, 0, 0);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(d), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), x));
+        d = DZB + <usize>(<u32>(offs >> 16) & 0xffff);
+        x = v128.shuffle<f32>(xs, xs, 1, 1, 1, 1);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(d), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), x));
+        d = DZB + <usize>(<u32>(offs >> 32) & 0xffff);
+        x = v128.shuffle<f32>(xs, xs, 2, 2, 2, 2);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(d), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), x));
+        d = DZB + <usize>(<u32>(offs >> 48));
+        x = v128.shuffle<f32>(xs, xs, 3, 3, 3, 3);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(d), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), x));
+      }
+      v128.store(g, f32x4.add(v128.load(g), a0));
+      v128.store(g, f32x4.add(v128.load(g, 16), a1), 16);
+      v128.store(g, f32x4.add(v128.load(g, 32), a2), 32);
+    } else {
+      for (; o < oEnd; o += 2, v++) {
+        const d = DZB + <usize>load<u16>(o);
+        const x = f32x4.splat(<f32>load<u8>(v) * <f32>(1.0 / 255));
+        for (let q: usize = 0; q < rowBytes; q += 16) {
+          v128.store(g + q, f32x4.add(v128.load(g + q), f32x4.mul(v128.load(d + q), x)));
+        }
       }
     }
   }
 }
 
 /**
- * Forward and backward over samples [from, to), adding the gradient sums into TOT (float64,
+ * Forward and backward over samples [0, count), adding the gradient sums into TOT (float64,
  * host layout) and [correct, loss] into STATS. TOT and STATS are not cleared here.
  */
-export function accumulate(from: i32, to: i32): void {
+export function accumulate(count: i32): void {
+  const from = 0, to = count;
   clearBlock();
   // Splat the small layers' weights and biases once: each is then used for four samples at a time.
   for (let l = 1; l < L; l++) {
@@ -273,7 +345,6 @@ export function accumulate(from: i32, to: i32): void {
     }
   }
   let correct: f64 = 0, loss: f64 = 0;
-  let groups = 0;
   for (let j0 = from; j0 < to; j0 += 4) {
     const lanes = min(4, to - j0);
     // ---- layer 1 forward, per sample, then into lane form with the bias: Z1[h] = (z1 of the 4 samples at h)
@@ -291,7 +362,7 @@ export function accumulate(from: i32, to: i32): void {
       v = f32x4.replace_lane(v, 3, load<f32>(ROWS + (<usize>(3 * s1) << 2) + hb));
       v = f32x4.add(v, f32x4.splat(load<f32>(tab(BOFF, 0) + hb)));
       v128.store(tab(ZL, 0) + (<usize>h << 4), v);
-      v128.store(tab(AL, 0) + (<usize>h << 4), f32x4.max(v, f32x4.splat(0))); // A1 = ReLU(Z1)
+      v128.store(tab(AL, 0) + (<usize>h << 4), f32x4.pmax(v, f32x4.splat(0))); // A1 = ReLU(Z1)
     }
     // ---- layers 2…L forward, four samples per vector: Z[l] = W[l]·A[l−1] + b[l]
     for (let l = 1; l < L; l++) {
@@ -310,13 +381,13 @@ export function accumulate(from: i32, to: i32): void {
         }
         acc = f32x4.add(acc, v128.load(B + (<usize>i << 4)));
         v128.store(Z + (<usize>i << 4), acc);
-        if (l < L - 1) v128.store(Aout + (<usize>i << 4), f32x4.max(acc, f32x4.splat(0)));
+        if (l < L - 1) v128.store(Aout + (<usize>i << 4), f32x4.pmax(acc, f32x4.splat(0)));
       }
     }
     // ---- softmax per lane: A[L] = exp(Z − max) / Σ exp(Z − max)
     const nC = size(L), ZC = tab(ZL, L - 1), AC = tab(AL, L - 1), DC = tab(DZL, L - 1);
     let max = v128.load(ZC);
-    for (let i = 1; i < nC; i++) max = f32x4.max(max, v128.load(ZC + (<usize>i << 4)));
+    for (let i = 1; i < nC; i++) max = f32x4.pmax(max, v128.load(ZC + (<usize>i << 4)));
     let sum = f32x4.splat(0);
     for (let i = 0; i < nC; i++) {
       const e = exp4(f32x4.sub(v128.load(ZC + (<usize>i << 4)), max));
@@ -379,25 +450,25 @@ export function accumulate(from: i32, to: i32): void {
         v128.store(Dp + (<usize>h << 4), v128.and(acc, positive));
       }
     }
-    // ---- layer 1 backward: db1 += dZ1 (lanes), then per sample dW1ᵀ[k] += x[k]·dz1
+    // ---- layer 1: db1 += dZ1 (lanes); the four dz1 rows into the block's rows, for the
+    //      block's dW1ᵀ pass once its last group is done
     const D1 = tab(DZL, 0);
+    const rows = DZB + (<usize>((j0 % BLOCK) * s1) << 2);
     for (let h = 0; h < n1; h++) {
       const q = GB1 + (<usize>h << 4);
       const d = v128.load(D1 + (<usize>h << 4));
       v128.store(q, f32x4.add(v128.load(q), d));
       const hb = <usize>h << 2;
-      store<f32>(DROWS + hb, f32x4.extract_lane(d, 0));
-      store<f32>(DROWS + (<usize>s1 << 2) + hb, f32x4.extract_lane(d, 1));
-      store<f32>(DROWS + (<usize>(2 * s1) << 2) + hb, f32x4.extract_lane(d, 2));
-      store<f32>(DROWS + (<usize>(3 * s1) << 2) + hb, f32x4.extract_lane(d, 3));
+      store<f32>(rows + hb, f32x4.extract_lane(d, 0));
+      store<f32>(rows + (<usize>s1 << 2) + hb, f32x4.extract_lane(d, 1));
+      store<f32>(rows + (<usize>(2 * s1) << 2) + hb, f32x4.extract_lane(d, 2));
+      store<f32>(rows + (<usize>(3 * s1) << 2) + hb, f32x4.extract_lane(d, 3));
     }
-    for (let s = 0; s < lanes; s++) firstLayerBackward(j0 + s, DROWS + (<usize>(s * s1) << 2));
-    if (++groups == BLOCK_GROUPS) {
+    if (j0 + 4 >= to || (j0 + 4) % BLOCK == 0) {
+      firstLayerBackward(j0 / BLOCK);
       flushBlock();
-      groups = 0;
     }
   }
-  flushBlock();
   store<f64>(STATS, load<f64>(STATS) + correct);
   store<f64>(STATS, load<f64>(STATS, 8) + loss, 8);
 }
@@ -424,7 +495,7 @@ function forward10(W: usize, B: usize, A: usize, Z: usize, Aout: usize, nOut: i3
     acc = f32x4.add(acc, f32x4.mul(v128.load(w, 144), a9));
     acc = f32x4.add(acc, v128.load(B + (<usize>i << 4)));
     v128.store(Z + (<usize>i << 4), acc);
-    if (relu) v128.store(Aout + (<usize>i << 4), f32x4.max(acc, f32x4.splat(0)));
+    if (relu) v128.store(Aout + (<usize>i << 4), f32x4.pmax(acc, f32x4.splat(0)));
   }
 }
 
