@@ -225,23 +225,25 @@ export function accumulateGradients(
 
 /**
  * `z = W1·x` for a first layer of 10 units (the seed's), the ten sums held in locals: the
- * same additions in the same order as the general loop, 2–3× faster.
+ * same additions in the same order as the general loop, 2–3× faster. (`(q + 1) | 0` is just
+ * `q + 1`, which is far below 2³¹; the `| 0` lets V8 drop an overflow check per access, 10%
+ * of the whole kernel.)
  */
 function firstLayer10(P: Float64Array, w0: number, csr: Csr, j: number, z: Float64Array): void {
   const { rowPtr, entry } = csr;
   let z0 = 0, z1 = 0, z2 = 0, z3 = 0, z4 = 0, z5 = 0, z6 = 0, z7 = 0, z8 = 0, z9 = 0;
   for (let p = rowPtr[j], end = rowPtr[j + 1]; p < end; p++) {
-    const e = entry[p], q = w0 + (e & 0xffff) * 10, x = SCALED[e >>> 16];
+    const e = entry[p], q = (w0 + (e & 0xffff) * 10) | 0, x = SCALED[e >>> 16];
     z0 += P[q] * x;
-    z1 += P[q + 1] * x;
-    z2 += P[q + 2] * x;
-    z3 += P[q + 3] * x;
-    z4 += P[q + 4] * x;
-    z5 += P[q + 5] * x;
-    z6 += P[q + 6] * x;
-    z7 += P[q + 7] * x;
-    z8 += P[q + 8] * x;
-    z9 += P[q + 9] * x;
+    z1 += P[(q + 1) | 0] * x;
+    z2 += P[(q + 2) | 0] * x;
+    z3 += P[(q + 3) | 0] * x;
+    z4 += P[(q + 4) | 0] * x;
+    z5 += P[(q + 5) | 0] * x;
+    z6 += P[(q + 6) | 0] * x;
+    z7 += P[(q + 7) | 0] * x;
+    z8 += P[(q + 8) | 0] * x;
+    z9 += P[(q + 9) | 0] * x;
   }
   z[0] = z0, z[1] = z1, z[2] = z2, z[3] = z3, z[4] = z4;
   z[5] = z5, z[6] = z6, z[7] = z7, z[8] = z8, z[9] = z9;
@@ -259,16 +261,16 @@ function firstLayerGradient10(
   const d0 = dz[0], d1 = dz[1], d2 = dz[2], d3 = dz[3], d4 = dz[4];
   const d5 = dz[5], d6 = dz[6], d7 = dz[7], d8 = dz[8], d9 = dz[9];
   for (let p = rowPtr[j], end = rowPtr[j + 1]; p < end; p++) {
-    const e = entry[p], q = w0 + (e & 0xffff) * 10, x = SCALED[e >>> 16];
+    const e = entry[p], q = (w0 + (e & 0xffff) * 10) | 0, x = SCALED[e >>> 16];
     G[q] += d0 * x;
-    G[q + 1] += d1 * x;
-    G[q + 2] += d2 * x;
-    G[q + 3] += d3 * x;
-    G[q + 4] += d4 * x;
-    G[q + 5] += d5 * x;
-    G[q + 6] += d6 * x;
-    G[q + 7] += d7 * x;
-    G[q + 8] += d8 * x;
-    G[q + 9] += d9 * x;
+    G[(q + 1) | 0] += d1 * x;
+    G[(q + 2) | 0] += d2 * x;
+    G[(q + 3) | 0] += d3 * x;
+    G[(q + 4) | 0] += d4 * x;
+    G[(q + 5) | 0] += d5 * x;
+    G[(q + 6) | 0] += d6 * x;
+    G[(q + 7) | 0] += d7 * x;
+    G[(q + 8) | 0] += d8 * x;
+    G[(q + 9) | 0] += d9 * x;
   }
 }
