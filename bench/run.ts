@@ -52,17 +52,18 @@ export function median(values: number[]): number {
 }
 
 /**
- * Run a child `repeats` times and summarise; `secondsKey` names the time field of its JSON.
+ * Run a child `repeats` times and summarise; `key` names the field of its JSON to take
+ * the median of.
  *
- * @returns Median seconds and the largest peak RSS, or the first failure's reason.
+ * @returns The median of that field and the largest peak RSS, or the first failure's reason.
  */
 export async function repeatChild(
   repeats: number,
   cmd: string,
   args: string[],
   env?: Record<string, string>,
-  secondsKey = "seconds",
-): Promise<{ seconds: number; peak_rss_mb: number; last: ChildResult } | string> {
+  key = "seconds",
+): Promise<{ value: number; peak_rss_mb: number; last: ChildResult } | string> {
   const runs: ChildResult[] = [];
   for (let r = 0; r < repeats; r++) {
     const result = await runChild(cmd, args, env);
@@ -70,7 +71,7 @@ export async function repeatChild(
     runs.push(result);
   }
   return {
-    seconds: median(runs.map((r) => r[secondsKey] as number)),
+    value: median(runs.map((r) => r[key] as number)),
     peak_rss_mb: Math.max(...runs.map((r) => r.peak_rss_mb)),
     last: runs.at(-1)!,
   };

@@ -46,6 +46,8 @@ export interface Engine {
   readonly backend: Backend;
   /** One iteration: forward, backward, `W := W − α·dW`, `b := b − α·db`. */
   step(alpha: number): Promise<StepResult>;
+  /** Accuracy and loss of the current parameters on the training set (no update). */
+  score(): Promise<StepResult>;
   /** A copy of the current parameters. */
   params(): Params;
   /** Stop the workers. */
@@ -154,8 +156,9 @@ export async function createEngine(
   const accumulator = await createAccumulator(backend, layout, csr, labels, bounds[0], bounds[1]);
   let closed = false;
 
-  async function step(alpha: number): Promise<StepResult> {
-    if (closed) throw new Error("Cannot step a closed engine");
+  /** Forward and backward on every thread; the summed gradient is left in G[0]. */
+  async function accumulate(): Promise<StepResult> {
+    if (closed) throw new Error("Cannot use a closed engine");
     const pending = workers.map((worker) => roundTrip(worker, { kind: "step" }));
     G[0].fill(0);
     stats[0].fill(0);
@@ -169,16 +172,23 @@ export async function createEngine(
       stats[0][0] += stats[t][0];
       stats[0][1] += stats[t][1];
     }
+    return { accuracy: stats[0][0] / m, loss: stats[0][1] / m };
+  }
+
+  async function step(alpha: number): Promise<StepResult> {
+    const result = await accumulate();
+    const g = G[0];
     if (originalBiasGradient) scalarBiasGradients(g, layout);
     const invM = 1 / m;
     for (let k = 0; k < P.length; k++) P[k] -= g[k] * invM * alpha;
-    return { accuracy: stats[0][0] / m, loss: stats[0][1] / m };
+    return result;
   }
 
   return {
     threads,
     backend,
     step,
+    score: accumulate,
     params: () => unpack(P, layout),
     close() {
       closed = true;

@@ -173,7 +173,9 @@ async function main(args: string[]): Promise<void> {
       loss: final.loss,
       train_seconds: trainSeconds,
       load_seconds: loadSeconds,
-      ms_per_iteration: iterations > 0 ? (1000 * trainSeconds) / iterations : null,
+      setup_seconds: result.seconds.setup,
+      // the gradient-descent steps alone, as the seed's loop is timed in bench/numpy_train.py
+      ms_per_iteration: iterations > 0 ? (1000 * result.seconds.steps) / iterations : null,
       sizes: result.params.sizes,
       seed,
       threads: result.threads,

@@ -109,6 +109,29 @@ Deno.test("train() is deterministic: same seed, identical weights bit for bit, a
   assert.notDeepEqual(other.params, one.params);
 });
 
+Deno.test("score() gives what the next step measures, and changes nothing", async () => {
+  const digits = await mnistTest(300);
+  for (const backend of ["typescript", "wasm"] as const) {
+    const engine = await createEngine(digits, initParams(createRng(4)), { backend, threads: 2 });
+    try {
+      await engine.step(0.1);
+      const before = engine.params();
+      const scored = await engine.score();
+      assert.deepEqual(engine.params(), before);
+      assert.deepEqual(await engine.step(0.1), scored);
+      assert.notDeepEqual(await engine.score(), scored);
+    } finally {
+      engine.close();
+    }
+  }
+});
+
+Deno.test("train() times its setup and its steps apart", async () => {
+  const { seconds } = await train(await mnistTest(300), { iterations: 30 });
+  assert.ok(seconds.setup > 0 && seconds.steps > 0, JSON.stringify(seconds));
+  assert.ok(seconds.setup + seconds.steps <= seconds.total, JSON.stringify(seconds));
+});
+
 Deno.test("train() records the seed's history, dev checkpoints and a final point; loss falls", async () => {
   const digits = await mnistTest(1200);
   const dev = {
