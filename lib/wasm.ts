@@ -32,7 +32,7 @@ export function kernelModule(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-/** Whether this runtime can run the kernel (WebAssembly with SIMD). */
+/** Whether this runtime can run the kernel (WebAssembly with SIMD and relaxed SIMD). */
 export async function wasmAvailable(): Promise<boolean> {
   try {
     await kernelModule();

@@ -16,6 +16,8 @@ const FLAGS = [
   "stub",
   "--enable",
   "simd",
+  "--enable",
+  "relaxed-simd",
   "--noAssert",
   "--memoryBase",
   "16384",

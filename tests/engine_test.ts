@@ -24,7 +24,8 @@ import { mnistTest, randomDigits } from "./helpers.ts";
 // sums over samples and the parameters stay float64. A gradient term then carries a relative
 // error of a few 1e-7 at most (a 784-term float32 dot product: ≲ √784 · 6e-8), and four steps
 // at α = 0.5 on gradients of size ≲ 0.1 move the weights by ≲ 1e-7 · 0.5 · 0.1 · 4 ≈ 2e-8 from
-// the float64 result; measured: 5e-9 to 7e-9. So 1e-7 — while a real mistake (a wrong index, a
+// the float64 result (inputs rounded to float32 too: grey · (1/255), within 1 ulp of grey/255;
+// fused or unfused multiply-adds); measured: 2e-9 to 7e-9. So 1e-7 — while a real mistake (a wrong index, a
 // missed term, a wrong lane) shows as 1e-3 or more.
 const TOLERANCE = { typescript: 1e-10, wasm: 1e-7 };
 

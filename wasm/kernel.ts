@@ -8,6 +8,8 @@
 // - Layer 1 backward, per block of samples and pixel by pixel: dW[1]ᵀ[k] = Σ_j x[j][k]·dz[1][j]
 //   over the block's samples with pixel k lit (the same nonzeros column-wise), the sum held in
 //   registers — no load and store of dW[1]ᵀ per nonzero.
+// - Layer 1's multiply-adds are fused (relaxed SIMD: one rounding where the CPU has FMA, two
+//   where it has not; both are float32 arithmetic, and the tests' tolerance covers either).
 // - Nonzeros are read four at a time (four 16-bit offsets in one load, four grey bytes in
 //   another), lists padded to a multiple of 4 with (offset 0, grey 0), which add exactly 0.
 //   WebAssembly under Deno checks the bounds of every load, so fewer loads is faster; one byte
@@ -17,7 +19,8 @@
 // - Gradients are summed in float32 over blocks of 1024 samples and the blocks in float64, so a
 //   long sum does not lose the float32 rounding of its many terms.
 //
-// Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --noAssert --memoryBase 16384)
+// Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --enable relaxed-simd --noAssert
+// --memoryBase 16384)
 // → lib/kernel_wasm.ts, the binary embedded as base64.
 //
 // Memory, all set up by the host (lib/wasm.ts) before `configure`: a config block of i32
@@ -237,30 +240,36 @@ function firstLayerForward(j: i32, row: usize): void {
   let o = OFF + (start << 1), v = VAL + start;
   const oEnd = OFF + (end << 1);
   if (s1 == 12) {
+    // Two sets of sums (a: nonzeros 0 and 2 of each four, b: 1 and 3), added at the end: a
+    // fused multiply-add waits 4 cycles for its sum, so one set would leave the core idle.
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+    let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
     for (; o < oEnd; o += 8, v += 4) {
       const offs = load<u64>(o), xs = values4(v); // four nonzeros: their offsets, their values
       let w = W + <usize>(<u32>offs & 0xffff); // row k of W1ᵀ: the 10 (12) weights pixel k feeds
       let x = v128.shuffle<f32>(xs, xs, 0, 0, 0, 0); // x[k] in all four lanes
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
+      a0 = f32x4.relaxed_madd(v128.load(w), x, a0);
+      a1 = f32x4.relaxed_madd(v128.load(w, 16), x, a1);
+      a2 = f32x4.relaxed_madd(v128.load(w, 32), x, a2);
       w = W + <usize>(<u32>(offs >> 16) & 0xffff);
       x = v128.shuffle<f32>(xs, xs, 1, 1, 1, 1);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
+      b0 = f32x4.relaxed_madd(v128.load(w), x, b0);
+      b1 = f32x4.relaxed_madd(v128.load(w, 16), x, b1);
+      b2 = f32x4.relaxed_madd(v128.load(w, 32), x, b2);
       w = W + <usize>(<u32>(offs >> 32) & 0xffff);
       x = v128.shuffle<f32>(xs, xs, 2, 2, 2, 2);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
+      a0 = f32x4.relaxed_madd(v128.load(w), x, a0);
+      a1 = f32x4.relaxed_madd(v128.load(w, 16), x, a1);
+      a2 = f32x4.relaxed_madd(v128.load(w, 32), x, a2);
       w = W + <usize>(<u32>(offs >> 48));
       x = v128.shuffle<f32>(xs, xs, 3, 3, 3, 3);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w), x));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w, 16), x));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w, 32), x));
+      b0 = f32x4.relaxed_madd(v128.load(w), x, b0);
+      b1 = f32x4.relaxed_madd(v128.load(w, 16), x, b1);
+      b2 = f32x4.relaxed_madd(v128.load(w, 32), x, b2);
     }
+    a0 = f32x4.add(a0, b0);
+    a1 = f32x4.add(a1, b1);
+    a2 = f32x4.add(a2, b2);
     v128.store(row, a0);
     v128.store(row, a1, 16);
     v128.store(row, a2, 32);
@@ -291,29 +300,33 @@ function firstLayerBackward(b: i32): void {
     if (o == oEnd) continue;
     if (s1 == 12) {
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+      let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
       for (; o < oEnd; o += 8, v += 4) {
         const offs = load<u64>(o), xs = values4(v);
         let d = DZB + <usize>(<u32>offs & 0xffff); // dz1 of the sample this nonzero belongs to
         let x = v128.shuffle<f32>(xs, xs, 0, 0, 0, 0);
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(d), x));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), x));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), x));
+        a0 = f32x4.relaxed_madd(v128.load(d), x, a0);
+        a1 = f32x4.relaxed_madd(v128.load(d, 16), x, a1);
+        a2 = f32x4.relaxed_madd(v128.load(d, 32), x, a2);
         d = DZB + <usize>(<u32>(offs >> 16) & 0xffff);
         x = v128.shuffle<f32>(xs, xs, 1, 1, 1, 1);
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(d), x));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), x));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), x));
+        b0 = f32x4.relaxed_madd(v128.load(d), x, b0);
+        b1 = f32x4.relaxed_madd(v128.load(d, 16), x, b1);
+        b2 = f32x4.relaxed_madd(v128.load(d, 32), x, b2);
         d = DZB + <usize>(<u32>(offs >> 32) & 0xffff);
         x = v128.shuffle<f32>(xs, xs, 2, 2, 2, 2);
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(d), x));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), x));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), x));
+        a0 = f32x4.relaxed_madd(v128.load(d), x, a0);
+        a1 = f32x4.relaxed_madd(v128.load(d, 16), x, a1);
+        a2 = f32x4.relaxed_madd(v128.load(d, 32), x, a2);
         d = DZB + <usize>(<u32>(offs >> 48));
         x = v128.shuffle<f32>(xs, xs, 3, 3, 3, 3);
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(d), x));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(d, 16), x));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(d, 32), x));
+        b0 = f32x4.relaxed_madd(v128.load(d), x, b0);
+        b1 = f32x4.relaxed_madd(v128.load(d, 16), x, b1);
+        b2 = f32x4.relaxed_madd(v128.load(d, 32), x, b2);
       }
+      a0 = f32x4.add(a0, b0);
+      a1 = f32x4.add(a1, b1);
+      a2 = f32x4.add(a2, b2);
       v128.store(g, f32x4.add(v128.load(g), a0));
       v128.store(g, f32x4.add(v128.load(g, 16), a1), 16);
       v128.store(g, f32x4.add(v128.load(g, 32), a2), 32);
