@@ -4,11 +4,16 @@
  * @module
  */
 
-/** Peak resident memory of this process in MB (Linux `VmHWM`), or null where it cannot be read. */
+import process from "node:process";
+
+/**
+ * Peak resident memory of this process in MB (`getrusage`'s `ru_maxrss`, the same as Linux's
+ * `VmHWM`; it needs no permission), or null where the runtime cannot tell.
+ */
 export function peakRssMb(): number | null {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
-    return match ? Number(match[1]) / 1024 : null;
+    const kb = process.resourceUsage().maxRSS;
+    return kb > 0 ? kb / 1024 : null;
   } catch {
     return null;
   }

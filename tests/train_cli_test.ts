@@ -3,10 +3,15 @@ import { loadParams, writeLabeledCsv } from "../lib/mod.ts";
 import { mnistTest } from "./helpers.ts";
 
 const script = new URL("../scripts/train.ts", import.meta.url).pathname;
+// The permissions `deno task train` gives (deno.json), so that the test sees what users see.
+const taskCommand: string = JSON.parse(
+  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+).tasks.train.command;
+const permissions = taskCommand.split(" ").filter((word) => word.startsWith("--allow-"));
 
 async function run(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, ...args],
+    args: ["run", ...permissions, script, ...args],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
@@ -53,6 +58,8 @@ Deno.test("train CLI: --json ends with one JSON line of results; --save writes a
   ) {
     assert.ok(key in result, key);
   }
+  assert.ok(result.peak_rss_mb > 10, `peak_rss_mb ${result.peak_rss_mb}`);
+  assert.ok(result.ms_per_iteration > 0 && result.setup_seconds > 0, JSON.stringify(result));
   assert.equal(result.iterations, 120);
   assert.equal(result.alpha, 0.2);
   assert.equal(result.train_size, 500);
