@@ -77,6 +77,16 @@ const GW: usize = 480; //    lane-form dW accumulators of layer l ≥ 1: one v12
 const GB: usize = 512; //    lane-form db accumulators of layer l ≥ 1
 const WS: usize = 544; //    W and then b of layer l ≥ 1, each value splatted to a v128
 
+// The seed's network, 784-10-10-10, gets its small layers' lane-form arrays at these fixed
+// addresses (see forward10): the same layout as the work area's, per layer l = 0, 1, 2.
+const SEED_Z: usize = 1024; //  Z[l]: 10 v128 (160 bytes) per layer
+const SEED_A: usize = 1504; //  A[l]
+const SEED_D: usize = 1984; //  dZ[l]
+const SEED_GW: usize = 2464; // dW of layers 1, 2: 100 v128 (1600 bytes) each
+const SEED_GB: usize = 5664; // db of layers 1, 2: 10 v128 each
+const SEED_WS: usize = 5984; // W then b of layers 1, 2, splatted: 110 v128 (1760 bytes) each
+let SEED = false;
+
 @inline function tab(table: usize, l: i32): usize {
   return load<usize>(table + (<usize>l << 2));
 }
@@ -140,6 +150,21 @@ export function configure(): usize {
   work += <usize>(4 * s1) << 2;
   DZB = work;
   work += <usize>(BLOCK * s1) << 2;
+  SEED = L == 3 && n1 == 10 && size(2) == 10 && size(3) == 10;
+  if (SEED) {
+    for (let l = 0; l < 3; l++) {
+      setTab(ZL, l, SEED_Z + 160 * l);
+      setTab(AL, l, SEED_A + 160 * l);
+      setTab(DZL, l, SEED_D + 160 * l);
+      if (l > 0) {
+        setTab(GW, l, SEED_GW + 1600 * (l - 1));
+        setTab(GB, l, SEED_GB + 160 * (l - 1));
+        setTab(WS, l, SEED_WS + 1760 * (l - 1));
+      }
+    }
+    workEnd = work;
+    return work;
+  }
   for (let l = 0; l < L; l++) {
     const n = <usize>size(l + 1);
     setTab(ZL, l, work);
@@ -178,8 +203,9 @@ function clearBlock(): void {
 
 /** Add the float32 block into the float64 totals (in the host's layout), then clear it. */
 function flushBlock(): void {
-  // dW1ᵀ: padded rows of s1 → packed rows of n1.
-  for (let k = 0; k < n0; k++) {
+  // dW1ᵀ: padded rows of s1 → packed rows of n1 (for 10 units the backward pass adds its
+  // column sums into the totals itself, and G1 stays 0)
+  for (let k = 0; k < (n1 == 10 ? 0 : n0); k++) {
     const src = G1 + (<usize>(k * s1) << 2), dst = tab(TW, 0) + (<usize>(k * n1) << 3);
     for (let h = 0; h < n1; h++) {
       const q = dst + (<usize>h << 3);
@@ -327,6 +353,16 @@ function firstLayerBackward(b: i32): void {
       a0 = f32x4.add(a0, b0);
       a1 = f32x4.add(a1, b1);
       a2 = f32x4.add(a2, b2);
+      if (n1 == 10) {
+        // the block's sums for pixel k straight into the float64 totals, two units at a time
+        const t = tab(TW, 0) + <usize>(k * 80);
+        v128.store(t, f64x2.add(v128.load(t), f64x2.promote_low_f32x4(a0)));
+        v128.store(t, f64x2.add(v128.load(t, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(a0, a0, 2, 3, 0, 1))), 16);
+        v128.store(t, f64x2.add(v128.load(t, 32), f64x2.promote_low_f32x4(a1)), 32);
+        v128.store(t, f64x2.add(v128.load(t, 48), f64x2.promote_low_f32x4(v128.shuffle<f32>(a1, a1, 2, 3, 0, 1))), 48);
+        v128.store(t, f64x2.add(v128.load(t, 64), f64x2.promote_low_f32x4(a2)), 64);
+        continue;
+      }
       v128.store(g, f32x4.add(v128.load(g), a0));
       v128.store(g, f32x4.add(v128.load(g, 16), a1), 16);
       v128.store(g, f32x4.add(v128.load(g, 32), a2), 32);
@@ -382,8 +418,13 @@ export function accumulate(count: i32): void {
       const nOut = size(l + 1), nIn = size(l);
       const W = tab(WS, l), A = tab(AL, l - 1), Z = tab(ZL, l), Aout = tab(AL, l);
       const B = W + (<usize>(nOut * nIn) << 4);
-      if (nIn == 10) {
-        forward10(W, B, A, Z, Aout, nOut, l < L - 1);
+      if (SEED) {
+        if (l == 1) forward10(SEED_WS, SEED_A, SEED_Z + 160, SEED_A + 160, true);
+        else forward10(SEED_WS + 1760, SEED_A + 160, SEED_Z + 320, SEED_A + 320, false);
+        continue;
+      }
+      if (nIn == 10 && nOut == 10) {
+        forward10(W, A, Z, Aout, l < L - 1);
         continue;
       }
       for (let i = 0; i < nOut; i++) {
@@ -440,6 +481,12 @@ export function accumulate(count: i32): void {
       const nOut = size(l + 1), nIn = size(l);
       const W = tab(WS, l), D = tab(DZL, l), A = tab(AL, l - 1), Zp = tab(ZL, l - 1), Dp = tab(DZL, l - 1);
       const gw = tab(GW, l), gb = tab(GB, l);
+      if (SEED) {
+        if (l == 2) {
+          backward10(SEED_WS + 1760, SEED_D + 320, SEED_A + 160, SEED_Z + 160, SEED_D + 160, SEED_GW + 1600, SEED_GB + 160);
+        } else backward10(SEED_WS, SEED_D + 160, SEED_A, SEED_Z, SEED_D, SEED_GW, SEED_GB);
+        continue;
+      }
       if (nIn == 10 && nOut == 10) {
         backward10(W, D, A, Zp, Dp, gw, gb);
         continue;
@@ -486,72 +533,125 @@ export function accumulate(count: i32): void {
   store<f64>(STATS, load<f64>(STATS, 8) + loss, 8);
 }
 
+// ---- the 10×10 layers, unrolled -------------------------------------------------------
+// Everything below is @inline with the unit index a literal, so when the addresses passed in
+// are constants too (the seed's network: SEED_* above) every address is a constant, and V8
+// checks no bounds for a constant address inside the module's initial memory. For other
+// networks the same code runs on the work area's addresses, checked.
+
 /**
- * Z = W·A + b for a layer of 10 inputs, four samples per lane, the ten input vectors held in
- * locals (registers) instead of reloaded for every output unit. Same sums, same order.
+ * Z = W·A + b for a 10×10 layer, four samples per lane, the ten input vectors held in locals
+ * (registers) instead of reloaded for every output unit; A_out = ReLU(Z) if `relu`.
  */
-function forward10(W: usize, B: usize, A: usize, Z: usize, Aout: usize, nOut: i32, relu: bool): void {
+@inline function forward10(W: usize, A: usize, Z: usize, Aout: usize, relu: bool): void {
   const a0 = v128.load(A), a1 = v128.load(A, 16), a2 = v128.load(A, 32), a3 = v128.load(A, 48);
   const a4 = v128.load(A, 64), a5 = v128.load(A, 80), a6 = v128.load(A, 96), a7 = v128.load(A, 112);
   const a8 = v128.load(A, 128), a9 = v128.load(A, 144);
-  for (let i = 0; i < nOut; i++) {
-    const w = W + <usize>(i * 160); // row i of W: 10 splatted weights
-    let acc = f32x4.mul(v128.load(w), a0);
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 16), a1));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 32), a2));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 48), a3));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 64), a4));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 80), a5));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 96), a6));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 112), a7));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 128), a8));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 144), a9));
-    acc = f32x4.add(acc, v128.load(B + (<usize>i << 4)));
-    v128.store(Z + (<usize>i << 4), acc);
-    if (relu) v128.store(Aout + (<usize>i << 4), f32x4.pmax(acc, f32x4.splat(0)));
-  }
+  forwardUnit(W, Z, Aout, relu, 0, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 1, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 2, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 3, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 4, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 5, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 6, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 7, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 8, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  forwardUnit(W, Z, Aout, relu, 9, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+}
+
+/** Output unit i: Z[i] = Σ_h W[i][h]·A[h] + b[i] (W then b, splatted: b[i] at W + 1600 + 16i). */
+@inline function forwardUnit(
+  W: usize, Z: usize, Aout: usize, relu: bool, i: usize,
+  a0: v128, a1: v128, a2: v128, a3: v128, a4: v128,
+  a5: v128, a6: v128, a7: v128, a8: v128, a9: v128,
+): void {
+  const w = W + i * 160; // row i of W: 10 splatted weights
+  let acc = f32x4.mul(v128.load(w), a0);
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 16), a1));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 32), a2));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 48), a3));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 64), a4));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 80), a5));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 96), a6));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 112), a7));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 128), a8));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 144), a9));
+  acc = f32x4.add(acc, v128.load(W + 1600 + (i << 4)));
+  v128.store(Z + (i << 4), acc);
+  if (relu) v128.store(Aout + (i << 4), f32x4.pmax(acc, f32x4.splat(0)));
 }
 
 /**
  * The backward step of a 10×10 layer, four samples per lane, with A and dZ in locals:
  * dW += dZ·Aᵀ, db += dZ, dZ_prev = Wᵀ·dZ ⊙ ReLU′(Z_prev).
  */
-function backward10(W: usize, D: usize, A: usize, Zp: usize, Dp: usize, gw: usize, gb: usize): void {
+@inline function backward10(W: usize, D: usize, A: usize, Zp: usize, Dp: usize, gw: usize, gb: usize): void {
   const a0 = v128.load(A), a1 = v128.load(A, 16), a2 = v128.load(A, 32), a3 = v128.load(A, 48);
   const a4 = v128.load(A, 64), a5 = v128.load(A, 80), a6 = v128.load(A, 96), a7 = v128.load(A, 112);
   const a8 = v128.load(A, 128), a9 = v128.load(A, 144);
-  for (let i = 0; i < 10; i++) {
-    const d = v128.load(D + (<usize>i << 4));
-    const b = gb + (<usize>i << 4);
-    v128.store(b, f32x4.add(v128.load(b), d));
-    const g = gw + <usize>(i * 160);
-    v128.store(g, f32x4.add(v128.load(g), f32x4.mul(d, a0)));
-    v128.store(g, f32x4.add(v128.load(g, 16), f32x4.mul(d, a1)), 16);
-    v128.store(g, f32x4.add(v128.load(g, 32), f32x4.mul(d, a2)), 32);
-    v128.store(g, f32x4.add(v128.load(g, 48), f32x4.mul(d, a3)), 48);
-    v128.store(g, f32x4.add(v128.load(g, 64), f32x4.mul(d, a4)), 64);
-    v128.store(g, f32x4.add(v128.load(g, 80), f32x4.mul(d, a5)), 80);
-    v128.store(g, f32x4.add(v128.load(g, 96), f32x4.mul(d, a6)), 96);
-    v128.store(g, f32x4.add(v128.load(g, 112), f32x4.mul(d, a7)), 112);
-    v128.store(g, f32x4.add(v128.load(g, 128), f32x4.mul(d, a8)), 128);
-    v128.store(g, f32x4.add(v128.load(g, 144), f32x4.mul(d, a9)), 144);
-  }
+  gradientUnit(D, gw, gb, 0, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 1, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 2, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 3, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 4, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 5, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 6, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 7, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 8, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+  gradientUnit(D, gw, gb, 9, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
   const d0 = v128.load(D), d1 = v128.load(D, 16), d2 = v128.load(D, 32), d3 = v128.load(D, 48);
   const d4 = v128.load(D, 64), d5 = v128.load(D, 80), d6 = v128.load(D, 96), d7 = v128.load(D, 112);
   const d8 = v128.load(D, 128), d9 = v128.load(D, 144);
-  for (let h = 0; h < 10; h++) {
-    const w = W + (<usize>h << 4); // column h of W: stride 10 weights = 160 bytes
-    let acc = f32x4.mul(v128.load(w), d0);
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 160), d1));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 320), d2));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 480), d3));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 640), d4));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 800), d5));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 960), d6));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 1120), d7));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 1280), d8));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(w, 1440), d9));
-    const positive = f32x4.gt(v128.load(Zp + (<usize>h << 4)), f32x4.splat(0));
-    v128.store(Dp + (<usize>h << 4), v128.and(acc, positive));
-  }
+  backwardUnit(W, Zp, Dp, 0, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 1, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 2, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 3, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 4, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 5, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 6, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 7, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 8, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+  backwardUnit(W, Zp, Dp, 9, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9);
+}
+
+/** Row i of the gradient sums: dW[i][h] += dZ[i]·A[h] for h = 0…9, db[i] += dZ[i]. */
+@inline function gradientUnit(
+  D: usize, gw: usize, gb: usize, i: usize,
+  a0: v128, a1: v128, a2: v128, a3: v128, a4: v128,
+  a5: v128, a6: v128, a7: v128, a8: v128, a9: v128,
+): void {
+  const d = v128.load(D + (i << 4));
+  v128.store(gb + (i << 4), f32x4.add(v128.load(gb + (i << 4)), d));
+  const g = gw + i * 160;
+  v128.store(g, f32x4.add(v128.load(g), f32x4.mul(d, a0)));
+  v128.store(g, f32x4.add(v128.load(g, 16), f32x4.mul(d, a1)), 16);
+  v128.store(g, f32x4.add(v128.load(g, 32), f32x4.mul(d, a2)), 32);
+  v128.store(g, f32x4.add(v128.load(g, 48), f32x4.mul(d, a3)), 48);
+  v128.store(g, f32x4.add(v128.load(g, 64), f32x4.mul(d, a4)), 64);
+  v128.store(g, f32x4.add(v128.load(g, 80), f32x4.mul(d, a5)), 80);
+  v128.store(g, f32x4.add(v128.load(g, 96), f32x4.mul(d, a6)), 96);
+  v128.store(g, f32x4.add(v128.load(g, 112), f32x4.mul(d, a7)), 112);
+  v128.store(g, f32x4.add(v128.load(g, 128), f32x4.mul(d, a8)), 128);
+  v128.store(g, f32x4.add(v128.load(g, 144), f32x4.mul(d, a9)), 144);
+}
+
+/** Unit h of the previous layer: dZ_prev[h] = Σ_i W[i][h]·dZ[i] where Z_prev[h] > 0, else 0. */
+@inline function backwardUnit(
+  W: usize, Zp: usize, Dp: usize, h: usize,
+  d0: v128, d1: v128, d2: v128, d3: v128, d4: v128,
+  d5: v128, d6: v128, d7: v128, d8: v128, d9: v128,
+): void {
+  const w = W + (h << 4); // column h of W: stride 10 weights = 160 bytes
+  let acc = f32x4.mul(v128.load(w), d0);
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 160), d1));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 320), d2));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 480), d3));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 640), d4));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 800), d5));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 960), d6));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 1120), d7));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 1280), d8));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(w, 1440), d9));
+  const positive = f32x4.gt(v128.load(Zp + (h << 4)), f32x4.splat(0));
+  v128.store(Dp + (h << 4), v128.and(acc, positive));
 }
