@@ -1,8 +1,9 @@
 /**
  * The training engine: full-batch gradient descent on the fused kernel of `kernel.ts`, with the
  * samples split between the main thread and Web Workers. Parameters, gradients and the sparse
- * images live in `SharedArrayBuffer`s, so each iteration moves no data between threads — one
- * message out to each worker, one message back.
+ * images live in `SharedArrayBuffer`s, so each iteration moves no data between threads: the main
+ * thread rings each worker's doorbell (`doorbell.ts`), and each worker rings back when its
+ * partial sums are written.
  *
  * A class-free design: {@link createEngine} returns an object of closures over that state.
  *
@@ -14,6 +15,7 @@ import { type Backend, createAccumulator } from "./accumulator.ts";
 import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
 import type { Params } from "./params.ts";
 import { type Csr, toCsr } from "./sparse.ts";
+import { ring, waitForChange } from "./doorbell.ts";
 import { wasmAvailable, wasmUnfit } from "./wasm.ts";
 
 /** Options of {@link createEngine}. */
@@ -55,24 +57,28 @@ export interface Engine {
 }
 
 /** Messages to a worker. */
-export type WorkerMessage =
-  | {
-    kind: "init";
-    sizes: number[];
-    P: SharedArrayBuffer;
-    G: SharedArrayBuffer;
-    stats: SharedArrayBuffer;
-    csr: {
-      count: number;
-      rowPtr: SharedArrayBuffer;
-      entry: SharedArrayBuffer;
-    };
-    labels: SharedArrayBuffer;
-    backend: Backend;
-    from: number;
-    to: number;
-  }
-  | { kind: "step" };
+export type WorkerMessage = {
+  kind: "init";
+  sizes: number[];
+  P: SharedArrayBuffer;
+  G: SharedArrayBuffer;
+  stats: SharedArrayBuffer;
+  csr: {
+    count: number;
+    rowPtr: SharedArrayBuffer;
+    entry: SharedArrayBuffer;
+  };
+  labels: SharedArrayBuffer;
+  backend: Backend;
+  from: number;
+  to: number;
+  /** Doorbells: `bell[2t]` the step to run (or {@link CLOSE}), `bell[2t + 1]` the step done. */
+  bell: SharedArrayBuffer;
+  slot: number;
+};
+
+/** The value that tells a worker to stop. */
+export const CLOSE: number = -1;
 
 /** The default thread count: the CPU cores, at most 8. */
 export function defaultThreads(): number {
@@ -124,6 +130,10 @@ export async function createEngine(
   pack(init, layout, P);
   const G = Array.from({ length: threads }, () => new Float64Array(shared(layout.length * 8)));
   const stats = Array.from({ length: threads }, () => new Float64Array(shared(16)));
+  // Worker t waits on bell[2t] for the number of the step to run, and sets bell[2t + 1] to it
+  // when done (to minus it when it failed, after posting the error).
+  const bell = new Int32Array(new SharedArrayBuffer(8 * threads));
+  let generation = 0;
   // Thread t takes the samples from bounds[t] to bounds[t + 1]: equal shares of nonzero pixels,
   // which is where the time goes, rather than equal counts of samples.
   const bounds = [0];
@@ -149,6 +159,8 @@ export async function createEngine(
       backend,
       from: bounds[t],
       to: bounds[t + 1],
+      bell: bell.buffer as SharedArrayBuffer,
+      slot: t,
     });
   }
   const workers = await Promise.all(messages.map(startWorker));
@@ -159,11 +171,18 @@ export async function createEngine(
   /** Forward and backward on every thread; the summed gradient is left in G[0]. */
   async function accumulate(): Promise<StepResult> {
     if (closed) throw new Error("Cannot use a closed engine");
-    const pending = workers.map((worker) => roundTrip(worker, { kind: "step" }));
+    const step = ++generation;
+    for (let t = 1; t < threads; t++) ring(bell, 2 * t, step);
     G[0].fill(0);
     stats[0].fill(0);
     accumulator.run(P, G[0], stats[0]);
-    await Promise.all(pending);
+    for (let t = 1; t < threads; t++) {
+      const done = waitForChange(bell, 2 * t + 1, step - 1, { timeoutMs: WORKER_TIMEOUT_MS });
+      if (done === -step) throw new Error(`Training worker failed: ${await workers[t - 1].error}`);
+      if (done !== step) {
+        throw new Error(`Training worker ${t} did not answer within ${WORKER_TIMEOUT_MS / 1000} s`);
+      }
+    }
     // Sum the threads' partial sums in thread order, then W := W − α·(1/m)·ΣdW.
     const g = G[0];
     for (let t = 1; t < threads; t++) {
@@ -192,7 +211,8 @@ export async function createEngine(
     params: () => unpack(P, layout),
     close() {
       closed = true;
-      for (const worker of workers) worker.terminate();
+      for (let t = 1; t < threads; t++) ring(bell, 2 * t, CLOSE);
+      for (const { worker } of workers) worker.terminate();
     },
   };
 }
@@ -207,23 +227,18 @@ function scalarBiasGradients(g: Float64Array, layout: Layout): void {
   }
 }
 
-/** Start a worker and wait until it has set up its range. */
-async function startWorker(message: WorkerMessage): Promise<Worker> {
+/** How long a step waits for a worker before it gives up. */
+const WORKER_TIMEOUT_MS = 600_000;
+
+/**
+ * Start a worker and wait until it has set up its range; `error` then settles with the message
+ * of the first error it reports.
+ */
+async function startWorker(
+  message: WorkerMessage,
+): Promise<{ worker: Worker; error: Promise<string> }> {
   const worker = new Worker(new URL("./engine_worker.ts", import.meta.url), { type: "module" });
-  await roundTrip(worker, message);
-  return worker;
-}
-
-function sharedOf(csr: Csr) {
-  return {
-    rowPtr: csr.rowPtr.buffer as SharedArrayBuffer,
-    entry: csr.entry.buffer as SharedArrayBuffer,
-  };
-}
-
-/** Post a message and wait for the worker's answer; a worker error rejects. */
-function roundTrip(worker: Worker, message: WorkerMessage): Promise<void> {
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent) => {
       if (event.data?.error) reject(new Error(`Training worker failed: ${event.data.error}`));
       else resolve();
@@ -234,4 +249,19 @@ function roundTrip(worker: Worker, message: WorkerMessage): Promise<void> {
     };
     worker.postMessage(message);
   });
+  const error = new Promise<string>((resolve) => {
+    worker.onmessage = (event: MessageEvent) => resolve(String(event.data?.error));
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      resolve(event.message);
+    };
+  });
+  return { worker, error };
+}
+
+function sharedOf(csr: Csr) {
+  return {
+    rowPtr: csr.rowPtr.buffer as SharedArrayBuffer,
+    entry: csr.entry.buffer as SharedArrayBuffer,
+  };
 }

@@ -127,6 +127,15 @@ Deno.test("score() gives what the next step measures, and changes nothing", asyn
   }
 });
 
+Deno.test("a closed engine refuses to step", async () => {
+  const engine = await createEngine(await mnistTest(100), initParams(createRng(1)), {
+    threads: 3,
+  });
+  await engine.step(0.1);
+  engine.close();
+  await assert.rejects(engine.step(0.1), { message: "Cannot use a closed engine" });
+});
+
 Deno.test("train() times its setup and its steps apart", async () => {
   const { seconds } = await train(await mnistTest(300), { iterations: 30 });
   assert.ok(seconds.setup > 0 && seconds.steps > 0, JSON.stringify(seconds));
