@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { pythonEnv, pythonHas, repeatChild } from "./run.ts";
 import { makeData } from "../scripts/data.ts";
+import { createRng, initParams, saveParams } from "../lib/mod.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -74,12 +75,19 @@ const iterations = Number(values.iterations);
 line("");
 line(`Training: the seed workload (784-10-10-10, m = 41,000, full batch, α = 0.1, the seed's`);
 line(
-  `algorithm with its scalar bias gradient), ${iterations} iterations, median of ${repeats} runs`,
+  `algorithm with its scalar bias gradient), ${iterations} iterations, median of ${repeats} runs;`,
 );
+line(`all from the same initial weights and the file's row order (dev: its first 1,000 rows)`);
+// One starting point for every engine, so that their accuracies can be compared too.
+const init = await Deno.makeTempFile({ prefix: "bench-init-", suffix: ".json" });
+await saveParams(init, initParams(createRng(0)));
 const trainArgs = (backend: string) => [
   "run",
   "--allow-all",
   here("../scripts/train.ts"),
+  "--init",
+  init,
+  "--no-shuffle",
   "--iterations",
   String(iterations),
   "--original-bias-gradient",
@@ -105,7 +113,7 @@ const engines: Engine[] = [
     name: "numpy, the seed (float64)",
     cmd: typeof numpy === "string" ? undefined : python,
     why: typeof numpy === "string" ? numpy : undefined,
-    args: [here("numpy_train.py"), csv, String(iterations)],
+    args: [here("numpy_train.py"), csv, String(iterations), init],
     env: pythonEnv(),
     key: "ms_per_iteration",
   },
@@ -113,7 +121,7 @@ const engines: Engine[] = [
     name: "PyTorch, 1 thread (float32)",
     cmd: torchPython,
     why: "no Python with torch (Debian: apt-get install python3-torch)",
-    args: [here("torch_train.py"), csv, String(iterations)],
+    args: [here("torch_train.py"), csv, String(iterations), init],
     env: pythonEnv(),
     key: "ms_per_iteration",
   },
@@ -169,5 +177,6 @@ for (const engine of engines) {
     peak_rss_mb: r.peak_rss_mb,
   };
 }
+await Deno.remove(init);
 report.training = { iterations, engines: results };
 if (values.json) console.log(JSON.stringify(report));

@@ -1,6 +1,8 @@
 """The seed notebook's algorithm, verbatim in numpy (float64), on data/train.csv.
 
-Usage: numpy_train.py CSV ITERATIONS. Prints one JSON line: ms per iteration, accuracies.
+Usage: numpy_train.py CSV ITERATIONS [INIT]. Prints one JSON line: ms per iteration, accuracies.
+With INIT, a model file of ours (lib/model_file.ts), it starts from those weights and keeps the
+file's row order instead of shuffling, so that its accuracies can be compared with ours.
 The seed's per-100-iteration printing is left out, so only the math is timed. Its bias
 gradient (np.sum over everything) is kept: that is the algorithm being compared.
 """
@@ -9,12 +11,14 @@ import json, resource, sys, time
 import numpy as np
 
 path, iterations = sys.argv[1], int(sys.argv[2])
+init = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else None
 t0 = time.perf_counter()
 data = np.loadtxt(path, delimiter=",", skiprows=1)
 load_seconds = time.perf_counter() - t0
 m, n = data.shape
 np.random.seed(0)
-np.random.shuffle(data)
+if init is None:
+    np.random.shuffle(data)
 data_dev = data[0:1000].T
 Y_dev = data_dev[0].astype(int)
 X_dev = data_dev[1:n] / 255
@@ -24,6 +28,10 @@ X_train = data_train[1:n] / 255
 
 
 def init_params():
+    if init is not None:
+        return tuple(np.array(v, dtype=np.float64).reshape(n, -1)
+                     for W, b, n in zip(init["W"], init["b"], init["sizes"][1:])
+                     for v in (W, b))
     W1 = np.random.normal(size=(10, 784)) * np.sqrt(1.0 / 784)
     b1 = np.random.normal(size=(10, 1)) * np.sqrt(1.0 / 10)
     W2 = np.random.normal(size=(10, 10)) * np.sqrt(1.0 / 20)

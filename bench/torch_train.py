@@ -1,6 +1,6 @@
 """The seed's algorithm in PyTorch (float32, one thread: two were slower on this machine).
 
-Usage: torch_train.py CSV ITERATIONS. Same JSON line as numpy_train.py. Run with a Python
+Usage: torch_train.py CSV ITERATIONS [INIT]. Same JSON line and INIT as numpy_train.py. Run with a Python
 that has torch (Debian: python3-torch, /usr/bin/python3).
 """
 import json, resource, sys, time
@@ -10,11 +10,13 @@ import torch
 
 torch.set_num_threads(1)
 path, iterations = sys.argv[1], int(sys.argv[2])
+init = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else None
 t0 = time.perf_counter()
 data = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float32)
 load_seconds = time.perf_counter() - t0
 np.random.seed(0)
-np.random.shuffle(data)
+if init is None:
+    np.random.shuffle(data)
 dev, train = data[:1000], data[1000:]
 X = torch.from_numpy(train[:, 1:].T / 255).contiguous()
 Y = torch.from_numpy(train[:, 0].astype(np.int64))
@@ -30,6 +32,10 @@ W2 = torch.randn(10, 10, generator=g) * (1 / 20) ** 0.5
 b2 = torch.randn(10, 1, generator=g) * (1 / 10) ** 0.5
 W3 = torch.randn(10, 10, generator=g) * (1 / 20) ** 0.5
 b3 = torch.randn(10, 1, generator=g) * (1 / 784) ** 0.5
+if init is not None:
+    W1, b1, W2, b2, W3, b3 = (torch.tensor(v, dtype=torch.float32).reshape(n, -1)
+                              for W, b, n in zip(init["W"], init["b"], init["sizes"][1:])
+                              for v in (W, b))
 
 
 def forward(X):
