@@ -15,9 +15,12 @@
 //   WebAssembly under Deno checks the bounds of every load, so fewer loads is faster; one byte
 //   per grey level instead of a float halves what each pass streams from memory.
 // - The small layers (10×10), four samples at once, one sample per lane: every weight is
-//   splatted once and used for all four.
+//   splatted once and used for all four. For the seed's network their arrays sit at fixed
+//   addresses (SEED_*) and their code is unrolled, so that every address is a constant, which
+//   V8 does not bounds-check.
 // - Gradients are summed in float32 over blocks of 1024 samples and the blocks in float64, so a
-//   long sum does not lose the float32 rounding of its many terms.
+//   long sum does not lose the float32 rounding of its many terms (for 10 first-layer units the
+//   backward pass adds each block's dW[1]ᵀ sums into the float64 totals itself).
 //
 // Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --enable relaxed-simd --noAssert
 // --memoryBase 16384)
