@@ -129,7 +129,8 @@ export function forwardSample(
   for (let h = 0; h < n1; h++) z0[h] += P[b[0] + h];
   for (let l = 0; l < L; l++) {
     const z = s.z[l], a = s.a[l], n = sizes[l + 1];
-    if (l > 0) {
+    if (l > 0 && sizes[l] === 10) layer10(P, w[l], b[l], s.a[l - 1], z, n);
+    else if (l > 0) {
       const prev = s.a[l - 1], nIn = sizes[l], wl = w[l];
       for (let i = 0; i < n; i++) {
         let sum = 0;
@@ -193,6 +194,10 @@ export function accumulateGradients(
     for (let l = L - 1; l >= 1; l--) {
       const dz = s.dz[l], prev = s.a[l - 1], zPrev = s.z[l - 1], dzPrev = s.dz[l - 1];
       const n = sizes[l + 1], nIn = sizes[l], wl = w[l];
+      if (nIn === 10 && n === 10) {
+        layerGradient10(P, G, wl, b[l], dz, prev, zPrev, dzPrev);
+        continue;
+      }
       for (let i = 0; i < n; i++) {
         const d = dz[i];
         G[b[l] + i] += d; // db[l] += dz[l]
@@ -271,5 +276,86 @@ function firstLayerGradient10(
     G[(q + 7) | 0] += d7 * x;
     G[(q + 8) | 0] += d8 * x;
     G[(q + 9) | 0] += d9 * x;
+  }
+}
+
+/** `z = W·a + b` for a layer of 10 inputs: the inputs in locals, the same sums in the same order. */
+function layer10(
+  P: Float64Array,
+  wl: number,
+  bl: number,
+  a: Float64Array,
+  z: Float64Array,
+  n: number,
+): void {
+  const a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+  const a5 = a[5], a6 = a[6], a7 = a[7], a8 = a[8], a9 = a[9];
+  for (let i = 0; i < n; i++) {
+    const r = (wl + i * 10) | 0;
+    let sum = 0;
+    sum += P[r] * a0;
+    sum += P[(r + 1) | 0] * a1;
+    sum += P[(r + 2) | 0] * a2;
+    sum += P[(r + 3) | 0] * a3;
+    sum += P[(r + 4) | 0] * a4;
+    sum += P[(r + 5) | 0] * a5;
+    sum += P[(r + 6) | 0] * a6;
+    sum += P[(r + 7) | 0] * a7;
+    sum += P[(r + 8) | 0] * a8;
+    sum += P[(r + 9) | 0] * a9;
+    z[i] = sum + P[bl + i];
+  }
+}
+
+/**
+ * The backward step of a 10×10 layer with `dz` and `a` in locals, the same sums in the same
+ * order as the general loop: `dW += dz·aᵀ`, `db += dz`, `dzPrev = Wᵀ·dz ⊙ ReLU′(zPrev)`.
+ */
+function layerGradient10(
+  P: Float64Array,
+  G: Float64Array,
+  wl: number,
+  bl: number,
+  dz: Float64Array,
+  a: Float64Array,
+  zPrev: Float64Array,
+  dzPrev: Float64Array,
+): void {
+  const a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+  const a5 = a[5], a6 = a[6], a7 = a[7], a8 = a[8], a9 = a[9];
+  for (let i = 0; i < 10; i++) {
+    const d = dz[i], r = (wl + i * 10) | 0;
+    G[bl + i] += d;
+    G[r] += d * a0;
+    G[(r + 1) | 0] += d * a1;
+    G[(r + 2) | 0] += d * a2;
+    G[(r + 3) | 0] += d * a3;
+    G[(r + 4) | 0] += d * a4;
+    G[(r + 5) | 0] += d * a5;
+    G[(r + 6) | 0] += d * a6;
+    G[(r + 7) | 0] += d * a7;
+    G[(r + 8) | 0] += d * a8;
+    G[(r + 9) | 0] += d * a9;
+  }
+  const d0 = dz[0], d1 = dz[1], d2 = dz[2], d3 = dz[3], d4 = dz[4];
+  const d5 = dz[5], d6 = dz[6], d7 = dz[7], d8 = dz[8], d9 = dz[9];
+  for (let h = 0; h < 10; h++) {
+    if (zPrev[h] > 0) {
+      const c = (wl + h) | 0; // column h of W
+      let sum = 0;
+      sum += P[c] * d0;
+      sum += P[(c + 10) | 0] * d1;
+      sum += P[(c + 20) | 0] * d2;
+      sum += P[(c + 30) | 0] * d3;
+      sum += P[(c + 40) | 0] * d4;
+      sum += P[(c + 50) | 0] * d5;
+      sum += P[(c + 60) | 0] * d6;
+      sum += P[(c + 70) | 0] * d7;
+      sum += P[(c + 80) | 0] * d8;
+      sum += P[(c + 90) | 0] * d9;
+      dzPrev[h] = sum;
+    } else {
+      dzPrev[h] = 0; // ReLU′(z) = 0
+    }
   }
 }
