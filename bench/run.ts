@@ -21,7 +21,8 @@ export function pythonEnv(): Record<string, string> {
 }
 
 /**
- * Run `cmd args…` and parse the last line of its stdout as JSON.
+ * Run `cmd args…` (in exactly the environment `env`, if given) and parse the last line of its
+ * stdout as JSON.
  *
  * @returns The parsed line, or `null` with the reason when the child fails.
  */
@@ -31,8 +32,15 @@ export async function runChild(
   env?: Record<string, string>,
 ): Promise<ChildResult | string> {
   try {
-    const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
-      .output();
+    // `env`, when given, is the child's whole environment: without clearEnv, Deno.Command only
+    // adds it to the inherited one, and what pythonEnv() removed would still be there.
+    const out = await new Deno.Command(cmd, {
+      args,
+      env,
+      clearEnv: env !== undefined,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
     const text = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
     if (!out.success) {
       const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
