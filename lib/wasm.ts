@@ -59,13 +59,18 @@ export function wasmUnfit(sizes: readonly number[]): string | undefined {
     return `it takes at most ${MAX_FIRST} first-layer units, not ${sizes[1]}`;
   }
   const rowBytes = 4 * ((sizes[1] + 3) & ~3);
-  if ((sizes[0] - 1) * rowBytes > 0xffff) {
-    return `it takes at most ${Math.floor(0xffff / rowBytes) + 1} inputs`;
+  if (W1_BASE + (sizes[0] - 1) * rowBytes > 0xffff) {
+    return `it takes at most ${Math.floor((0xffff - W1_BASE) / rowBytes) + 1} inputs`;
   }
   return undefined;
 }
 
 const HOST_BASE = 1 << 20; // below: the config block and the kernel's own tables and data
+/**
+ * Where the float32 parameters start, first W1ᵀ: low enough that the address of each of its
+ * rows fits 16 bits, so that the kernel reads them straight from its offsets table.
+ */
+const W1_BASE = 1024;
 const PAGE = 65536;
 
 /**
@@ -110,7 +115,7 @@ export async function createWasmAccumulator(
   };
   let p32Length = n0 * s1 + s1;
   for (let l = 1; l < L; l++) p32Length += sizes[l] * sizes[l + 1] + sizes[l + 1];
-  const P32 = region(p32Length * 4);
+  const P32 = W1_BASE; // its rows' addresses fit 16 bits: see wasmUnfit
   const TOT = region(layout.length * 8);
   // Samples per block of the column-wise dW1ᵀ pass: a dz1 row's byte offset must fit 16 bits.
   const B = Math.min(1024, Math.floor(65536 / (s1 * 4))) & ~3;
@@ -159,7 +164,7 @@ export async function createWasmAccumulator(
     const p0 = csr.rowPtr[from + j], p1 = csr.rowPtr[from + j + 1];
     for (let p = p0; p < p1; p++) {
       const e = csr.entry[p];
-      off[q + p - p0] = (e & 0xffff) * s1 * 4;
+      off[q + p - p0] = P32 + (e & 0xffff) * s1 * 4;
       val[q + p - p0] = e >>> 16;
     }
     q += pad4(p1 - p0);

@@ -221,6 +221,9 @@ Deno.test("train() picks TypeScript for networks the WebAssembly kernel does not
     message: "Cannot run the WebAssembly kernel: it takes at most 20 first-layer units, not 32",
   });
   assert.equal(wasmUnfit([784, 20, 10]), undefined);
+  // W1ᵀ's rows (80 bytes each for 20 units) must all start below 64 KiB
+  assert.equal(wasmUnfit([807, 20, 10]), undefined);
+  assert.equal(wasmUnfit([808, 20, 10]), "it takes at most 807 inputs");
   assert.equal(
     wasmUnfit([784, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]),
     "it takes at most 8 layers, not 10",

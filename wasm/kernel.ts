@@ -23,7 +23,7 @@
 //   backward pass adds each block's dW[1]ᵀ sums into the float64 totals itself).
 //
 // Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --enable relaxed-simd --noAssert
-// --memoryBase 16384)
+// --memoryBase 131072)
 // → lib/kernel_wasm.ts, the binary embedded as base64.
 //
 // Memory, all set up by the host (lib/wasm.ts) before `configure`: a config block of i32
@@ -37,8 +37,8 @@ const CFG_PTRS = 40; //      pointers, in this order:
 //             then for l ≥ 2: W[l] row-major (n_l × n_{l−1}), b[l] (n_l)
 //   1 TOT     f64 gradient totals in the host's packed layout (W1ᵀ n0 × n1, b1, W2, b2, …)
 //   2 ROWPTR  i32[count + 1] row (sample) starts in OFF and VAL, each a multiple of 4
-//   3 OFF     u16[…] byte offset of each nonzero pixel's row in W1ᵀ: pixel · s1 · 4
-//             (so it must fit 16 bits: see wasmUnfit in lib/wasm.ts)
+//   3 OFF     u16[…] the address of each nonzero pixel's row of W1ᵀ: P32 + pixel · s1 · 4, so
+//             P32 is low (1024) and W1ᵀ must end below 64 KiB: see wasmUnfit in lib/wasm.ts
 //   4 LABELS  u8[count]
 //   5 WORK    scratch, laid out by `configure`, which returns where it ends
 //   6 STATS   f64[2]: correct, loss
@@ -66,7 +66,7 @@ let COFF: usize = 0;
 let CVAL: usize = 0;
 let BLOCK: i32 = 0;
 
-// Per-layer tables live in the low memory the build reserves (asc --memoryBase 16384), at
+// Per-layer tables live in the low memory the build reserves (asc --memoryBase 131072), at
 // fixed addresses after the config block: entry l of table T is the usize at T + 4·l.
 const MAXL = 8;
 const WOFF: usize = 256; //  W of layer l (0-based) in P32
@@ -80,14 +80,18 @@ const GW: usize = 480; //    lane-form dW accumulators of layer l ≥ 1: one v12
 const GB: usize = 512; //    lane-form db accumulators of layer l ≥ 1
 const WS: usize = 544; //    W and then b of layer l ≥ 1, each value splatted to a v128
 
+// Low memory, then: 0 the config block, 256 the tables above, 1024 the float32 parameters
+// (P32, placed by the host), 65536 the seed network's arrays below, 131072 the build's own data,
+// and from 1 MiB the host's regions.
+//
 // The seed's network, 784-10-10-10, gets its small layers' lane-form arrays at these fixed
 // addresses (see forward10): the same layout as the work area's, per layer l = 0, 1, 2.
-const SEED_Z: usize = 1024; //  Z[l]: 10 v128 (160 bytes) per layer
-const SEED_A: usize = 1504; //  A[l]
-const SEED_D: usize = 1984; //  dZ[l]
-const SEED_GW: usize = 2464; // dW of layers 1, 2: 100 v128 (1600 bytes) each
-const SEED_GB: usize = 5664; // db of layers 1, 2: 10 v128 each
-const SEED_WS: usize = 5984; // W then b of layers 1, 2, splatted: 110 v128 (1760 bytes) each
+const SEED_Z: usize = 65536; //  Z[l]: 10 v128 (160 bytes) per layer
+const SEED_A: usize = 66016; //  A[l]
+const SEED_D: usize = 66496; //  dZ[l]
+const SEED_GW: usize = 66976; // dW of layers 1, 2: 100 v128 (1600 bytes) each
+const SEED_GB: usize = 70176; // db of layers 1, 2: 10 v128 each
+const SEED_WS: usize = 70496; // W then b of layers 1, 2, splatted: 110 v128 (1760 bytes) each
 let SEED = false;
 
 @inline function tab(table: usize, l: i32): usize {
@@ -265,7 +269,6 @@ function flushBlock(): void {
 /** z1 = W1·x (no bias) for sample j into the row at `row`: 4-lane multiply-adds per pixel. */
 function firstLayerForward(j: i32, row: usize): void {
   const start = <usize>load<i32>(ROWPTR + (<usize>j << 2)), end = <usize>load<i32>(ROWPTR + (<usize>(j + 1) << 2));
-  const W = tab(WOFF, 0);
   let o = OFF + (start << 1), v = VAL + start;
   const oEnd = OFF + (end << 1);
   if (s1 == 12) {
@@ -275,22 +278,22 @@ function firstLayerForward(j: i32, row: usize): void {
     let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
     for (; o < oEnd; o += 8, v += 4) {
       const offs = load<u64>(o), xs = values4(v); // four nonzeros: their offsets, their values
-      let w = W + <usize>(<u32>offs & 0xffff); // row k of W1ᵀ: the 10 (12) weights pixel k feeds
+      let w = <usize>(<u32>offs & 0xffff); // row k of W1ᵀ: the 10 (12) weights pixel k feeds
       let x = v128.shuffle<f32>(xs, xs, 0, 0, 0, 0); // x[k] in all four lanes
       a0 = f32x4.relaxed_madd(v128.load(w), x, a0);
       a1 = f32x4.relaxed_madd(v128.load(w, 16), x, a1);
       a2 = f32x4.relaxed_madd(v128.load(w, 32), x, a2);
-      w = W + <usize>(<u32>(offs >> 16) & 0xffff);
+      w = <usize>(<u32>(offs >> 16) & 0xffff);
       x = v128.shuffle<f32>(xs, xs, 1, 1, 1, 1);
       b0 = f32x4.relaxed_madd(v128.load(w), x, b0);
       b1 = f32x4.relaxed_madd(v128.load(w, 16), x, b1);
       b2 = f32x4.relaxed_madd(v128.load(w, 32), x, b2);
-      w = W + <usize>(<u32>(offs >> 32) & 0xffff);
+      w = <usize>(<u32>(offs >> 32) & 0xffff);
       x = v128.shuffle<f32>(xs, xs, 2, 2, 2, 2);
       a0 = f32x4.relaxed_madd(v128.load(w), x, a0);
       a1 = f32x4.relaxed_madd(v128.load(w, 16), x, a1);
       a2 = f32x4.relaxed_madd(v128.load(w, 32), x, a2);
-      w = W + <usize>(<u32>(offs >> 48));
+      w = <usize>(<u32>(offs >> 48));
       x = v128.shuffle<f32>(xs, xs, 3, 3, 3, 3);
       b0 = f32x4.relaxed_madd(v128.load(w), x, b0);
       b1 = f32x4.relaxed_madd(v128.load(w, 16), x, b1);
@@ -306,7 +309,7 @@ function firstLayerForward(j: i32, row: usize): void {
     const rowBytes = <usize>s1 << 2;
     memory.fill(row, 0, rowBytes);
     for (; o < oEnd; o += 2, v++) {
-      const w = W + <usize>load<u16>(o);
+      const w = <usize>load<u16>(o);
       const x = f32x4.splat(<f32>load<u8>(v) * <f32>(1.0 / 255));
       for (let q: usize = 0; q < rowBytes; q += 16) {
         v128.store(row + q, f32x4.add(v128.load(row + q), f32x4.mul(v128.load(w + q), x)));
