@@ -631,16 +631,16 @@ export function accumulate(count: i32): void {
   const d = v128.load(D + (i << 4));
   v128.store(gb + (i << 4), f32x4.add(v128.load(gb + (i << 4)), d));
   const g = gw + i * 160;
-  v128.store(g, f32x4.add(v128.load(g), f32x4.mul(d, a0)));
-  v128.store(g, f32x4.add(v128.load(g, 16), f32x4.mul(d, a1)), 16);
-  v128.store(g, f32x4.add(v128.load(g, 32), f32x4.mul(d, a2)), 32);
-  v128.store(g, f32x4.add(v128.load(g, 48), f32x4.mul(d, a3)), 48);
-  v128.store(g, f32x4.add(v128.load(g, 64), f32x4.mul(d, a4)), 64);
-  v128.store(g, f32x4.add(v128.load(g, 80), f32x4.mul(d, a5)), 80);
-  v128.store(g, f32x4.add(v128.load(g, 96), f32x4.mul(d, a6)), 96);
-  v128.store(g, f32x4.add(v128.load(g, 112), f32x4.mul(d, a7)), 112);
-  v128.store(g, f32x4.add(v128.load(g, 128), f32x4.mul(d, a8)), 128);
-  v128.store(g, f32x4.add(v128.load(g, 144), f32x4.mul(d, a9)), 144);
+  v128.store(g, f32x4.relaxed_madd(d, a0, v128.load(g)));
+  v128.store(g, f32x4.relaxed_madd(d, a1, v128.load(g, 16)), 16);
+  v128.store(g, f32x4.relaxed_madd(d, a2, v128.load(g, 32)), 32);
+  v128.store(g, f32x4.relaxed_madd(d, a3, v128.load(g, 48)), 48);
+  v128.store(g, f32x4.relaxed_madd(d, a4, v128.load(g, 64)), 64);
+  v128.store(g, f32x4.relaxed_madd(d, a5, v128.load(g, 80)), 80);
+  v128.store(g, f32x4.relaxed_madd(d, a6, v128.load(g, 96)), 96);
+  v128.store(g, f32x4.relaxed_madd(d, a7, v128.load(g, 112)), 112);
+  v128.store(g, f32x4.relaxed_madd(d, a8, v128.load(g, 128)), 128);
+  v128.store(g, f32x4.relaxed_madd(d, a9, v128.load(g, 144)), 144);
 }
 
 /** Unit h of the previous layer: dZ_prev[h] = Σ_i W[i][h]·dZ[i] where Z_prev[h] > 0, else 0. */
