@@ -20,7 +20,7 @@ const FLAGS = [
   "relaxed-simd",
   "--noAssert",
   "--memoryBase",
-  "131072",
+  "262144",
 ];
 
 /** Compile the kernel and return the text of `lib/kernel_wasm.ts`. */

@@ -23,7 +23,7 @@
 //   backward pass adds each block's dW[1]ᵀ sums into the float64 totals itself).
 //
 // Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --enable relaxed-simd --noAssert
-// --memoryBase 131072)
+// --memoryBase 262144)
 // → lib/kernel_wasm.ts, the binary embedded as base64.
 //
 // Memory, all set up by the host (lib/wasm.ts) before `configure`: a config block of i32
@@ -66,7 +66,7 @@ let COFF: usize = 0;
 let CVAL: usize = 0;
 let BLOCK: i32 = 0;
 
-// Per-layer tables live in the low memory the build reserves (asc --memoryBase 131072), at
+// Per-layer tables live in the low memory the build reserves (asc --memoryBase 262144), at
 // fixed addresses after the config block: entry l of table T is the usize at T + 4·l.
 const MAXL = 8;
 const WOFF: usize = 256; //  W of layer l (0-based) in P32
@@ -81,8 +81,8 @@ const GB: usize = 512; //    lane-form db accumulators of layer l ≥ 1
 const WS: usize = 544; //    W and then b of layer l ≥ 1, each value splatted to a v128
 
 // Low memory, then: 0 the config block, 256 the tables above, 1024 the float32 parameters
-// (P32, placed by the host), 65536 the seed network's arrays below, 131072 the build's own data,
-// and from 1 MiB the host's regions.
+// (P32, placed by the host), 65536 the seed network's arrays below, 196608 the block's dz1 rows
+// (DZB), 262144 the build's own data, and from 1 MiB the host's regions.
 //
 // The seed's network, 784-10-10-10, gets its small layers' lane-form arrays at these fixed
 // addresses (see forward10): the same layout as the work area's, per layer l = 0, 1, 2.
@@ -108,7 +108,10 @@ let G1: usize = 0; // f32 dW1ᵀ block accumulator, n0 × s1
 let GB1: usize = 0; // lane-form db1, n1 v128
 let ROWS: usize = 0; // row-form z1 / dz1 of four samples: 4 × s1 f32 each
 let DROWS: usize = 0;
-let DZB: usize = 0; // the block's dz1 rows, B × s1 f32 (padding lanes: 0 from memory.grow, never written)
+// The block's dz1 rows, B × s1 f32 (padding lanes: 0 from memory.grow, never written; at most
+// 64 KiB, as B · s1 · 4 ≤ 65536), at a fixed address: the loads in firstLayerBackward take it as
+// their constant offset, which costs no instruction, where a variable base costs an add.
+const DZB: usize = 196608;
 let workEnd: usize = 0;
 
 function cfg(offset: i32): i32 {
@@ -155,8 +158,6 @@ export function configure(): usize {
   work += <usize>n1 << 4;
   ROWS = work;
   work += <usize>(4 * s1) << 2;
-  DZB = work;
-  work += <usize>(BLOCK * s1) << 2;
   SEED = L == 3 && n1 == 10 && size(2) == 10 && size(3) == 10;
   if (SEED) {
     for (let l = 0; l < 3; l++) {
@@ -337,26 +338,26 @@ function firstLayerBackward(b: i32): void {
       let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
       for (; o < oEnd; o += 8, v += 4) {
         const offs = load<u64>(o), xs = values4(v);
-        let d = DZB + <usize>(<u32>offs & 0xffff); // dz1 of the sample this nonzero belongs to
+        let d = <usize>(<u32>offs & 0xffff); // dz1 of the sample this nonzero belongs to
         let x = v128.shuffle<f32>(xs, xs, 0, 0, 0, 0);
-        a0 = f32x4.relaxed_madd(v128.load(d), x, a0);
-        a1 = f32x4.relaxed_madd(v128.load(d, 16), x, a1);
-        a2 = f32x4.relaxed_madd(v128.load(d, 32), x, a2);
-        d = DZB + <usize>(<u32>(offs >> 16) & 0xffff);
+        a0 = f32x4.relaxed_madd(v128.load(d, DZB), x, a0);
+        a1 = f32x4.relaxed_madd(v128.load(d, DZB + 16), x, a1);
+        a2 = f32x4.relaxed_madd(v128.load(d, DZB + 32), x, a2);
+        d = <usize>(<u32>(offs >> 16) & 0xffff);
         x = v128.shuffle<f32>(xs, xs, 1, 1, 1, 1);
-        b0 = f32x4.relaxed_madd(v128.load(d), x, b0);
-        b1 = f32x4.relaxed_madd(v128.load(d, 16), x, b1);
-        b2 = f32x4.relaxed_madd(v128.load(d, 32), x, b2);
-        d = DZB + <usize>(<u32>(offs >> 32) & 0xffff);
+        b0 = f32x4.relaxed_madd(v128.load(d, DZB), x, b0);
+        b1 = f32x4.relaxed_madd(v128.load(d, DZB + 16), x, b1);
+        b2 = f32x4.relaxed_madd(v128.load(d, DZB + 32), x, b2);
+        d = <usize>(<u32>(offs >> 32) & 0xffff);
         x = v128.shuffle<f32>(xs, xs, 2, 2, 2, 2);
-        a0 = f32x4.relaxed_madd(v128.load(d), x, a0);
-        a1 = f32x4.relaxed_madd(v128.load(d, 16), x, a1);
-        a2 = f32x4.relaxed_madd(v128.load(d, 32), x, a2);
-        d = DZB + <usize>(<u32>(offs >> 48));
+        a0 = f32x4.relaxed_madd(v128.load(d, DZB), x, a0);
+        a1 = f32x4.relaxed_madd(v128.load(d, DZB + 16), x, a1);
+        a2 = f32x4.relaxed_madd(v128.load(d, DZB + 32), x, a2);
+        d = <usize>(<u32>(offs >> 48));
         x = v128.shuffle<f32>(xs, xs, 3, 3, 3, 3);
-        b0 = f32x4.relaxed_madd(v128.load(d), x, b0);
-        b1 = f32x4.relaxed_madd(v128.load(d, 16), x, b1);
-        b2 = f32x4.relaxed_madd(v128.load(d, 32), x, b2);
+        b0 = f32x4.relaxed_madd(v128.load(d, DZB), x, b0);
+        b1 = f32x4.relaxed_madd(v128.load(d, DZB + 16), x, b1);
+        b2 = f32x4.relaxed_madd(v128.load(d, DZB + 32), x, b2);
       }
       a0 = f32x4.add(a0, b0);
       a1 = f32x4.add(a1, b1);
