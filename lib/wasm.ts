@@ -155,7 +155,7 @@ export async function createWasmAccumulator(
   grow(exports.configure());
 
   // Each nonzero pixel as the byte offset of its row of W1ᵀ and its value, decoded once here;
-  // padding entries stay (0, 0) from memory.grow, and add exactly nothing.
+  // padding entries get grey 0 (from memory.grow) and W1ᵀ's row 0, so they add exactly nothing.
   const rowPtr = new Int32Array(memory.buffer, ROWPTR, count + 1);
   const off = new Uint16Array(memory.buffer, OFF, rowsTotal),
     val = new Uint8Array(memory.buffer, VAL, rowsTotal);
@@ -167,11 +167,13 @@ export async function createWasmAccumulator(
       off[q + p - p0] = P32 + (e & 0xffff) * s1 * 4;
       val[q + p - p0] = e >>> 16;
     }
+    off.fill(P32, q + p1 - p0, q + pad4(p1 - p0));
     q += pad4(p1 - p0);
     rowPtr[j + 1] = q;
   }
   // The same nonzeros column by column within each block of B samples (a counting sort), each
-  // column padded likewise; the offset is that of the sample's dz1 row in the block.
+  // column padded likewise (offset 0: the block's first dz1 row, grey 0); the offset is that of
+  // the sample's dz1 row in the block.
   const colPtr = new Int32Array(memory.buffer, COLPTR, blocks * (n0 + 1));
   const coff = new Uint16Array(memory.buffer, COFF, colsTotal),
     cval = new Uint8Array(memory.buffer, CVAL, colsTotal);
