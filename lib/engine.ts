@@ -171,15 +171,15 @@ export async function createEngine(
   /** Forward and backward on every thread; the summed gradient is left in G[0]. */
   async function accumulate(): Promise<StepResult> {
     if (closed) throw new Error("Cannot use a closed engine");
-    const step = ++generation;
-    for (let t = 1; t < threads; t++) ring(bell, 2 * t, step);
+    const round = ++generation;
+    for (let t = 1; t < threads; t++) ring(bell, 2 * t, round);
     G[0].fill(0);
     stats[0].fill(0);
     accumulator.run(P, G[0], stats[0]);
     for (let t = 1; t < threads; t++) {
-      const done = waitForChange(bell, 2 * t + 1, step - 1, { timeoutMs: WORKER_TIMEOUT_MS });
-      if (done === -step) throw new Error(`Training worker failed: ${await workers[t - 1].error}`);
-      if (done !== step) {
+      const done = waitForChange(bell, 2 * t + 1, round - 1, { timeoutMs: WORKER_TIMEOUT_MS });
+      if (done === -round) throw new Error(`Training worker failed: ${await workers[t - 1].error}`);
+      if (done !== round) {
         throw new Error(`Training worker ${t} did not answer within ${WORKER_TIMEOUT_MS / 1000} s`);
       }
     }

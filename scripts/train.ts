@@ -124,7 +124,6 @@ async function main(args: string[]): Promise<void> {
   }
 
   const bar = Deno.stderr.isTerminal() ? progressBar(iterations) : undefined;
-  const t1 = performance.now();
   const result = await train(trainSet, {
     iterations,
     alpha,
@@ -149,12 +148,11 @@ async function main(args: string[]): Promise<void> {
       bar?.update(point);
     },
   });
-  const trainSeconds = (performance.now() - t1) / 1000;
   bar?.clear();
   const final = result.history.at(-1)!;
   console.log(
     `Trained ${result.params.sizes.join("-")} for ${iterations} iterations in ${
-      trainSeconds.toFixed(1)
+      result.seconds.total.toFixed(1)
     } s ` +
       `(${result.backend}, ${result.threads} thread${result.threads > 1 ? "s" : ""}): ` +
       `train accuracy ${final.trainAccuracy.toFixed(4)}` +
@@ -171,7 +169,7 @@ async function main(args: string[]): Promise<void> {
       train_accuracy: final.trainAccuracy,
       dev_accuracy: final.devAccuracy ?? null,
       loss: final.loss,
-      train_seconds: trainSeconds,
+      train_seconds: result.seconds.total,
       load_seconds: loadSeconds,
       setup_seconds: result.seconds.setup,
       // the gradient-descent steps alone, as the seed's loop is timed in bench/numpy_train.py

@@ -9,6 +9,11 @@ const taskCommand: string = JSON.parse(
 ).tasks.train.command;
 const permissions = taskCommand.split(" ").filter((word) => word.startsWith("--allow-"));
 
+/** The JSON object on the last line of a run's stdout (`--json`). */
+function lastJson(stdout: string) {
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+
 async function run(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions, script, ...args],
@@ -45,7 +50,7 @@ Deno.test("train CLI: --json ends with one JSON line of results; --save writes a
     /^Iteration: +0 +Accuracy: 0\.\d{4} +Loss: \d\.\d{4} +Dev accuracy: 0\.\d{4}$/,
   );
   assert.match(lines[1], /^Iteration: +100 /);
-  const result = JSON.parse(lines.at(-1)!);
+  const result = lastJson(stdout);
   for (
     const key of [
       "iterations",
@@ -81,7 +86,7 @@ Deno.test("train CLI: --init continues from a model file; --hidden sets the laye
   ]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.ok(
-    JSON.parse(resumed.stdout.trim().split("\n").at(-1)!).train_accuracy > 0.5,
+    lastJson(resumed.stdout).train_accuracy > 0.5,
     "starts trained",
   );
   const wide = await run([
@@ -97,7 +102,7 @@ Deno.test("train CLI: --init continues from a model file; --hidden sets the laye
     "--json",
   ]);
   assert.equal(wide.code, 0, wide.stderr);
-  assert.deepEqual(JSON.parse(wide.stdout.trim().split("\n").at(-1)!).sizes, [784, 32, 10]);
+  assert.deepEqual(lastJson(wide.stdout).sizes, [784, 32, 10]);
   const ts = await run([
     "--data",
     csv,
@@ -109,7 +114,7 @@ Deno.test("train CLI: --init continues from a model file; --hidden sets the laye
     "typescript",
     "--json",
   ]);
-  assert.equal(JSON.parse(ts.stdout.trim().split("\n").at(-1)!).backend, "typescript");
+  assert.equal(lastJson(ts.stdout).backend, "typescript");
 });
 
 for (

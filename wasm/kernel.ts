@@ -69,7 +69,6 @@ let BLOCK: i32 = 0;
 
 // Per-layer tables live in the low memory the build reserves (asc --memoryBase 262144), at
 // fixed addresses after the config block: entry l of table T is the usize at T + 4·l.
-const MAXL = 8;
 const WOFF: usize = 256; //  W of layer l (0-based) in P32
 const BOFF: usize = 288; //  b of layer l in P32
 const TW: usize = 320; //    W of layer l in TOT (f64)
@@ -108,12 +107,10 @@ let SEED = false;
 let G1: usize = 0; // f32 dW1ᵀ block accumulator, n0 × s1
 let GB1: usize = 0; // lane-form db1, n1 v128
 let ROWS: usize = 0; // row-form z1 / dz1 of four samples: 4 × s1 f32 each
-let DROWS: usize = 0;
 // The block's dz1 rows, B × s1 f32 (padding lanes: 0 from memory.grow, never written; at most
 // 64 KiB, as B · s1 · 4 ≤ 65536), at a fixed address: the loads in firstLayerBackward take it as
 // their constant offset, which costs no instruction, where a variable base costs an add.
 const DZB: usize = 196608;
-let workEnd: usize = 0;
 
 function cfg(offset: i32): i32 {
   return load<i32>(<usize>offset);
@@ -171,7 +168,6 @@ export function configure(): usize {
         setTab(WS, l, SEED_WS + 1760 * (l - 1));
       }
     }
-    workEnd = work;
     return work;
   }
   for (let l = 0; l < L; l++) {
@@ -191,7 +187,6 @@ export function configure(): usize {
       work += (n * <usize>size(l) + n) << 4;
     }
   }
-  workEnd = work;
   return work;
 }
 
