@@ -22,7 +22,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { pythonEnv, pythonHas, repeatChild } from "./run.ts";
-import { makeData } from "../scripts/data.ts";
+import { makeData } from "../lib/mod.ts";
 import { createRng, initParams, saveParams } from "../lib/mod.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));

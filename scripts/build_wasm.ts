@@ -1,7 +1,7 @@
 /**
  * `deno task wasm`: compile `wasm/kernel.ts` (AssemblyScript) and embed the binary in
- * `lib/kernel_wasm.ts`, so that the library loads it without reading files or fetching.
- * `--check` rebuilds and fails if the committed `lib/kernel_wasm.ts` differs (CI runs it).
+ * `lib/engine/kernel_wasm.ts`, so that the library loads it without reading files or fetching.
+ * `--check` rebuilds and fails if the committed `lib/engine/kernel_wasm.ts` differs (CI runs it).
  *
  * @module
  */
@@ -23,7 +23,7 @@ const FLAGS = [
   "262144",
 ];
 
-/** Compile the kernel and return the text of `lib/kernel_wasm.ts`. */
+/** Compile the kernel and return the text of `lib/engine/kernel_wasm.ts`. */
 export async function buildModuleText(): Promise<string> {
   const out = await Deno.makeTempFile({ suffix: ".wasm" });
   try {
@@ -60,17 +60,17 @@ export async function buildModuleText(): Promise<string> {
 }
 
 if (import.meta.main) {
-  const path = `${root}lib/kernel_wasm.ts`;
+  const path = `${root}lib/engine/kernel_wasm.ts`;
   const text = await buildModuleText();
   if (Deno.args.includes("--check")) {
     const committed = await Deno.readTextFile(path).catch(() => "");
     if (committed !== text) {
       console.error(
-        "error: lib/kernel_wasm.ts does not match wasm/kernel.ts: run `deno task wasm` and commit",
+        "error: lib/engine/kernel_wasm.ts does not match wasm/kernel.ts: run `deno task wasm` and commit",
       );
       Deno.exit(1);
     }
-    console.log("lib/kernel_wasm.ts matches wasm/kernel.ts");
+    console.log("lib/engine/kernel_wasm.ts matches wasm/kernel.ts");
   } else {
     await Deno.writeTextFile(path, text);
     console.log(`wrote ${path}`);

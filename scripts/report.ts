@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { basename, join } from "node:path";
-import { makeData } from "./data.ts";
+import { makeData } from "../lib/mod.ts";
 import { externalResources, renderMath } from "./report_html.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -20,7 +20,7 @@ import {
   splitDev,
   train,
 } from "../lib/mod.ts";
-import { makeData } from "./data.ts";
+import { makeData } from "../lib/mod.ts";
 import { peakRssMb } from "./rss.ts";
 
 const HELP = `Train the seed's network by full-batch gradient descent.

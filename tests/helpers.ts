@@ -1,7 +1,7 @@
 /** Test fixtures shared by several test files. */
 
 import { type Digits, readMnist, type Rng } from "../lib/mod.ts";
-import { mnistSourceDir } from "../scripts/data.ts";
+import { mnistSourceDir } from "../lib/data/mnist_files.ts";
 
 /** `count` random images, about 19% nonzero pixels like MNIST, with random labels. */
 export function randomDigits(rng: Rng, count: number): Digits {

@@ -5,7 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { HistoryPoint } from "../gradient_descent.ts";
+import type { HistoryPoint } from "../nn/gradient_descent.ts";
 import { plotDocument, toHtml } from "./dom.ts";
 
 /** Options shared by the curve figures. */

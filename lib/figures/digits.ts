@@ -4,9 +4,9 @@
  * @module
  */
 
-import { type Digits, PIXELS } from "../dataset.ts";
-import type { Matrix } from "../matrix.ts";
-import type { Mistake } from "../metrics.ts";
+import { type Digits, PIXELS } from "../data/dataset.ts";
+import type { Matrix } from "../nn/matrix.ts";
+import type { Mistake } from "../nn/metrics.ts";
 import { digitPng, imageGrid, type Tile, weightPng } from "./images.ts";
 
 const image = (digits: Digits, j: number) => digits.pixels.subarray(j * PIXELS, (j + 1) * PIXELS);

@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import { encode } from "fast-png";
 import * as Plot from "@observablehq/plot";
-import { PIXELS } from "../dataset.ts";
+import { PIXELS } from "../data/dataset.ts";
 import { plotDocument, toHtml } from "./dom.ts";
 
 const SIDE = 28;

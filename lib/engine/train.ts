@@ -6,13 +6,13 @@
  * @module
  */
 
-import type { Digits } from "./dataset.ts";
+import type { Digits } from "../data/dataset.ts";
 import { createEngine, type EngineOptions } from "./engine.ts";
-import type { HistoryPoint } from "./gradient_descent.ts";
+import type { HistoryPoint } from "../nn/gradient_descent.ts";
 import { createScratch, forwardSample, layoutOf, pack } from "./kernel.ts";
-import { type Matrix, matrix } from "./matrix.ts";
-import { initParams, type Params, SEED_SIZES } from "./params.ts";
-import { createRng } from "./random.ts";
+import { type Matrix, matrix } from "../nn/matrix.ts";
+import { initParams, type Params, SEED_SIZES } from "../nn/params.ts";
+import { createRng } from "../data/random.ts";
 import { toCsr } from "./sparse.ts";
 
 /** Options of {@link train}; every one has the seed's default. */

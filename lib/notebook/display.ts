@@ -1,6 +1,5 @@
 /**
- * Showing figures in the Deno Jupyter kernel. `Deno.jupyter` exists only inside the kernel, so
- * it is touched inside these functions, never when the module loads.
+ * Display helpers for the Deno Jupyter kernel (see `mod.ts`).
  *
  * @module
  */

@@ -6,7 +6,7 @@ import {
   parseParams,
   saveParams,
   serializeParams,
-} from "../lib/mod.ts";
+} from "../../lib/mod.ts";
 
 Deno.test("saveParams() and loadParams() round-trip float64 weights exactly", async () => {
   const params = initParams(createRng(11), [784, 10, 10, 10]);

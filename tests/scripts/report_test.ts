@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { chromium } from "playwright-core";
-import { makeReport } from "../scripts/report.ts";
+import { makeReport } from "../../scripts/report.ts";
 
 type Output = {
   output_type: string;

@@ -6,7 +6,7 @@
  */
 
 import { clone, type Matrix, matrix } from "./matrix.ts";
-import type { Rng } from "./random.ts";
+import type { Rng } from "../data/random.ts";
 
 /**
  * Weights and biases of a fully connected network with layer sizes `sizes`
@@ -36,7 +36,7 @@ export const SEED_SIZES: readonly number[] = [784, 10, 10, 10];
  *
  * @example
  * ```ts
- * import { createRng, initParams } from "./mod.ts";
+ * import { createRng, initParams } from "../mod.ts";
  * const { W: [W1] } = initParams(createRng(0));
  * console.log(W1.rows, W1.cols); // 10 784
  * ```

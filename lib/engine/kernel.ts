@@ -2,7 +2,7 @@
  * The fused training kernel: forward and backward propagation for one sample at a time, over
  * flat arrays, visiting only the nonzero pixels. It computes exactly what `forwardProp` and
  * `backProp` in `network.ts` compute — summed over the samples of a range instead of written
- * as whole matrices — and `tests/engine_test.ts` proves the two equal.
+ * as whole matrices — and `tests/engine/engine_test.ts` proves the two equal.
  *
  * Why per sample: the textbook version builds 10×m matrices for every Z, A and dZ and reads X
  * (784×m) twice per iteration; here a sample's activations live in a few 10-element arrays and
@@ -15,8 +15,8 @@
  * @module
  */
 
-import { matrix } from "./matrix.ts";
-import type { Params } from "./params.ts";
+import { matrix } from "../nn/matrix.ts";
+import type { Params } from "../nn/params.ts";
 import { type Csr, SCALED } from "./sparse.ts";
 
 /** Where each layer's weights and biases sit in a packed array. */

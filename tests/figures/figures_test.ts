@@ -10,9 +10,15 @@ import {
   mistakeGallery,
   weightImages,
   weightPng,
-} from "../lib/figures/mod.ts";
-import { createRng, fromRows, type HistoryPoint, initParams, mistakesByClass } from "../lib/mod.ts";
-import { mnistTest } from "./helpers.ts";
+} from "../../lib/figures/mod.ts";
+import {
+  createRng,
+  fromRows,
+  type HistoryPoint,
+  initParams,
+  mistakesByClass,
+} from "../../lib/mod.ts";
+import { mnistTest } from "../helpers.ts";
 
 const history: HistoryPoint[] = Array.from({ length: 51 }, (_, i) => ({
   iteration: i,

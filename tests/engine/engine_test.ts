@@ -6,15 +6,13 @@ import {
   forwardProp,
   gradientDescent,
   initParams,
-  layoutOf,
   maxParamDifference,
-  pack,
   pixelsToX,
   train,
-  unpack,
-  wasmUnfit,
-} from "../lib/mod.ts";
-import { mnistTest, randomDigits } from "./helpers.ts";
+} from "../../lib/mod.ts";
+import { layoutOf, pack, unpack } from "../../lib/engine/kernel.ts";
+import { wasmUnfit } from "../../lib/engine/wasm.ts";
+import { mnistTest, randomDigits } from "../helpers.ts";
 
 // The TypeScript kernel adds the same float64 products as the textbook functions, but skips
 // zero pixels and sums per thread before summing threads, so its results differ only by

@@ -20,8 +20,8 @@ import {
   pixelsToX,
   toRows,
   updateParams,
-} from "../lib/mod.ts";
-import { mnistTest } from "./helpers.ts";
+} from "../../lib/mod.ts";
+import { mnistTest } from "../helpers.ts";
 
 Deno.test("initParams() draws the seed's shapes and scales for 784-10-10-10", () => {
   const p = initParams(createRng(1));

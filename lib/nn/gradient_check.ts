@@ -9,7 +9,7 @@ import type { Matrix } from "./matrix.ts";
 import { crossEntropy } from "./metrics.ts";
 import { backProp, type BackwardOptions, forwardProp } from "./network.ts";
 import type { Params } from "./params.ts";
-import type { Rng } from "./random.ts";
+import type { Rng } from "../data/random.ts";
 
 /** One checked coordinate. */
 export interface CheckedGradient {

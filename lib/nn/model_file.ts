@@ -12,7 +12,7 @@
  * @module
  */
 
-import { readBytes } from "./csv.ts";
+import { readBytes } from "../data/csv.ts";
 import { matrix } from "./matrix.ts";
 import type { Params } from "./params.ts";
 

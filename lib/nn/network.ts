@@ -9,7 +9,7 @@
  */
 
 import { relu, reluDerivative, softmax, softmaxUnstable } from "./activations.ts";
-import type { Digits } from "./dataset.ts";
+import type { Digits } from "../data/dataset.ts";
 import {
   addColumn,
   hadamard,

