@@ -73,9 +73,9 @@ export function weightImages(
     caption: `unit ${h}`,
   }));
   return imageGrid(tiles, {
-    title: options.title ?? "What the first hidden layer looks for",
+    title: options.title ?? "First-layer weights, one 28×28 image per hidden unit",
     subtitle: options.subtitle ??
-      `Weights of each unit; red positive, blue negative, full colour at |w| = ${limit.toFixed(2)}`,
+      `Red positive, blue negative, full colour at |w| = ${limit.toFixed(2)}`,
     size: 84,
   });
 }

@@ -151,18 +151,43 @@ Deno.test("gradientDescent() on 500 real digits: the loss falls over 50 seeded i
   );
 });
 
-Deno.test("gradientCheck() passes backProp() and catches the seed's scalar bias gradient", () => {
+Deno.test("gradientCheck() passes backProp() on every parameter", () => {
   const { params, X, Y } = smallProblem(6);
-  const full = gradientCheck(params, X, Y);
-  assert.ok(full.relativeError < 1e-6, `relative error ${full.relativeError}`);
-  assert.equal(full.checked.length, 7 * 12 + 7 + 5 * 7 + 5 + 4 * 5 + 4);
-  assert.equal(full.checked[0].name, "W1[0]");
-  const sampled = gradientCheck(params, X, Y, { count: 20, rng: createRng(1) });
-  assert.equal(sampled.checked.length, 20);
+  const check = gradientCheck(params, X, Y);
+  assert.deepEqual(check.parameters.map((p) => p.name), ["W1", "b1", "W2", "b2", "W3", "b3"]);
+  for (const p of check.parameters) {
+    assert.ok(p.relativeError < 1e-6, `${p.name}: relative error ${p.relativeError}`);
+    assert.equal(p.checked.length + p.skipped, p.size, `${p.name}: every coordinate accounted for`);
+  }
+  assert.equal(check.relativeError, Math.max(...check.parameters.map((p) => p.relativeError)));
+  assert.equal(check.parameters[0].checked[0].name, "W1[0]");
+});
+
+Deno.test("gradientCheck() fails the seed's scalar bias gradient on the biases only", () => {
+  const { params, X, Y } = smallProblem(6);
   const wrong = gradientCheck(params, X, Y, { originalBiasGradient: true });
-  assert.ok(wrong.relativeError > 1e-2, `relative error ${wrong.relativeError}`);
-  assert.throws(() => gradientCheck(params, X, Y, { count: 3 }), {
-    message: "Cannot sample coordinates for the gradient check without an rng",
+  for (const p of wrong.parameters) {
+    if (p.name.startsWith("b")) {
+      assert.ok(p.relativeError > 1e-1, `${p.name}: relative error ${p.relativeError}`);
+    } else assert.ok(p.relativeError < 1e-6, `${p.name}: relative error ${p.relativeError}`);
+  }
+});
+
+Deno.test("gradientCheck() skips weights whose input is 0 in every sample and samples the rest", () => {
+  const { params, X, Y } = smallProblem(7);
+  for (const k of [2, 5]) for (let j = 0; j < X.cols; j++) X.data[k * X.cols + j] = 0;
+  const full = gradientCheck(params, X, Y);
+  assert.equal(full.parameters[0].skipped, 2 * 7, "two dead pixels × 7 units");
+  assert.ok(
+    full.parameters[0].checked.every((c) => ![2, 5].includes(Number(c.name.slice(3, -1)) % 12)),
+  );
+  const sampled = gradientCheck(params, X, Y, { weightsPerMatrix: 6, rng: createRng(1) });
+  const W1 = sampled.parameters[0].checked.map((c) => c.name);
+  assert.equal(new Set(W1).size, 6, "six distinct weights");
+  assert.deepEqual(sampled.parameters[1].checked.length, 7, "every bias");
+  assert.equal(sampled.parameters[4].checked.length, 6, "six of W3's 20");
+  assert.throws(() => gradientCheck(params, X, Y, { weightsPerMatrix: 3 }), {
+    message: "Cannot sample weights for the gradient check without an rng",
   });
 });
 

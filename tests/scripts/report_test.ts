@@ -59,6 +59,7 @@ Deno.test("the notebook executes, and its report renders offline in Chromium", a
         text(o.text)
       ).join("");
       assert.match(printed, /^Iteration: 0\nAccuracy: 0\.\d{4}\n/);
+      assert.equal(cell.outputs![0].output_type, "display_data", "the curve above the lines");
       const live = cell.outputs!.filter((o) => o.data?.["text/html"]);
       assert.equal(live.length, 1, "one display, updated in place");
       assert.match(String(live[0].data!["text/html"]), /Accuracy while training/);
@@ -75,7 +76,7 @@ Deno.test("the notebook executes, and its report renders offline in Chromium", a
         "Loss: train and dev",
         "Misclassified digits",
         "Confusion matrix",
-        "What the first hidden layer looks for",
+        "First-layer weights",
         "correct vs original bias gradient",
       ]
     ) {
@@ -84,6 +85,33 @@ Deno.test("the notebook executes, and its report renders offline in Chromium", a
     const svgOutputs = code.flatMap((c) => c.outputs!.filter((o) => o.data?.["image/svg+xml"]));
     assert.equal(svgOutputs.length, 0);
   });
+
+  await t.step(
+    "the gradient checks: the right gradient passes, the original's fails on biases",
+    () => {
+      const tables = code.flatMap((c) =>
+        c.outputs!.map((o) => String(o.data?.["text/markdown"] ?? ""))
+      ).filter((t) => t.startsWith("| parameter | checked"));
+      assert.equal(tables.length, 2, "one table for each gradient");
+      const errors = (table: string) =>
+        Object.fromEntries(
+          table.split("\n").slice(2).map((row) => row.split("|").map((c) => c.trim()))
+            .map((cells) => [cells[1], Number(cells[7])]),
+        );
+      const [right, original] = tables.map(errors);
+      assert.deepEqual(Object.keys(right), ["W1", "b1", "W2", "b2", "W3", "b3"]);
+      for (const [name, error] of Object.entries(right)) {
+        assert.ok(
+          error <= 1e-6,
+          `${name}: ${error}`,
+        );
+      }
+      for (const [name, error] of Object.entries(original)) {
+        if (name.startsWith("b")) assert.ok(error >= 1e-1, `original ${name}: ${error}`);
+        else assert.ok(error <= 1e-6, `original ${name}: ${error}`);
+      }
+    },
+  );
 
   await t.step("the summary holds the three accuracies", () => {
     for (const key of ["train_accuracy", "dev_accuracy", "test_accuracy"] as const) {
