@@ -5,7 +5,7 @@ import { mnistTest } from "../helpers.ts";
 const script = new URL("../../scripts/train.ts", import.meta.url).pathname;
 // The permissions `deno task train` gives (deno.json), so that the test sees what users see.
 const taskCommand: string = JSON.parse(
-  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
 ).tasks.train.command;
 const permissions = taskCommand.split(" ").filter((word) => word.startsWith("--allow-"));
 
