@@ -17,3 +17,4 @@ export * from "./dataset.ts";
 export * from "./csv.ts";
 export * from "./idx.ts";
 export * from "./mnist_files.ts";
+export * from "./augment.ts";

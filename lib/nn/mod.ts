@@ -22,3 +22,6 @@ export * from "./metrics.ts";
 export * from "./gradient_descent.ts";
 export * from "./gradient_check.ts";
 export * from "./model_file.ts";
+export * from "./optimizers.ts";
+export * from "./schedules.ts";
+export * from "./minibatch.ts";

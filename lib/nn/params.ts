@@ -27,12 +27,24 @@ export interface Params {
 export const SEED_SIZES: readonly number[] = [784, 10, 10, 10];
 
 /**
+ * How to draw the initial weights: `"seed"`, the seed's own scale factors (784-10-10-10 only), or
+ * `"he"`, He initialisation for ReLU layers, `W[l] ~ N·√(2/n_in)`, `b[l] = 0`.
+ */
+export type InitScheme = "seed" | "he";
+
+/** Whether `sizes` are the seed's 784-10-10-10. */
+export function isSeedSizes(sizes: readonly number[]): boolean {
+  return sizes.length === SEED_SIZES.length && sizes.every((n, l) => n === SEED_SIZES[l]);
+}
+
+/**
  * Random initial parameters: the seed's `init_params`.
  *
  * For the seed's sizes 784-10-10-10 this is exactly its scheme, drawn in its order:
  * `W1 ~ N·√(1/784)`, `b1 ~ N·√(1/10)`, `W2 ~ N·√(1/20)`, `b2 ~ N·√(1/10)`, `W3 ~ N·√(1/20)`,
- * `b3 ~ N·√(1/784)`, where N is a standard normal. For any other sizes it is He initialisation,
- * the standard choice for ReLU layers: `Wˡ ~ N·√(2/nˡ⁻¹)`, `bˡ = 0`.
+ * `b3 ~ N·√(1/784)`, where N is a standard normal. For any other sizes, or with `scheme: "he"`,
+ * it is He initialisation, the standard choice for ReLU layers: `Wˡ ~ N·√(2/nˡ⁻¹)`, `bˡ = 0`
+ * (drawn layer by layer, W then b).
  *
  * @example
  * ```ts
@@ -43,12 +55,28 @@ export const SEED_SIZES: readonly number[] = [784, 10, 10, 10];
  *
  * @param rng The seeded generator to draw from.
  * @param sizes Layer sizes, input first, classes last.
+ * @param scheme `"seed"` (the default for 784-10-10-10) or `"he"` (the default otherwise).
  * @returns Fresh parameters.
- * @throws {RangeError} When there are fewer than two sizes or a size is not a positive integer.
+ * @throws {RangeError} When there are fewer than two sizes, a size is not a positive integer, or
+ *   the seed's scheme is asked of other sizes.
  */
-export function initParams(rng: Rng, sizes: readonly number[] = SEED_SIZES): Params {
+export function initParams(
+  rng: Rng,
+  sizes: readonly number[] = SEED_SIZES,
+  scheme: InitScheme = isSeedSizes(sizes) ? "seed" : "he",
+): Params {
   checkSizes(sizes);
-  const isSeed = sizes.length === SEED_SIZES.length && sizes.every((n, l) => n === SEED_SIZES[l]);
+  if (scheme !== "seed" && scheme !== "he") {
+    throw new RangeError(`Cannot initialise with scheme "${scheme}": expected seed or he`);
+  }
+  if (scheme === "seed" && !isSeedSizes(sizes)) {
+    throw new RangeError(
+      `Cannot use the seed's initialisation for sizes ${
+        sizes.join("-")
+      }: it is defined for 784-10-10-10 only; use he`,
+    );
+  }
+  const isSeed = scheme === "seed";
   // The seed's scale factors: [W, b] for each layer.
   const seedScales = [[1 / 784, 1 / 10], [1 / 20, 1 / 10], [1 / 20, 1 / 784]];
   const draw = (rows: number, cols: number, scale: number) => {

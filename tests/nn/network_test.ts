@@ -33,6 +33,12 @@ Deno.test("initParams() draws the seed's shapes and scales for 784-10-10-10", ()
   const he = initParams(createRng(1), [784, 32, 10]);
   assert.ok(Math.abs(std(he.W[0].data) - Math.sqrt(2 / 784)) < 0.003, "He for other sizes");
   assert.ok(he.b.every((b) => b.data.every((v) => v === 0)));
+  const heSeed = initParams(createRng(1), [784, 10, 10, 10], "he");
+  assert.ok(Math.abs(std(heSeed.W[0].data) - Math.sqrt(2 / 784)) < 0.003, "He on request");
+  assert.throws(() => initParams(createRng(1), [784, 32, 10], "seed"), {
+    message:
+      "Cannot use the seed's initialisation for sizes 784-32-10: it is defined for 784-10-10-10 only; use he",
+  });
   assert.throws(() => initParams(createRng(1), [784]), {
     message: "Cannot build a network with layer sizes [784]: expected at least 2",
   });
