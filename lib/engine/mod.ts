@@ -5,6 +5,8 @@
  *
  * - {@link train}: the seed's `gradient_descent`, with a history, dev checkpoints and progress.
  * - {@link evaluate}: probabilities, predictions, accuracy and loss of a set of digits.
+ * - {@link trainMiniBatch}: mini-batches, momentum or Adam, a schedule, random shifts, any layer
+ *   sizes — `miniBatchGradientDescent` fast, with the same weights whatever the thread count.
  * - {@link createEngine}: one step at a time, for those who drive the loop themselves.
  *
  * @module
@@ -15,3 +17,6 @@ export type { Evaluation, TrainOptions, TrainResult } from "./train.ts";
 export { createEngine, defaultThreads } from "./engine.ts";
 export type { Engine, EngineOptions, StepResult } from "./engine.ts";
 export type { Backend } from "./accumulator.ts";
+export { trainMiniBatch } from "./train_minibatch.ts";
+export type { MiniBatchTrainOptions, MiniBatchTrainResult } from "./train_minibatch.ts";
+export type { MiniBatchEngineOptions } from "./minibatch_engine.ts";

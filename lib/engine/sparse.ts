@@ -52,3 +52,39 @@ export function toCsr(digits: Pick<Digits, "count" | "pixels">, shared = false):
   rowPtr[count] = p;
   return { count, rowPtr, entry };
 }
+
+/**
+ * Write the images of `src` in the order `order`, each shifted by its `dx[i]`, `dy[i]` (pixels
+ * that leave the 28×28 frame dropped), into `out`, and their labels into `outLabels`: one
+ * epoch's training set for the mini-batch engine. The same images as `takeShifted` in
+ * `lib/data/augment.ts`, as sparse rows; `out` must have room for `src`'s nonzeros.
+ */
+export function arrangeCsr(
+  src: Csr,
+  labels: Uint8Array,
+  order: ArrayLike<number>,
+  dx: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  out: Csr,
+  outLabels: Uint8Array,
+): void {
+  const { rowPtr, entry } = src;
+  let q = 0;
+  for (let i = 0; i < order.length; i++) {
+    const j = order[i], sx = dx[i], sy = dy[i];
+    out.rowPtr[i] = q;
+    outLabels[i] = labels[j];
+    if (sx === 0 && sy === 0) {
+      for (let p = rowPtr[j]; p < rowPtr[j + 1]; p++) out.entry[q++] = entry[p];
+      continue;
+    }
+    for (let p = rowPtr[j]; p < rowPtr[j + 1]; p++) {
+      const k = entry[p] & 0xffff;
+      const r = ((k / 28) | 0) + sy, c = (k % 28) + sx;
+      if (r >= 0 && r < 28 && c >= 0 && c < 28) {
+        out.entry[q++] = (entry[p] & 0xffff0000) | (r * 28 + c); // same grey, new position
+      }
+    }
+  }
+  out.rowPtr[order.length] = q;
+}

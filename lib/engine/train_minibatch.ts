@@ -1,0 +1,137 @@
+/**
+ * Mini-batch training as users run it: `miniBatchGradientDescent` of `lib/nn/minibatch.ts` on
+ * the fast engine, with dev scores after each epoch, timings and progress callbacks.
+ *
+ * @module
+ */
+
+import type { Digits } from "../data/dataset.ts";
+import { createRng } from "../data/random.ts";
+import { checkMiniBatch, type EpochPoint, planEpoch } from "../nn/minibatch.ts";
+import { initParams, type InitScheme, type Params, SEED_SIZES } from "../nn/params.ts";
+import { learningRate, type ScheduleOptions } from "../nn/schedules.ts";
+import { createMiniBatchEngine, type MiniBatchEngineOptions } from "./minibatch_engine.ts";
+import { evaluate } from "./train.ts";
+
+/** Options of {@link trainMiniBatch}. */
+export interface MiniBatchTrainOptions extends MiniBatchEngineOptions, ScheduleOptions {
+  /** Passes over the training set (10). */
+  epochs?: number;
+  /** Images per step (128). */
+  batchSize?: number;
+  /** The base learning rate η₀ (0.001 for Adam, else 0.1). */
+  lr?: number;
+  /** Shift each image by up to this many pixels each way, anew every epoch (0). */
+  augment?: number;
+  /** Starting parameters; default: `initParams(createRng(seed), sizes, initScheme)`. */
+  params?: Params;
+  /** Seed of the initial parameters and of every epoch's order and shifts (0). */
+  seed?: number;
+  /** Layer sizes when `params` is not given (784-10-10-10). */
+  sizes?: readonly number[];
+  /** The initialisation when `params` is not given (the seed's for 784-10-10-10, else He). */
+  initScheme?: InitScheme;
+  /** A held-out set scored after each epoch. */
+  dev?: Digits;
+  /** Called after each batch; may be async (it is awaited). */
+  onBatch?: (done: { epoch: number; batch: number; batches: number }) => void | Promise<void>;
+  /** Called after each epoch with its point; may be async (it is awaited). */
+  onEpoch?: (point: EpochPoint, epochs: number) => void | Promise<void>;
+}
+
+/** What {@link trainMiniBatch} returns. */
+export interface MiniBatchTrainResult {
+  /** The trained parameters. */
+  params: Params;
+  /** One point per epoch. */
+  history: EpochPoint[];
+  /** Threads the engine used. */
+  threads: number;
+  /** The kernel the engine used. */
+  backend: "typescript";
+  /** Wall-clock seconds: `setup` (engine start), `epochs` (the epochs themselves), `total`. */
+  seconds: { setup: number; epochs: number; total: number };
+}
+
+/**
+ * Train by mini-batch gradient descent with an optimizer, a learning-rate schedule and random
+ * shifts, on the fast engine. The weights depend on the seed and options, never on the number of
+ * threads.
+ *
+ * @example
+ * ```ts ignore
+ * const { params, history } = await trainMiniBatch(trainSet, {
+ *   sizes: [784, 256, 128, 10], optimizer: "adam", lr: 0.001, batchSize: 128, epochs: 30,
+ *   schedule: "cosine", augment: 2, dev,
+ * });
+ * ```
+ *
+ * @throws {RangeError} For options out of range, in one sentence.
+ * @throws {Error} `Training diverged in epoch E: …` when the loss stops being finite.
+ */
+export async function trainMiniBatch(
+  trainSet: Digits,
+  options: MiniBatchTrainOptions = {},
+): Promise<MiniBatchTrainResult> {
+  const { epochs = 10, augment = 0, dev, onBatch, onEpoch } = options;
+  const m = trainSet.count;
+  const batchSize = options.batchSize ?? Math.min(128, m);
+  const lr = options.lr ?? (options.optimizer === "adam" ? 0.001 : 0.1);
+  checkMiniBatch({ epochs, batchSize, lr }, m);
+  if (augment > 0 && (options.params?.sizes[0] ?? options.sizes?.[0] ?? 784) !== 784) {
+    throw new RangeError("Cannot shift images that are not 28×28: augmentation needs 784 inputs");
+  }
+  const rng = createRng(options.seed ?? 0);
+  const start = options.params ??
+    initParams(rng, options.sizes ?? SEED_SIZES, options.initScheme);
+  const t0 = performance.now();
+  const engine = await createMiniBatchEngine(trainSet, start, options);
+  const setup = (performance.now() - t0) / 1000;
+  const history: EpochPoint[] = [];
+  const batches = Math.ceil(m / batchSize);
+  try {
+    for (let e = 0; e < epochs; e++) {
+      const { order, dx, dy } = planEpoch(m, augment, rng);
+      engine.arrange(order, dx, dy);
+      const rate = learningRate(lr, e, epochs, options);
+      let correct = 0, loss = 0;
+      for (let b = 0; b < batches; b++) {
+        const from = b * batchSize, to = Math.min(m, from + batchSize);
+        const result = await engine.step(from, to, rate);
+        if (!Number.isFinite(result.loss)) {
+          throw new Error(
+            `Training diverged in epoch ${
+              e + 1
+            }: the loss became ${result.loss}; try a smaller learning rate than ${lr}`,
+          );
+        }
+        correct += result.accuracy * (to - from);
+        loss += result.loss * (to - from);
+        await onBatch?.({ epoch: e, batch: b + 1, batches });
+      }
+      const point: EpochPoint = {
+        epoch: e + 1,
+        lr: rate,
+        trainAccuracy: correct / m,
+        loss: loss / m,
+      };
+      if (dev) {
+        const scores = evaluate(engine.params(), dev);
+        Object.assign(point, { devAccuracy: scores.accuracy, devLoss: scores.loss });
+      }
+      point.seconds = (performance.now() - t0) / 1000;
+      history.push(point);
+      await onEpoch?.(point, epochs);
+    }
+    const total = (performance.now() - t0) / 1000;
+    return {
+      params: engine.params(),
+      history,
+      threads: engine.threads,
+      backend: engine.backend,
+      seconds: { setup, epochs: total - setup, total },
+    };
+  } finally {
+    engine.close();
+  }
+}
