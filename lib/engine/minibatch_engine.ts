@@ -65,7 +65,7 @@ export interface MiniBatchEngine {
    * One optimizer step on samples `from … to−1` of the arranged epoch, with learning rate `lr`.
    * Returns the batch's accuracy and mean loss, from the forward pass before the step.
    */
-  step(from: number, to: number, lr: number): Promise<StepResult>;
+  step(from: number, to: number, lr: number): StepResult;
   /** A copy of the current parameters. */
   params(): Params;
   /** Stop the workers. */
@@ -191,7 +191,7 @@ export async function createMiniBatchEngine(
   const g = new Float64Array(n);
   let round = 0, closed = false;
 
-  async function step(from: number, to: number, lr: number): Promise<StepResult> {
+  function step(from: number, to: number, lr: number): StepResult {
     if (closed) throw new Error("Cannot use a closed engine");
     const B = to - from;
     if (!(B >= 1 && from >= 0 && to <= m)) {

@@ -97,7 +97,7 @@ export async function trainMiniBatch(
       let correct = 0, loss = 0;
       for (let b = 0; b < batches; b++) {
         const from = b * batchSize, to = Math.min(m, from + batchSize);
-        const result = await engine.step(from, to, rate);
+        const result = engine.step(from, to, rate);
         if (!Number.isFinite(result.loss)) {
           throw new Error(
             `Training diverged in epoch ${
