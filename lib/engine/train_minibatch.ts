@@ -10,6 +10,7 @@ import { createRng } from "../data/random.ts";
 import { checkMiniBatch, type EpochPoint, planEpoch } from "../nn/minibatch.ts";
 import { initParams, type InitScheme, type Params, SEED_SIZES } from "../nn/params.ts";
 import { learningRate, type ScheduleOptions } from "../nn/schedules.ts";
+import type { Backend } from "./accumulator.ts";
 import { createMiniBatchEngine, type MiniBatchEngineOptions } from "./minibatch_engine.ts";
 import { evaluate } from "./train.ts";
 
@@ -47,8 +48,8 @@ export interface MiniBatchTrainResult {
   history: EpochPoint[];
   /** Threads the engine used. */
   threads: number;
-  /** The kernel the engine used. */
-  backend: "typescript";
+  /** The kernels the engine used. */
+  backend: Backend;
   /** Wall-clock seconds: `setup` (engine start), `epochs` (the epochs themselves), `total`. */
   seconds: { setup: number; epochs: number; total: number };
 }
@@ -85,7 +86,7 @@ export async function trainMiniBatch(
   const start = options.params ??
     initParams(rng, options.sizes ?? SEED_SIZES, options.initScheme);
   const t0 = performance.now();
-  const engine = await createMiniBatchEngine(trainSet, start, options);
+  const engine = await createMiniBatchEngine(trainSet, start, batchSize, options);
   const setup = (performance.now() - t0) / 1000;
   const history: EpochPoint[] = [];
   const batches = Math.ceil(m / batchSize);

@@ -127,16 +127,19 @@ export function parameterLengths(params: Params): number[] {
  *
  * @param theta Parameters, updated in place.
  * @param g Their gradient.
- * @param state The optimizer's state; `state.t` must already count this step (1 for the first).
- * @param index Which parameter array of the state this is.
+ * @param first Momentum's v or Adam's m for these parameters (unused by sgd).
+ * @param second Adam's v (unused otherwise).
+ * @param t The step's number, from 1 (Adam's bias corrections).
  * @param lr The learning rate η.
  * @param decay λ for this array (0 for biases).
+ * @param o The optimizer's options, with defaults filled in ({@link optimizerDefaults}).
  */
 export function optimizerUpdate(
   theta: Float64Array,
   g: Float64Array,
-  state: OptimizerState,
-  index: number,
+  first: Float64Array | undefined,
+  second: Float64Array | undefined,
+  t: number,
   lr: number,
   decay: number,
   o: Required<OptimizerOptions>,
@@ -147,7 +150,7 @@ export function optimizerUpdate(
     return;
   }
   if (o.optimizer === "momentum") {
-    const v = state.first[index], mu = o.momentum;
+    const v = first!, mu = o.momentum;
     for (let k = 0; k < n; k++) {
       const gk = g[k] + decay * theta[k];
       v[k] = mu * v[k] + gk; // v ← μ·v + g
@@ -155,9 +158,9 @@ export function optimizerUpdate(
     }
     return;
   }
-  const m = state.first[index], v = state.second[index];
+  const m = first!, v = second!;
   const { beta1, beta2, epsilon } = o;
-  const c1 = 1 - beta1 ** state.t, c2 = 1 - beta2 ** state.t; // bias corrections
+  const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t; // bias corrections
   for (let k = 0; k < n; k++) {
     const gk = g[k] + decay * theta[k];
     m[k] = beta1 * m[k] + (1 - beta1) * gk; // m ← β₁·m + (1 − β₁)·g
@@ -194,8 +197,10 @@ export function applyOptimizer(
 ): void {
   const o = optimizerDefaults(options);
   state.t++;
+  const { first, second, t } = state;
   params.W.forEach((W, l) => {
-    optimizerUpdate(W.data, grads.dW[l].data, state, 2 * l, lr, o.weightDecay, o);
-    optimizerUpdate(params.b[l].data, grads.db[l].data, state, 2 * l + 1, lr, 0, o);
+    const [w, b] = [2 * l, 2 * l + 1];
+    optimizerUpdate(W.data, grads.dW[l].data, first[w], second[w], t, lr, o.weightDecay, o);
+    optimizerUpdate(params.b[l].data, grads.db[l].data, first[b], second[b], t, lr, 0, o);
   });
 }

@@ -38,7 +38,13 @@ for (const sizes of SHAPES) {
         const rng = createRng(run);
         const start = initParams(rng, sizes);
         const readable = miniBatchGradientDescent(digits, start, rng, options);
-        const fast = await trainMiniBatch(digits, { ...options, seed: run, sizes, threads: 2 });
+        const fast = await trainMiniBatch(digits, {
+          ...options,
+          seed: run,
+          sizes,
+          threads: 2,
+          backend: "typescript",
+        });
         const what = `${optimizer}, batch ${batchSize}, shifts ±${augment}`;
         const diff = maxParamDifference(readable.params, fast.params);
         assert.ok(diff < 1e-10, `${what}: weights differ by ${diff}`);

@@ -1,0 +1,413 @@
+/**
+ * The WebAssembly backend of the mini-batch engine: one shared `WebAssembly.Memory` that every
+ * thread instantiates the kernels of `wasm/batch.ts` on, and the calls that run a chunk and an
+ * optimizer step with them.
+ *
+ * The kernel layout of the parameters: for each layer l, `WT[l] = W[l]ᵀ` (inputs × outputs,
+ * row-major) then `b[l]`, every output width padded to a multiple of 8 with zeros (`s[l]`), and
+ * the inputs of layer l ≥ 1 likewise (they are the padded outputs of layer l − 1). Padded weights
+ * get zero gradients, so they stay 0 under every optimizer.
+ *
+ * Memory, from 64 KiB (below: the kernel's own constants): the float64 parameters `P64` and
+ * moments `M1`, `M2`, the float32 parameters `P32`, the chunks' float32 gradient sums `G` (all
+ * but the first layer's weights), their stats, the arranged epoch (`ROWPTR`, `ENTRY`, `LABELS`),
+ * the batch's dZ of the first layer (`DZ1`, batch × s[0]) and the float64 sums `G64` of its
+ * weight gradient when a batch spans several blocks, then each thread's scratch: `A[l]` and
+ * `D[l]` (dZ), rows × s[l] float32 for every layer, and the column lists of `columnize`.
+ *
+ * The first layer's weight gradient is not summed per chunk: in the update phase each thread owns
+ * a range of pixels (rows of WT1, cut so that each holds a fair share of the ink), lists the
+ * batch's nonzeros pixel by pixel (`columnize`), sums dWT1[k] = Σ_j x_jk·dZ1[j] in registers in
+ * sample order and steps the optimizer on the row at once (`sparseUpdate`). No thread count
+ * changes any of these sums.
+ *
+ * @module
+ */
+
+import type { OptimizerOptions } from "../nn/optimizers.ts";
+import { matrix } from "../nn/matrix.ts";
+import type { Params } from "../nn/params.ts";
+import { BATCH_WASM_BASE64 } from "./batch_wasm_binary.ts";
+import { type BatchBackend, shareOf, type Slice } from "./minibatch_backend.ts";
+import type { Csr } from "./sparse.ts";
+
+const PAGE = 65536;
+const BASE = 65536;
+
+/** Where everything sits in the shared memory; cloneable, so workers attach to the same memory. */
+export interface WasmMemoryPlan {
+  /** The compiled kernels. */
+  module: WebAssembly.Module;
+  /** The shared memory. */
+  memory: WebAssembly.Memory;
+  /** Layer sizes. */
+  sizes: number[];
+  /** Padded widths `s[l]` of each layer's outputs. */
+  s: number[];
+  /** Element offsets of `WT[l]` and `b[l]` in the kernel layout. */
+  wt: number[];
+  /** Element offsets of `b[l]`. */
+  b: number[];
+  /** Elements in the kernel layout. */
+  length: number;
+  /** Training samples. */
+  m: number;
+  /** Most rows of a chunk, a multiple of 4. */
+  rows: number;
+  /** Byte offsets of the regions. */
+  at: Record<
+    | "P64"
+    | "M1"
+    | "M2"
+    | "P32"
+    | "G"
+    | "STATS"
+    | "ROWPTR"
+    | "ENTRY"
+    | "LABELS"
+    | "DZ1"
+    | "G64"
+    | "SCRATCH",
+    number
+  >;
+  /** Each thread's first pixel of WT1 (and one past the last thread's last). */
+  pixelBounds: number[];
+  /** Column-list entries one thread's scratch holds: a block's nonzeros at most. */
+  columnEntries: number;
+  /** Bytes between two chunks' gradient buffers. */
+  gStride: number;
+  /** Bytes of one thread's scratch. */
+  scratchBytes: number;
+  /** Nonzero pixels the epoch can hold. */
+  nnz: number;
+}
+
+/** Samples per block of the first layer's column-wise gradient. */
+const BLOCK = 1024;
+
+interface Kernels {
+  columnize(...args: number[]): void;
+  sparseUpdate(...args: number[]): void;
+  update64(...args: number[]): void;
+  setStep(...args: (number | boolean)[]): void;
+  sparseForward(...args: (number | boolean)[]): void;
+  gemmNN(...args: (number | boolean)[]): void;
+  gemmTN(...args: number[]): void;
+  gemmNTMasked(...args: number[]): void;
+  columnSums(...args: number[]): void;
+  softmaxLoss(...args: number[]): void;
+  zero(ptr: number, bytes: number): void;
+  update(...args: (number | boolean)[]): void;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** The compiled kernels (compiled once). */
+export function batchModule(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(
+    Uint8Array.from(atob(BATCH_WASM_BASE64), (c) => c.charCodeAt(0)),
+  );
+  return compiled;
+}
+
+const pad8 = (n: number) => (n + 7) & ~7;
+const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+/** Allocate the shared memory for training `init`'s network and copy `init` in. */
+export async function allocateWasm(
+  init: Params,
+  csr: Csr,
+  rows: number,
+  batchSize: number,
+  threads: number,
+  maxChunks: number,
+): Promise<WasmMemoryPlan> {
+  const m = csr.count, nnz = csr.entry.length;
+  const sizes = [...init.sizes], L = sizes.length - 1;
+  const s = sizes.slice(1).map(pad8);
+  const wt: number[] = [], b: number[] = [];
+  let length = 0;
+  for (let l = 0; l < L; l++) {
+    wt.push(length);
+    length += (l === 0 ? sizes[0] : s[l - 1]) * s[l];
+    b.push(length);
+    length += s[l];
+  }
+  rows = (rows + 3) & ~3;
+  let end = BASE;
+  const region = (bytes: number) => {
+    const start = end;
+    end += align(bytes);
+    return start;
+  };
+  const gStride = align(length * 4);
+  const at = {
+    P64: region(length * 8),
+    M1: region(length * 8),
+    M2: region(length * 8),
+    P32: region(length * 4),
+    G: region(maxChunks * gStride),
+    STATS: region(maxChunks * 16),
+    ROWPTR: region((m + 1) * 4),
+    ENTRY: region(nnz * 4),
+    LABELS: region(m),
+    DZ1: region(batchSize * s[0] * 4),
+    G64: region(batchSize > BLOCK ? sizes[0] * s[0] * 8 : 0),
+    SCRATCH: 0,
+  };
+  // The most nonzeros a block of samples can hold, for the column lists.
+  let widest = 0;
+  for (let j = 0; j < m; j++) widest = Math.max(widest, csr.rowPtr[j + 1] - csr.rowPtr[j]);
+  const columnEntries = Math.min(nnz, Math.min(batchSize, BLOCK) * widest);
+  const scratchBytes = s.reduce((total, w) => total + 2 * align(rows * w * 4), 0) +
+    align((sizes[0] + 1) * 4) + align(columnEntries * 4) + 128;
+  at.SCRATCH = region(threads * scratchBytes);
+  const pages = Math.ceil(end / PAGE);
+  const memory = new WebAssembly.Memory({
+    initial: pages,
+    maximum: Math.min(65536, pages + 8192),
+    shared: true,
+  });
+  const plan: WasmMemoryPlan = {
+    module: await batchModule(),
+    memory,
+    sizes,
+    s,
+    wt,
+    b,
+    length,
+    m,
+    rows,
+    at,
+    gStride,
+    scratchBytes,
+    nnz,
+    pixelBounds: pixelBounds(csr, sizes[0], threads),
+    columnEntries,
+  };
+  packKernel(init, plan);
+  return plan;
+}
+
+/** Cut the pixels into `threads` ranges of about equal ink (nonzeros in the training set). */
+function pixelBounds(csr: Csr, n0: number, threads: number): number[] {
+  const ink = new Float64Array(n0);
+  for (let p = 0; p < csr.entry.length; p++) ink[csr.entry[p] & 0xffff]++;
+  const bounds = [0];
+  let seen = 0;
+  for (let k = 0; k < n0 && bounds.length < threads; k++) {
+    seen += ink[k];
+    if (seen >= (bounds.length * csr.entry.length) / threads) bounds.push(k + 1);
+  }
+  while (bounds.length < threads) bounds.push(n0);
+  bounds.push(n0);
+  return bounds;
+}
+
+/** Write `params` into P64 and P32 in the kernel layout (padding 0). */
+function packKernel(params: Params, plan: WasmMemoryPlan): void {
+  const buffer = plan.memory.buffer;
+  const P64 = new Float64Array(buffer, plan.at.P64, plan.length);
+  const P32 = new Float32Array(buffer, plan.at.P32, plan.length);
+  P64.fill(0);
+  params.W.forEach((W, l) => {
+    const out = plan.s[l];
+    for (let i = 0; i < W.rows; i++) {
+      for (let k = 0; k < W.cols; k++) P64[plan.wt[l] + k * out + i] = W.data[i * W.cols + k];
+      P64[plan.b[l] + i] = params.b[l].data[i];
+    }
+  });
+  for (let k = 0; k < plan.length; k++) P32[k] = P64[k];
+}
+
+/** The parameters in P64, in the `Params` form (padding dropped). */
+function unpackKernel(plan: WasmMemoryPlan): Params {
+  const P64 = new Float64Array(plan.memory.buffer, plan.at.P64, plan.length);
+  const { sizes } = plan;
+  const W = [], b = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const M = matrix(sizes[l + 1], sizes[l]), out = plan.s[l];
+    for (let i = 0; i < M.rows; i++) {
+      for (let k = 0; k < M.cols; k++) M.data[i * M.cols + k] = P64[plan.wt[l] + k * out + i];
+    }
+    W.push(M);
+    b.push(matrix(sizes[l + 1], 1, P64.slice(plan.b[l], plan.b[l] + sizes[l + 1])));
+  }
+  return { sizes: [...sizes], W, b };
+}
+
+/** Attach thread `slot` to the shared memory of `plan`. */
+export function attachWasm(
+  plan: WasmMemoryPlan,
+  o: Required<OptimizerOptions>,
+  slot: number,
+): BatchBackend {
+  const instance = new WebAssembly.Instance(plan.module, { env: { memory: plan.memory } });
+  const x = instance.exports as unknown as Kernels;
+  const { sizes, s, wt, b, at, gStride, m } = plan;
+  const L = sizes.length - 1;
+  const buffer = plan.memory.buffer;
+  const f32 = new Float32Array(buffer);
+  const A: number[] = [], D: number[] = [];
+  let scratch = at.SCRATCH + slot * plan.scratchBytes;
+  for (let l = 0; l < L; l++) {
+    A.push(scratch);
+    scratch += align(plan.rows * s[l] * 4);
+    D.push(scratch);
+    scratch += align(plan.rows * s[l] * 4);
+  }
+  const COLPTR = scratch, COLENT = COLPTR + align((sizes[0] + 1) * 4);
+  const TMP = COLENT + align(plan.columnEntries * 4);
+  const p32 = (offset: number) => at.P32 + offset * 4;
+  // Every parameter but the first layer's weights, which sparseUpdate steps.
+  const slices: Slice[] = [];
+  for (let l = 0; l < L; l++) {
+    if (l > 0) slices.push({ from: wt[l], to: b[l], decay: true });
+    slices.push({ from: b[l], to: b[l] + s[l], decay: false });
+  }
+  const [k0, k1] = [plan.pixelBounds[slot], plan.pixelBounds[slot + 1]];
+  const kind = o.optimizer === "sgd" ? 0 : o.optimizer === "momentum" ? 1 : 2;
+  return {
+    csr: {
+      count: m,
+      rowPtr: new Int32Array(buffer, at.ROWPTR, m + 1),
+      entry: new Uint32Array(buffer, at.ENTRY, plan.nnz),
+    },
+    labels: new Uint8Array(buffer, at.LABELS, m),
+    stats: new Float64Array(buffer, at.STATS, 32),
+    runChunk(c, from, to, batchFrom) {
+      const rows = to - from, R = (rows + 3) & ~3;
+      const G = at.G + c * gStride, g = (offset: number) => G + offset * 4;
+      const dZ1 = at.DZ1 + (from - batchFrom) * s[0] * 4; // this chunk's rows of the batch's dZ1
+      x.zero(at.STATS + c * 16, 16);
+      // Forward: A[0] = ReLU(X·WT[0] + b[0]) over the sparse rows, then A[l] = ReLU(A[l−1]·WT[l]
+      // + b[l]); the last layer's A is Z, the logits.
+      x.sparseForward(at.ROWPTR, at.ENTRY, from, to, p32(wt[0]), p32(b[0]), s[0], A[0], L > 1);
+      if (R > rows) x.zero(A[0] + rows * s[0] * 4, (R - rows) * s[0] * 4);
+      for (let l = 1; l < L; l++) {
+        x.gemmNN(
+          R,
+          s[l],
+          s[l - 1],
+          A[l - 1],
+          s[l - 1],
+          p32(wt[l]),
+          s[l],
+          A[l],
+          s[l],
+          p32(b[l]),
+          l < L - 1,
+        );
+      }
+      // dZ[L] = softmax(Z) − onehot(y), then back: dWT[l] = A[l−1]ᵀ·dZ[l], db[l] = Σ dZ[l],
+      // dZ[l−1] = dZ[l]·W[l] ⊙ ReLU′(Z[l−1]); dZ[0] goes to the batch's rows (for sparseUpdate).
+      const dZ = (l: number) => (l === 0 ? dZ1 : D[l]);
+      const stats = at.STATS + c * 16;
+      if (L === 1) {
+        // No hidden layer: dZ[0] is the softmax's, written to scratch (it pads rows to R), then
+        // its real rows copied to the batch's.
+        x.softmaxLoss(A[0], rows, R, s[0], sizes[1], at.LABELS + from, D[0], stats, 0);
+        f32.copyWithin(dZ1 >> 2, D[0] >> 2, (D[0] >> 2) + rows * s[0]);
+      } else {
+        x.softmaxLoss(A[L - 1], rows, R, s[L - 1], sizes[L], at.LABELS + from, D[L - 1], stats, 0);
+      }
+      for (let l = L - 1; l >= 1; l--) {
+        x.gemmTN(s[l - 1], s[l], R, A[l - 1], s[l - 1], D[l], s[l], g(wt[l]), s[l]);
+        x.columnSums(R, s[l], D[l], s[l], g(b[l]));
+        const stored = l === 1 ? rows : R; // the batch's dZ1 rows: this chunk's only
+        x.gemmNTMasked(
+          R,
+          s[l - 1],
+          s[l],
+          D[l],
+          s[l],
+          p32(wt[l]),
+          s[l],
+          dZ(l - 1),
+          s[l - 1],
+          A[l - 1],
+          stored,
+        );
+      }
+      x.columnSums(rows, s[0], dZ1, s[0], g(b[0]));
+    },
+    updateShare(slot, threads, { chunks, from, to, lr, t }) {
+      const c1 = 1 - o.beta1 ** t, c2 = 1 - o.beta2 ** t, invB = 1 / (to - from);
+      const step = (decay: boolean) =>
+        x.setStep(
+          invB,
+          decay ? o.weightDecay : 0,
+          lr,
+          kind,
+          o.momentum,
+          o.nesterov,
+          o.beta1,
+          o.beta2,
+          o.epsilon,
+          c1,
+          c2,
+        );
+      // The first layer's weights: this thread's pixels, column by column over the batch.
+      step(true);
+      const w0 = wt[0], blocks = Math.ceil((to - from) / BLOCK);
+      for (let blk = 0; blk < blocks; blk++) {
+        const j0 = from + blk * BLOCK, j1 = Math.min(to, j0 + BLOCK);
+        x.columnize(at.ROWPTR, at.ENTRY, j0, j1, k0, k1, COLPTR, COLENT);
+        x.sparseUpdate(
+          k0,
+          k1,
+          COLPTR,
+          COLENT,
+          at.DZ1 + (j0 - from) * s[0] * 4,
+          s[0],
+          blocks === 1 ? 0 : blk === 0 ? 1 : 2,
+          at.P64 + w0 * 8,
+          at.P32 + w0 * 4,
+          at.M1 + w0 * 8,
+          at.M2 + w0 * 8,
+          at.G64,
+          TMP,
+        );
+      }
+      if (blocks > 1) {
+        x.update64(
+          k0 * s[0],
+          k1 * s[0],
+          at.P64 + w0 * 8,
+          at.P32 + w0 * 4,
+          at.G64,
+          at.M1 + w0 * 8,
+          at.M2 + w0 * 8,
+        );
+      }
+      // Everything else: this thread's share of each range, from the chunks' sums.
+      for (const slice of slices) {
+        const [a, b] = shareOf(slice.from, slice.to, slot, threads);
+        if (b <= a) continue;
+        x.update(
+          a,
+          b,
+          at.P64,
+          at.P32,
+          at.G,
+          gStride,
+          chunks,
+          invB,
+          slice.decay ? o.weightDecay : 0,
+          lr,
+          kind,
+          o.momentum,
+          o.nesterov,
+          o.beta1,
+          o.beta2,
+          o.epsilon,
+          c1,
+          c2,
+          at.M1,
+          at.M2,
+        );
+      }
+    },
+    params: () => unpackKernel(plan),
+  };
+}

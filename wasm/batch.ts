@@ -1,0 +1,489 @@
+// AssemblyScript (TypeScript syntax, compiled to WebAssembly with SIMD): the mini-batch engine's
+// kernels. Together they compute what `forwardProp` and `backProp` in lib/nn/network.ts compute
+// for a chunk of samples — as gradient sums, in float32, four lanes at a time — and the
+// optimizer step of lib/nn/optimizers.ts in float64. The host (lib/engine/batch_wasm.ts) lays
+// out one shared memory for every thread and calls these functions; they keep no state.
+//
+// Matrices are row-major float32, one row per sample, so that a layer is a matrix product:
+//
+//   Z[l] = A[l−1]·W[l]ᵀ + b[l]         (R × n_in)·(n_in × n_out) + (1 × n_out) → R × n_out
+//
+// with R the chunk's rows (a multiple of 4) and every width padded to a multiple of 8 (padded
+// weights, biases and activations are 0, and stay 0). Weights are stored transposed, WT[l] =
+// W[l]ᵀ (n_in × n_out), so that a row of WT holds the n_out weights one input feeds.
+//
+// Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --enable relaxed-simd --enable
+// threads --importMemory --sharedMemory --noAssert …) → lib/engine/batch_wasm_binary.ts.
+
+const INV255: f32 = <f32>(1.0 / 255.0);
+
+@inline function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 2);
+}
+
+/**
+ * Layer 1 forward over sparse rows, for samples j0 … j1−1 of the CSR (rowPtr i32, entry u32 =
+ * grey << 16 | pixel):  A1[j − j0] = ReLU(b1 + Σ_nonzeros (grey/255)·WT1[pixel])   (s1 wide;
+ * without the ReLU when `relu` is false: a network with no hidden layer)
+ */
+export function sparseForward(
+  rowPtr: usize, entry: usize, j0: i32, j1: i32, WT: usize, b: usize, s: i32, A: usize,
+  relu: bool,
+): void {
+  const zero = f32x4.splat(relu ? 0 : -Infinity);
+  for (let j = j0; j < j1; j++) {
+    const p0 = load<i32>(at(rowPtr, j)), p1 = load<i32>(at(rowPtr, j + 1));
+    const out = A + <usize>(j - j0) * <usize>s * 4;
+    let t = 0;
+    for (; t + 32 <= s; t += 32) {
+      const bt = at(b, t);
+      let c0 = v128.load(bt), c1 = v128.load(bt, 16), c2 = v128.load(bt, 32);
+      let c3 = v128.load(bt, 48), c4 = v128.load(bt, 64), c5 = v128.load(bt, 80);
+      let c6 = v128.load(bt, 96), c7 = v128.load(bt, 112);
+      for (let p = p0; p < p1; p++) {
+        const e = load<u32>(at(entry, p));
+        const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+        const w = WT + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+        c0 = f32x4.relaxed_madd(x, v128.load(w), c0);
+        c1 = f32x4.relaxed_madd(x, v128.load(w, 16), c1);
+        c2 = f32x4.relaxed_madd(x, v128.load(w, 32), c2);
+        c3 = f32x4.relaxed_madd(x, v128.load(w, 48), c3);
+        c4 = f32x4.relaxed_madd(x, v128.load(w, 64), c4);
+        c5 = f32x4.relaxed_madd(x, v128.load(w, 80), c5);
+        c6 = f32x4.relaxed_madd(x, v128.load(w, 96), c6);
+        c7 = f32x4.relaxed_madd(x, v128.load(w, 112), c7);
+      }
+      const o = at(out, t);
+      v128.store(o, f32x4.pmax(zero, c0));
+      v128.store(o, f32x4.pmax(zero, c1), 16);
+      v128.store(o, f32x4.pmax(zero, c2), 32);
+      v128.store(o, f32x4.pmax(zero, c3), 48);
+      v128.store(o, f32x4.pmax(zero, c4), 64);
+      v128.store(o, f32x4.pmax(zero, c5), 80);
+      v128.store(o, f32x4.pmax(zero, c6), 96);
+      v128.store(o, f32x4.pmax(zero, c7), 112);
+    }
+    for (; t < s; t += 8) {
+      let c0 = v128.load(at(b, t)), c1 = v128.load(at(b, t), 16);
+      for (let p = p0; p < p1; p++) {
+        const e = load<u32>(at(entry, p));
+        const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+        const w = WT + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+        c0 = f32x4.relaxed_madd(x, v128.load(w), c0);
+        c1 = f32x4.relaxed_madd(x, v128.load(w, 16), c1);
+      }
+      v128.store(at(out, t), f32x4.pmax(zero, c0));
+      v128.store(at(out, t), f32x4.pmax(zero, c1), 16);
+    }
+  }
+}
+
+/**
+ * C = bias + A·B, then ReLU when `relu`: C (M × N) from A (M × K, row stride lda) and B (K × N,
+ * row stride ldb). M a multiple of 4, N of 8. Tiles of 4 rows × 8 columns in 8 registers: each
+ * step broadcasts four values of A against two vectors of a row of B.
+ */
+export function gemmNN(
+  M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+  bias: usize, relu: bool,
+): void {
+  const zero = f32x4.splat(0);
+  const rowA = <usize>lda << 2, rowB = <usize>ldb << 2, rowC = <usize>ldc << 2;
+  for (let i = 0; i < M; i += 4) {
+    const a0 = A + <usize>i * rowA;
+    for (let n = 0; n < N; n += 8) {
+      const v0 = v128.load(at(bias, n)), v1 = v128.load(at(bias, n), 16);
+      let c00 = v0, c01 = v1, c10 = v0, c11 = v1, c20 = v0, c21 = v1, c30 = v0, c31 = v1;
+      let a = a0, bp = at(B, n);
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+        const x0 = f32x4.splat(load<f32>(a)), x1 = f32x4.splat(load<f32>(a + rowA));
+        const x2 = f32x4.splat(load<f32>(a + 2 * rowA)), x3 = f32x4.splat(load<f32>(a + 3 * rowA));
+        c00 = f32x4.relaxed_madd(x0, b0, c00);
+        c01 = f32x4.relaxed_madd(x0, b1, c01);
+        c10 = f32x4.relaxed_madd(x1, b0, c10);
+        c11 = f32x4.relaxed_madd(x1, b1, c11);
+        c20 = f32x4.relaxed_madd(x2, b0, c20);
+        c21 = f32x4.relaxed_madd(x2, b1, c21);
+        c30 = f32x4.relaxed_madd(x3, b0, c30);
+        c31 = f32x4.relaxed_madd(x3, b1, c31);
+        a += 4;
+        bp += rowB;
+      }
+      if (relu) {
+        c00 = f32x4.pmax(zero, c00);
+        c01 = f32x4.pmax(zero, c01);
+        c10 = f32x4.pmax(zero, c10);
+        c11 = f32x4.pmax(zero, c11);
+        c20 = f32x4.pmax(zero, c20);
+        c21 = f32x4.pmax(zero, c21);
+        c30 = f32x4.pmax(zero, c30);
+        c31 = f32x4.pmax(zero, c31);
+      }
+      const c = at(C + <usize>i * rowC, n);
+      v128.store(c, c00);
+      v128.store(c, c01, 16);
+      v128.store(c + rowC, c10);
+      v128.store(c + rowC, c11, 16);
+      v128.store(c + 2 * rowC, c20);
+      v128.store(c + 2 * rowC, c21, 16);
+      v128.store(c + 3 * rowC, c30);
+      v128.store(c + 3 * rowC, c31, 16);
+    }
+  }
+}
+
+/**
+ * C = Aᵀ·B: C (M × N) from A (K × M, row stride lda) and B (K × N, row stride ldb) — a layer's
+ * weight gradient dWT = A[l−1]ᵀ·dZ[l], summed over the K samples in order. M a multiple of 4,
+ * N of 8. Each step loads four values of A's row as one vector and broadcasts its lanes.
+ */
+export function gemmTN(
+  M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+): void {
+  const rowA = <usize>lda << 2, rowB = <usize>ldb << 2, rowC = <usize>ldc << 2;
+  for (let m = 0; m < M; m += 4) {
+    for (let n = 0; n < N; n += 8) {
+      let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
+      let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      let a = at(A, m), bp = at(B, n);
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+        const av = v128.load(a);
+        const x0 = v128.shuffle<f32>(av, av, 0, 0, 0, 0), x1 = v128.shuffle<f32>(av, av, 1, 1, 1, 1);
+        const x2 = v128.shuffle<f32>(av, av, 2, 2, 2, 2), x3 = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
+        c00 = f32x4.relaxed_madd(x0, b0, c00);
+        c01 = f32x4.relaxed_madd(x0, b1, c01);
+        c10 = f32x4.relaxed_madd(x1, b0, c10);
+        c11 = f32x4.relaxed_madd(x1, b1, c11);
+        c20 = f32x4.relaxed_madd(x2, b0, c20);
+        c21 = f32x4.relaxed_madd(x2, b1, c21);
+        c30 = f32x4.relaxed_madd(x3, b0, c30);
+        c31 = f32x4.relaxed_madd(x3, b1, c31);
+        a += rowA;
+        bp += rowB;
+      }
+      const c = at(C + <usize>m * rowC, n);
+      v128.store(c, c00);
+      v128.store(c, c01, 16);
+      v128.store(c + rowC, c10);
+      v128.store(c + rowC, c11, 16);
+      v128.store(c + 2 * rowC, c20);
+      v128.store(c + 2 * rowC, c21, 16);
+      v128.store(c + 3 * rowC, c30);
+      v128.store(c + 3 * rowC, c31, 16);
+    }
+  }
+}
+
+/** [Σ lanes of a, Σ of b, Σ of c, Σ of d] */
+@inline function sums4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
+}
+
+/**
+ * C = (A·Bᵀ) ⊙ [mask > 0]: C (M × N) from A (M × K) and B (N × K) — the gradient flowing back,
+ * dZ[l−1] = (dZ[l]·W[l]) ⊙ ReLU′(Z[l−1]), with B = WT[l] and the mask A[l−1] (row stride ldc;
+ * ReLU′(z) = 1 exactly where ReLU(z) > 0). M a multiple of 2, N and K of 4. Tiles of 2 rows ×
+ * 4 columns, summed along K four lanes at a time, the lanes added at the end. Only the first
+ * `stored` rows of C are written (the rest may belong to another chunk).
+ */
+export function gemmNTMasked(
+  M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+  mask: usize, stored: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const rowA = <usize>lda << 2, rowB = <usize>ldb << 2, rowC = <usize>ldc << 2;
+  for (let m = 0; m < M; m += 2) {
+    const a0 = A + <usize>m * rowA, a1 = a0 + rowA;
+    for (let n = 0; n < N; n += 4) {
+      const b0 = B + <usize>n * rowB, b1 = b0 + rowB, b2 = b1 + rowB, b3 = b2 + rowB;
+      let c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+      let c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+      for (let k = 0; k < K; k += 4) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+        const w0 = v128.load(b0 + o), w1 = v128.load(b1 + o);
+        const w2 = v128.load(b2 + o), w3 = v128.load(b3 + o);
+        c00 = f32x4.relaxed_madd(x0, w0, c00);
+        c01 = f32x4.relaxed_madd(x0, w1, c01);
+        c02 = f32x4.relaxed_madd(x0, w2, c02);
+        c03 = f32x4.relaxed_madd(x0, w3, c03);
+        c10 = f32x4.relaxed_madd(x1, w0, c10);
+        c11 = f32x4.relaxed_madd(x1, w1, c11);
+        c12 = f32x4.relaxed_madd(x1, w2, c12);
+        c13 = f32x4.relaxed_madd(x1, w3, c13);
+      }
+      const c = at(C + <usize>m * rowC, n), g = at(mask + <usize>m * rowC, n);
+      if (m < stored) {
+        v128.store(c, v128.and(sums4(c00, c01, c02, c03), f32x4.gt(v128.load(g), zero)));
+      }
+      if (m + 1 < stored) {
+        v128.store(
+          c + rowC,
+          v128.and(sums4(c10, c11, c12, c13), f32x4.gt(v128.load(g + rowC), zero)),
+        );
+      }
+    }
+  }
+}
+
+/** out = Σ_rows D: the bias gradient db = Σ_samples dZ, for D (R × N), N a multiple of 4. */
+export function columnSums(R: i32, N: i32, D: usize, ld: i32, out: usize): void {
+  const row = <usize>ld << 2;
+  for (let n = 0; n < N; n += 4) {
+    let s = f32x4.splat(0);
+    let d = at(D, n);
+    for (let r = 0; r < R; r++) {
+      s = f32x4.add(s, v128.load(d));
+      d += row;
+    }
+    v128.store(at(out, n), s);
+  }
+}
+
+/**
+ * Softmax, loss and dZ of the last layer, rows 0 … rows−1 of Z (row stride s, `classes` used):
+ *
+ *   a = exp(z − max z) / Σ exp(z − max z);   dZ = a − onehot(y)   (0 in padded rows, columns)
+ *   stats[0] += right answers (argmax, first on ties);  stats[1] += −log a[y]
+ *
+ * in float64. With `probabilities` nonzero, a is also written there (rows × classes, float32)
+ * and dZ is not.
+ */
+export function softmaxLoss(
+  Z: usize, rows: i32, R: i32, s: i32, classes: i32, labels: usize, dZ: usize, stats: usize,
+  probabilities: usize,
+): void {
+  let correct = 0, loss: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const z = Z + <usize>r * <usize>s * 4;
+    let max = load<f32>(z), best = 0;
+    for (let i = 1; i < classes; i++) {
+      const v = load<f32>(at(z, i));
+      if (v > max) {
+        max = v;
+        best = i;
+      }
+    }
+    let sum: f64 = 0;
+    for (let i = 0; i < classes; i++) sum += Math.exp(<f64>load<f32>(at(z, i)) - <f64>max);
+    const y = <i32>load<u8>(labels + <usize>r);
+    if (best == y) correct++;
+    loss += Math.log(sum) - (<f64>load<f32>(at(z, y)) - <f64>max);
+    if (probabilities) {
+      const p = probabilities + <usize>r * <usize>classes * 4;
+      for (let i = 0; i < classes; i++) {
+        store<f32>(at(p, i), <f32>(Math.exp(<f64>load<f32>(at(z, i)) - <f64>max) / sum));
+      }
+      continue;
+    }
+    const d = dZ + <usize>r * <usize>s * 4;
+    for (let i = 0; i < classes; i++) {
+      const a = Math.exp(<f64>load<f32>(at(z, i)) - <f64>max) / sum;
+      store<f32>(at(d, i), <f32>(a - (i == y ? 1.0 : 0.0)));
+    }
+    for (let i = classes; i < s; i++) store<f32>(at(d, i), 0);
+  }
+  if (!probabilities) memory.fill(dZ + <usize>rows * <usize>s * 4, 0, <usize>(R - rows) * <usize>s * 4);
+  store<f64>(stats, load<f64>(stats) + <f64>correct);
+  store<f64>(stats, load<f64>(stats, 8) + loss, 8);
+}
+
+/** Zero `bytes` bytes from `ptr`. */
+export function zero(ptr: usize, bytes: usize): void {
+  memory.fill(ptr, 0, bytes);
+}
+
+/** Two float32 values at p as float64 lanes. */
+@inline function load2(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/**
+ * The optimizer step for entries from … to−1 of a parameter array (see lib/nn/optimizers.ts),
+ * two float64 lanes at a time (from and to even):
+ *
+ *   g = (Σ_c G_c[k]) · invB + λ·θ         the chunks' float32 sums added in chunk order
+ *   sgd (kind 0): θ −= η·g
+ *   momentum (kind 1): v = μ·v + g, θ −= η·(nesterov ? g + μ·v : v)
+ *   adam (kind 2): m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g², θ −= η·(m/c1)/(√(v/c2) + ε)
+ *
+ * θ and the moments are float64 (P, M1, M2); θ is also written as float32 to P32.
+ */
+export function update(
+  from: i32, to: i32, P: usize, P32: usize, G: usize, gStride: usize, chunks: i32, invB: f64,
+  decay: f64, lr: f64, kind: i32, mu: f64, nesterov: bool, beta1: f64, beta2: f64, eps: f64,
+  c1: f64, c2: f64, M1: usize, M2: usize,
+): void {
+  configureStep(invB, decay, lr, kind, mu, nesterov, beta1, beta2, eps, c1, c2);
+  for (let k = from; k < to; k += 2) {
+    const o4 = <usize>k << 2, o8 = <usize>k << 3;
+    const theta = v128.load(P + o8);
+    let sum = load2(G + o4);
+    for (let c = 1; c < chunks; c++) sum = f64x2.add(sum, load2(G + <usize>c * gStride + o4));
+    step2(P, P32, M1, M2, o4, o8, theta, sum);
+  }
+}
+
+// The optimizer's constants for the current step, as vectors (set by configureStep).
+let sInvB = f64x2.splat(0), sDecay = sInvB, sLr = sInvB, sMu = sInvB, sB1 = sInvB, sB2 = sInvB;
+let sNB1 = sInvB, sNB2 = sInvB, sC1 = sInvB, sC2 = sInvB, sEps = sInvB;
+let sKind = 0, sNesterov = false;
+
+function configureStep(
+  invB: f64, decay: f64, lr: f64, kind: i32, mu: f64, nesterov: bool, beta1: f64, beta2: f64,
+  eps: f64, c1: f64, c2: f64,
+): void {
+  sInvB = f64x2.splat(invB);
+  sDecay = f64x2.splat(decay);
+  sLr = f64x2.splat(lr);
+  sMu = f64x2.splat(mu);
+  sB1 = f64x2.splat(beta1);
+  sB2 = f64x2.splat(beta2);
+  sNB1 = f64x2.splat(1 - beta1);
+  sNB2 = f64x2.splat(1 - beta2);
+  sC1 = f64x2.splat(c1);
+  sC2 = f64x2.splat(c2);
+  sEps = f64x2.splat(eps);
+  sKind = kind;
+  sNesterov = nesterov;
+}
+
+/**
+ * The optimizer on two parameters at byte offsets o8 (float64) and o4 (float32), whose gradient
+ * sum over the batch is `sum`: g = sum·invB + λ·θ, then the update of `update`'s doc.
+ */
+@inline function step2(
+  P: usize, P32: usize, M1: usize, M2: usize, o4: usize, o8: usize, theta: v128, sum: v128,
+): void {
+  const g = f64x2.add(f64x2.mul(sum, sInvB), f64x2.mul(sDecay, theta));
+  let next: v128;
+  if (sKind == 0) {
+    next = f64x2.sub(theta, f64x2.mul(sLr, g));
+  } else if (sKind == 1) {
+    const v = f64x2.add(f64x2.mul(sMu, v128.load(M1 + o8)), g);
+    v128.store(M1 + o8, v);
+    next = f64x2.sub(theta, f64x2.mul(sLr, sNesterov ? f64x2.add(g, f64x2.mul(sMu, v)) : v));
+  } else {
+    const m = f64x2.add(f64x2.mul(sB1, v128.load(M1 + o8)), f64x2.mul(sNB1, g));
+    const v = f64x2.add(f64x2.mul(sB2, v128.load(M2 + o8)), f64x2.mul(f64x2.mul(sNB2, g), g));
+    v128.store(M1 + o8, m);
+    v128.store(M2 + o8, v);
+    next = f64x2.sub(
+      theta,
+      f64x2.div(f64x2.mul(sLr, f64x2.div(m, sC1)), f64x2.add(f64x2.sqrt(f64x2.div(v, sC2)), sEps)),
+    );
+  }
+  v128.store(P + o8, next);
+  v128.store64_lane(P32 + o4, f32x4.demote_f64x2_zero(next), 0);
+}
+
+/**
+ * List, pixel by pixel for pixels k0 … k1−1, the samples j0 … j1−1 of the CSR that light it:
+ * pixel k's entries run from colPtr[k − k0] to colPtr[k − k0 + 1] in colEnt, each
+ * `(j − j0) << 8 | grey`, in sample order (a counting sort).
+ */
+export function columnize(
+  rowPtr: usize, entry: usize, j0: i32, j1: i32, k0: i32, k1: i32, colPtr: usize, colEnt: usize,
+): void {
+  const n = k1 - k0;
+  memory.fill(colPtr, 0, <usize>(n + 1) << 2);
+  const p0 = load<i32>(at(rowPtr, j0)), p1 = load<i32>(at(rowPtr, j1));
+  for (let p = p0; p < p1; p++) {
+    const k = <i32>(load<u32>(at(entry, p)) & 0xffff) - k0;
+    if (<u32>k < <u32>n) store<i32>(at(colPtr, k + 1), load<i32>(at(colPtr, k + 1)) + 1);
+  }
+  for (let k = 0; k < n; k++) {
+    store<i32>(at(colPtr, k + 1), load<i32>(at(colPtr, k + 1)) + load<i32>(at(colPtr, k)));
+  }
+  // colPtr[k] now counts up as entries are placed; shifted back below.
+  for (let j = j0; j < j1; j++) {
+    const q0 = load<i32>(at(rowPtr, j)), q1 = load<i32>(at(rowPtr, j + 1));
+    for (let p = q0; p < q1; p++) {
+      const e = load<u32>(at(entry, p));
+      const k = <i32>(e & 0xffff) - k0;
+      if (<u32>k < <u32>n) {
+        const slot = load<i32>(at(colPtr, k));
+        store<u32>(at(colEnt, slot), (<u32>(j - j0) << 8) | (e >>> 16));
+        store<i32>(at(colPtr, k), slot + 1);
+      }
+    }
+  }
+  for (let k = n; k > 0; k--) store<i32>(at(colPtr, k), load<i32>(at(colPtr, k - 1)));
+  store<i32>(colPtr, 0);
+}
+
+/**
+ * Layer 1's weight gradient, row by row of WT1 for pixels k0 … k1−1, from the lists of
+ * `columnize` and the batch's dZ1 rows (row stride s):  dWT1[k] = Σ_entries (grey/255)·dZ1[j],
+ * summed in registers, 32 units at a time, in sample order. Then, by `mode`:
+ * 0 — the optimizer step on the row at once (the batch was one block);
+ * 1 — G64[k] = the sum; 2 — G64[k] += the sum (float64, for a batch of several blocks).
+ * P, P32, M1, M2, G64 point at WT1 in their arrays; `tmp` at 128 bytes of this thread's own.
+ */
+export function sparseUpdate(
+  k0: i32, k1: i32, colPtr: usize, colEnt: usize, dZ: usize, s: i32, mode: i32,
+  P: usize, P32: usize, M1: usize, M2: usize, G64: usize, tmp: usize,
+): void {
+  for (let k = k0; k < k1; k++) {
+    const e0 = load<i32>(at(colPtr, k - k0)), e1 = load<i32>(at(colPtr, k - k0 + 1));
+    for (let t = 0; t < s;) {
+      const wide = t + 32 <= s; // 32 units at a time, then the rest 8 at a time
+      let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+      for (let e = e0; e < e1; e++) {
+        const ent = load<u32>(at(colEnt, e));
+        const x = f32x4.splat(<f32>(ent & 255) * INV255);
+        const d = dZ + ((<usize>(ent >>> 8) * <usize>s + <usize>t) << 2);
+        c0 = f32x4.relaxed_madd(x, v128.load(d), c0);
+        c1 = f32x4.relaxed_madd(x, v128.load(d, 16), c1);
+        if (wide) {
+          c2 = f32x4.relaxed_madd(x, v128.load(d, 32), c2);
+          c3 = f32x4.relaxed_madd(x, v128.load(d, 48), c3);
+          c4 = f32x4.relaxed_madd(x, v128.load(d, 64), c4);
+          c5 = f32x4.relaxed_madd(x, v128.load(d, 80), c5);
+          c6 = f32x4.relaxed_madd(x, v128.load(d, 96), c6);
+          c7 = f32x4.relaxed_madd(x, v128.load(d, 112), c7);
+        }
+      }
+      v128.store(tmp, c0);
+      v128.store(tmp, c1, 16);
+      v128.store(tmp, c2, 32);
+      v128.store(tmp, c3, 48);
+      v128.store(tmp, c4, 64);
+      v128.store(tmp, c5, 80);
+      v128.store(tmp, c6, 96);
+      v128.store(tmp, c7, 112);
+      const width = wide ? 32 : 8;
+      for (let u = 0; u < width; u += 2) {
+        const index = k * s + t + u;
+        const o4 = <usize>index << 2, o8 = <usize>index << 3;
+        const sum = load2(tmp + (<usize>u << 2));
+        if (mode == 0) step2(P, P32, M1, M2, o4, o8, v128.load(P + o8), sum);
+        else if (mode == 1) v128.store(G64 + o8, sum);
+        else v128.store(G64 + o8, f64x2.add(v128.load(G64 + o8), sum));
+      }
+      t += width;
+    }
+  }
+}
+
+/** The optimizer on parameters from … to−1 (even) whose gradient sums are in G64 (float64). */
+export function update64(
+  from: i32, to: i32, P: usize, P32: usize, G64: usize, M1: usize, M2: usize,
+): void {
+  for (let k = from; k < to; k += 2) {
+    const o4 = <usize>k << 2, o8 = <usize>k << 3;
+    step2(P, P32, M1, M2, o4, o8, v128.load(P + o8), v128.load(G64 + o8));
+  }
+}
+
+/** Set the optimizer's constants for `sparseUpdate` and `update64` (see `update`). */
+export function setStep(
+  invB: f64, decay: f64, lr: f64, kind: i32, mu: f64, nesterov: bool, beta1: f64, beta2: f64,
+  eps: f64, c1: f64, c2: f64,
+): void {
+  configureStep(invB, decay, lr, kind, mu, nesterov, beta1, beta2, eps, c1, c2);
+}
