@@ -1,43 +1,74 @@
 /**
- * `deno task train`: train the network headless, as the seed's notebook does, and print its
- * progress. Run with `--help` for the flags.
+ * `deno task train`: train a network headless and print its progress — the seed's full-batch
+ * gradient descent by default, or mini-batches with an optimizer, a schedule and random shifts.
+ * Run with `--help` for the flags.
  *
  * @module
  */
 
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import {
   createRng,
-  type HistoryPoint,
+  type Digits,
+  evaluate,
   initParams,
+  type InitScheme,
   loadParams,
+  makeData,
+  type OptimizerName,
+  OPTIMIZERS,
   type Params,
   readLabeledCsv,
   saveParams,
+  type ScheduleName,
+  SCHEDULES,
   SEED_SIZES,
   shuffleDigits,
   splitDev,
   train,
+  trainMiniBatch,
 } from "../lib/mod.ts";
-import { makeData } from "../lib/mod.ts";
+import { progressBar } from "./progress.ts";
 import { peakRssMb } from "./rss.ts";
 
-const HELP = `Train the seed's network by full-batch gradient descent.
+const HELP = `Train a network on MNIST: the seed's full-batch gradient descent by default, or
+mini-batches with momentum or Adam, a learning-rate schedule and random shifts.
 
 Usage: deno task train [flags]
 
+Data and network
   --data PATH               Kaggle-form CSV (default data/train.csv, created if missing)
-  --iterations N            gradient-descent steps (default 1000)
-  --alpha A                 learning rate (default 0.1)
+  --test PATH               labeled CSV scored at the end (default data/mnist_test.csv if present)
   --dev-size N              rows held out as the dev set after shuffling (default 1000)
-  --seed S                  seed for the shuffle and the initial weights (default 0)
-  --hidden 10,10            hidden layer sizes (default 10,10: the seed's 784-10-10-10)
+  --seed S                  seed for the shuffle, the weights, the batches (default 0)
   --no-shuffle              keep the file's order
-  --original-bias-gradient  the seed's bias gradient, 1/m·np.sum(dZ) over everything
+  --hidden 10,10            hidden layer sizes (default 10,10: the seed's 784-10-10-10)
+  --init-scheme seed|he     initial weights: the seed's scales (784-10-10-10 only, its default)
+                            or He, N·√(2/n_in) (the default for other sizes)
   --init FILE               start from a model file instead of random weights
   --save FILE               write the trained parameters to a model file
-  --threads N               threads for the engine (default: CPU cores)
+
+The seed's full-batch gradient descent (the default)
+  --iterations N            gradient-descent steps over the whole training set (default 1000)
+  --alpha A, --lr A         learning rate (default 0.1; 0.001 with adam)
+  --original-bias-gradient  the seed's bias gradient, 1/m·np.sum(dZ) over everything
+
+Mini-batches (any of these flags selects them)
+  --epochs N                passes over the training set (default 10)
+  --batch-size N            images per step (default: all of them, one step per epoch)
+  --optimizer O             sgd, momentum or adam (default sgd)
+  --momentum MU             momentum's μ (default 0.9; with --optimizer momentum)
+  --nesterov                Nesterov's momentum (with --optimizer momentum)
+  --weight-decay L          L2 weight decay λ on the weights (default 0)
+  --schedule S              learning rate per epoch: constant, step (×0.1 every third of the
+                            epochs) or cosine (down to 0) (default constant)
+  --augment K               shift each image by up to K pixels each way, anew every epoch
+
+Engine
+  --threads N               threads (default: CPU cores; the weights do not depend on it
+                            with mini-batches)
   --backend B               wasm (WebAssembly SIMD, the default where it runs) or
                             typescript (the pure-TypeScript fallback)
   --json                    end with one JSON line of results
@@ -45,6 +76,17 @@ Usage: deno task train [flags]
 `;
 
 const DEFAULT_DATA = fileURLToPath(new URL("../data/train.csv", import.meta.url));
+const DEFAULT_TEST = fileURLToPath(new URL("../data/mnist_test.csv", import.meta.url));
+const MINI_BATCH_FLAGS = [
+  "epochs",
+  "batch-size",
+  "optimizer",
+  "momentum",
+  "nesterov",
+  "weight-decay",
+  "schedule",
+  "augment",
+] as const;
 
 /** Parse a whole number ≥ min, or throw a sentence naming the flag. */
 function integer(flag: string, text: string, min = 0): number {
@@ -55,6 +97,34 @@ function integer(flag: string, text: string, min = 0): number {
   return n;
 }
 
+/** Parse a number in [min, max) (or ≥ min), or throw a sentence naming the flag. */
+function decimal(flag: string, text: string, min: number, max = Infinity): number {
+  const n = Number(text);
+  if (text.trim() === "" || !(n >= min && n < max)) {
+    const range = max === Infinity ? `≥ ${min}` : `from ${min} to below ${max}`;
+    throw new Error(`--${flag} must be a number ${range}, not "${text}"`);
+  }
+  return n;
+}
+
+/** Parse a positive number, or throw a sentence naming the flag. */
+function positive(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === "" || !(n > 0) || !Number.isFinite(n)) {
+    throw new Error(`--${flag} must be a positive number, not "${text}"`);
+  }
+  return n;
+}
+
+/** One of `choices`, or throw a sentence naming the flag. */
+function choice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
+  if (!choices.includes(text as T)) {
+    const list = `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
+    throw new Error(`--${flag} must be ${list}, not "${text}"`);
+  }
+  return text as T;
+}
+
 async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -62,15 +132,26 @@ async function main(args: string[]): Promise<void> {
     allowNegative: true,
     options: {
       data: { type: "string" },
-      iterations: { type: "string", default: "1000" },
-      alpha: { type: "string", default: "0.1" },
+      test: { type: "string" },
+      iterations: { type: "string" },
+      alpha: { type: "string" },
+      lr: { type: "string" },
       "dev-size": { type: "string", default: "1000" },
       seed: { type: "string", default: "0" },
       hidden: { type: "string" },
       shuffle: { type: "boolean", default: true },
       "original-bias-gradient": { type: "boolean", default: false },
+      "init-scheme": { type: "string" },
       init: { type: "string" },
       save: { type: "string" },
+      epochs: { type: "string" },
+      "batch-size": { type: "string" },
+      optimizer: { type: "string" },
+      momentum: { type: "string" },
+      nesterov: { type: "boolean" },
+      "weight-decay": { type: "string" },
+      schedule: { type: "string" },
+      augment: { type: "string" },
       threads: { type: "string" },
       backend: { type: "string", default: "auto" },
       json: { type: "boolean", default: false },
@@ -81,34 +162,76 @@ async function main(args: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const iterations = integer("iterations", values.iterations!);
-  const alpha = Number(values.alpha);
-  if (!(alpha > 0) || !Number.isFinite(alpha)) {
-    throw new Error(`--alpha must be a positive number, not "${values.alpha}"`);
+
+  // Which loop, and flags that do not go together: one sentence each.
+  const miniBatchFlag = MINI_BATCH_FLAGS.find((flag) => values[flag] !== undefined);
+  const miniBatch = miniBatchFlag !== undefined;
+  if (miniBatch && values.iterations !== undefined) {
+    throw new Error(
+      `--iterations counts full-batch steps and does not go with --${miniBatchFlag}: mini-batch training counts --epochs`,
+    );
   }
+  if (miniBatch && values["original-bias-gradient"]) {
+    throw new Error(
+      `--original-bias-gradient reproduces the seed's full-batch loop; it does not go with --${miniBatchFlag}`,
+    );
+  }
+  const optimizer = choice<OptimizerName>("optimizer", values.optimizer ?? "sgd", OPTIMIZERS);
+  if ((values.momentum !== undefined || values.nesterov) && optimizer !== "momentum") {
+    throw new Error(
+      `--${values.momentum !== undefined ? "momentum" : "nesterov"} needs --optimizer momentum`,
+    );
+  }
+  if (values.alpha !== undefined && values.lr !== undefined && values.alpha !== values.lr) {
+    throw new Error(
+      `--alpha and --lr are the same learning rate; give one (got ${values.alpha} and ${values.lr})`,
+    );
+  }
+  const rateText = values.lr ?? values.alpha;
+  const lr = rateText === undefined
+    ? (optimizer === "adam" ? 0.001 : 0.1)
+    : positive(values.lr !== undefined ? "lr" : "alpha", rateText);
+  const iterations = integer("iterations", values.iterations ?? "1000");
+  const epochs = integer("epochs", values.epochs ?? "10");
   const devSize = integer("dev-size", values["dev-size"]!);
   const seed = integer("seed", values.seed!);
   const threads = values.threads === undefined ? undefined : integer("threads", values.threads, 1);
   const hidden = values.hidden === undefined
     ? undefined
     : values.hidden.split(",").map((h) => integer("hidden", h.trim(), 1));
-
-  const backend = values.backend as "wasm" | "typescript" | "auto";
-  if (!["wasm", "typescript", "auto"].includes(backend)) {
-    throw new Error(`--backend must be wasm, typescript or auto, not "${values.backend}"`);
+  const backend = choice("backend", values.backend!, ["wasm", "typescript", "auto"] as const);
+  const scheme = values["init-scheme"] === undefined
+    ? undefined
+    : choice<InitScheme>("init-scheme", values["init-scheme"], ["seed", "he"]);
+  const schedule = choice<ScheduleName>("schedule", values.schedule ?? "constant", SCHEDULES);
+  const momentum = decimal("momentum", values.momentum ?? "0.9", 0, 1);
+  const weightDecay = decimal("weight-decay", values["weight-decay"] ?? "0", 0);
+  const augment = integer("augment", values.augment ?? "0");
+  if (augment > 27) {
+    throw new Error(`--augment must be a whole number from 0 to 27, not "${augment}"`);
   }
+
+  // Data: shuffle, split, then draw the weights from the same generator, as the seed does.
   const path = values.data ?? DEFAULT_DATA;
   if (values.data === undefined) await makeData(fileURLToPath(new URL("../data", import.meta.url)));
   const t0 = performance.now();
   const all = await readLabeledCsv(path);
   const loadSeconds = (performance.now() - t0) / 1000;
-
-  // The seed's order: shuffle, split, then draw the weights from the same generator.
+  const testPath = values.test ?? (existsSync(DEFAULT_TEST) ? DEFAULT_TEST : undefined);
+  const test = testPath === undefined ? undefined : await readLabeledCsv(testPath);
   const rng = createRng(seed);
   const { dev, train: trainSet } = splitDev(
     values.shuffle ? shuffleDigits(all, rng) : all,
     devSize,
   );
+  const batchSize = values["batch-size"] === undefined
+    ? trainSet.count
+    : integer("batch-size", values["batch-size"], 1);
+  if (batchSize > trainSet.count) {
+    throw new Error(
+      `--batch-size ${batchSize} is more than the ${trainSet.count} training images`,
+    );
+  }
   let params: Params;
   if (values.init) {
     params = await loadParams(values.init);
@@ -120,95 +243,175 @@ async function main(args: string[]): Promise<void> {
       );
     }
   } else {
-    params = initParams(rng, hidden ? [784, ...hidden, 10] : SEED_SIZES);
+    params = initParams(rng, hidden ? [784, ...hidden, 10] : SEED_SIZES, scheme);
   }
 
-  const bar = Deno.stderr.isTerminal() ? progressBar(iterations) : undefined;
-  const result = await train(trainSet, {
-    iterations,
-    alpha,
-    params,
-    threads,
-    backend,
-    dev: devSize > 0 ? dev : undefined,
-    originalBiasGradient: values["original-bias-gradient"],
-    onProgress(point: HistoryPoint) {
-      if (point.iteration % 100 === 0 && point.iteration < iterations) {
-        bar?.clear();
-        console.log(
-          `Iteration: ${String(point.iteration).padStart(5)}   Accuracy: ${
-            point.trainAccuracy.toFixed(4)
-          }` +
-            `   Loss: ${point.loss.toFixed(4)}` +
-            (point.devAccuracy !== undefined
-              ? `   Dev accuracy: ${point.devAccuracy.toFixed(4)}`
-              : ""),
-        );
-      }
-      bar?.update(point);
-    },
-  });
-  bar?.clear();
-  const final = result.history.at(-1)!;
+  const common = { params, threads, backend, dev: devSize > 0 ? dev : undefined };
+  const run = miniBatch
+    ? await runMiniBatch(trainSet, {
+      ...common,
+      epochs,
+      batchSize,
+      lr,
+      optimizer,
+      momentum,
+      nesterov: values.nesterov ?? false,
+      weightDecay,
+      schedule,
+      augment,
+      seed,
+    })
+    : await runFullBatch(trainSet, {
+      ...common,
+      iterations,
+      alpha: lr,
+      originalBiasGradient: values["original-bias-gradient"],
+    });
+  const testScores = test ? evaluate(run.params, test) : undefined;
   console.log(
-    `Trained ${result.params.sizes.join("-")} for ${iterations} iterations in ${
-      result.seconds.total.toFixed(1)
-    } s ` +
-      `(${result.backend}, ${result.threads} thread${result.threads > 1 ? "s" : ""}): ` +
-      `train accuracy ${final.trainAccuracy.toFixed(4)}` +
-      (final.devAccuracy !== undefined ? `, dev accuracy ${final.devAccuracy.toFixed(4)}` : ""),
+    `Trained ${run.params.sizes.join("-")} for ${run.what} in ${run.seconds.toFixed(1)} s ` +
+      `(${run.backend}, ${run.threads} thread${run.threads > 1 ? "s" : ""}): ` +
+      `train accuracy ${run.trainAccuracy.toFixed(4)}` +
+      (run.devAccuracy !== undefined ? `, dev accuracy ${run.devAccuracy.toFixed(4)}` : "") +
+      (testScores ? `, test accuracy ${testScores.accuracy.toFixed(4)}` : ""),
   );
   if (values.save) {
-    await saveParams(values.save, result.params);
+    await saveParams(values.save, run.params);
     console.log(`Saved the parameters to ${values.save}`);
   }
   if (values.json) {
     console.log(JSON.stringify({
-      iterations,
-      alpha,
-      train_accuracy: final.trainAccuracy,
-      dev_accuracy: final.devAccuracy ?? null,
-      loss: final.loss,
-      train_seconds: result.seconds.total,
+      ...run.json,
+      train_accuracy: run.trainAccuracy,
+      dev_accuracy: run.devAccuracy ?? null,
+      test_accuracy: testScores?.accuracy ?? null,
+      loss: run.loss,
+      train_seconds: run.seconds,
       load_seconds: loadSeconds,
-      setup_seconds: result.seconds.setup,
-      // the gradient-descent steps alone, as the seed's loop is timed in bench/numpy_train.py
-      ms_per_iteration: iterations > 0 ? (1000 * result.seconds.steps) / iterations : null,
-      sizes: result.params.sizes,
+      sizes: run.params.sizes,
       seed,
-      threads: result.threads,
-      backend: result.backend,
+      threads: run.threads,
+      backend: run.backend,
       train_size: trainSet.count,
       dev_size: devSize,
-      original_bias_gradient: values["original-bias-gradient"],
       peak_rss_mb: peakRssMb(),
     }));
   }
 }
 
-/** A one-line progress bar on stderr: iteration, accuracy, ETA, redrawn at most 10 times a second. */
-function progressBar(total: number) {
-  const encoder = new TextEncoder();
-  const start = performance.now();
-  let last = 0;
-  const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
-  return {
-    update(point: HistoryPoint) {
-      const now = performance.now();
-      if (now - last < 100 && point.iteration < total) return;
-      last = now;
-      const done = total === 0 ? 1 : point.iteration / total;
-      const width = 30, filled = Math.round(done * width);
-      const eta = done > 0 ? ((now - start) / 1000) * (1 / done - 1) : NaN;
-      write(
-        `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${point.iteration}/${total}` +
-          `  accuracy ${point.trainAccuracy.toFixed(4)}  ETA ${
-            Number.isFinite(eta) ? eta.toFixed(1) + " s" : "…"
-          }  `,
+/** What either loop reports. */
+interface Run {
+  params: Params;
+  what: string;
+  seconds: number;
+  backend: string;
+  threads: number;
+  trainAccuracy: number;
+  devAccuracy?: number;
+  loss: number;
+  json: Record<string, unknown>;
+}
+
+/** The seed's loop: full-batch gradient descent, its lines every 100 iterations. */
+async function runFullBatch(
+  trainSet: Digits,
+  options: Parameters<typeof train>[1] & { iterations: number; alpha: number },
+): Promise<Run> {
+  const { iterations } = options;
+  const bar = progressBar(iterations);
+  const result = await train(trainSet, {
+    ...options,
+    onProgress(point) {
+      if (point.iteration % 100 === 0 && point.iteration < iterations) {
+        bar?.clear();
+        console.log(
+          `Iteration: ${String(point.iteration).padStart(5)}   Accuracy: ${
+            point.trainAccuracy.toFixed(4)
+          }   Loss: ${point.loss.toFixed(4)}` +
+            (point.devAccuracy !== undefined
+              ? `   Dev accuracy: ${point.devAccuracy.toFixed(4)}`
+              : ""),
+        );
+      }
+      bar?.update(
+        point.iteration,
+        `${point.iteration}/${iterations}  accuracy ${point.trainAccuracy.toFixed(4)}`,
       );
     },
-    clear() {
-      write("\r\x1b[K");
+  });
+  bar?.clear();
+  const final = result.history.at(-1)!;
+  return {
+    params: result.params,
+    what: `${iterations} iterations`,
+    seconds: result.seconds.total,
+    backend: result.backend,
+    threads: result.threads,
+    trainAccuracy: final.trainAccuracy,
+    devAccuracy: final.devAccuracy,
+    loss: final.loss,
+    json: {
+      iterations,
+      alpha: options.alpha,
+      batch_size: trainSet.count,
+      optimizer: "sgd",
+      setup_seconds: result.seconds.setup,
+      // the gradient-descent steps alone, as the seed's loop is timed in bench/numpy_train.py
+      ms_per_iteration: iterations > 0 ? (1000 * result.seconds.steps) / iterations : null,
+      original_bias_gradient: options.originalBiasGradient ?? false,
+    },
+  };
+}
+
+/** Mini-batches: a line per epoch, a bar over every batch. */
+async function runMiniBatch(
+  trainSet: Digits,
+  options: Parameters<typeof trainMiniBatch>[1] & { epochs: number; batchSize: number },
+): Promise<Run> {
+  const { epochs, batchSize } = options;
+  const batches = Math.ceil(trainSet.count / batchSize);
+  const bar = progressBar(epochs * batches);
+  const result = await trainMiniBatch(trainSet, {
+    ...options,
+    onBatch({ epoch, batch }) {
+      bar?.update(
+        epoch * batches + batch,
+        `epoch ${epoch + 1}/${epochs}, batch ${batch}/${batches}`,
+      );
+    },
+    onEpoch(point) {
+      bar?.clear();
+      console.log(
+        `Epoch: ${String(point.epoch).padStart(3)}   lr: ${point.lr.toPrecision(3)}   ` +
+          `Accuracy: ${point.trainAccuracy.toFixed(4)}   Loss: ${point.loss.toFixed(4)}` +
+          (point.devAccuracy !== undefined
+            ? `   Dev accuracy: ${point.devAccuracy.toFixed(4)}`
+            : "") +
+          `   ${point.seconds!.toFixed(1)} s`,
+      );
+    },
+  });
+  bar?.clear();
+  const final = result.history.at(-1);
+  return {
+    params: result.params,
+    what: `${epochs} epochs of ${batches} batches`,
+    seconds: result.seconds.total,
+    backend: result.backend,
+    threads: result.threads,
+    trainAccuracy: final?.trainAccuracy ?? NaN,
+    devAccuracy: final?.devAccuracy,
+    loss: final?.loss ?? NaN,
+    json: {
+      epochs,
+      batch_size: batchSize,
+      optimizer: options.optimizer,
+      lr: options.lr,
+      schedule: options.schedule,
+      augment: options.augment,
+      weight_decay: options.weightDecay,
+      setup_seconds: result.seconds.setup,
+      seconds_per_epoch: epochs > 0 ? result.seconds.epochs / epochs : null,
     },
   };
 }

@@ -85,7 +85,8 @@ export interface WasmMemoryPlan {
 /** Samples per block of the first layer's column-wise gradient. */
 const BLOCK = 1024;
 
-interface Kernels {
+/** The kernels of an instance of `wasm/batch.ts`. */
+export interface Kernels {
   columnize(...args: number[]): void;
   sparseUpdate(...args: number[]): void;
   update64(...args: number[]): void;
@@ -100,30 +101,53 @@ interface Kernels {
   update(...args: (number | boolean)[]): void;
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+let compiled: WebAssembly.Module | undefined;
 
-/** The compiled kernels (compiled once). */
-export function batchModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(
+/** The compiled kernels (compiled once, 12 KB: synchronously). */
+export function batchModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(
     Uint8Array.from(atob(BATCH_WASM_BASE64), (c) => c.charCodeAt(0)),
   );
   return compiled;
 }
 
-const pad8 = (n: number) => (n + 7) & ~7;
-const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+let runs: boolean | undefined;
 
-/** Allocate the shared memory for training `init`'s network and copy `init` in. */
-export async function allocateWasm(
-  init: Params,
-  csr: Csr,
-  rows: number,
-  batchSize: number,
-  threads: number,
-  maxChunks: number,
-): Promise<WasmMemoryPlan> {
-  const m = csr.count, nnz = csr.entry.length;
-  const sizes = [...init.sizes], L = sizes.length - 1;
+/** Whether this runtime runs the kernels: WebAssembly relaxed SIMD and shared memory. */
+export function batchWasmRuns(): boolean {
+  if (runs === undefined) {
+    try {
+      batchModule();
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      runs = true;
+    } catch {
+      runs = false;
+    }
+  }
+  return runs;
+}
+
+const pad8 = (n: number) => (n + 7) & ~7;
+/** `bytes` rounded up to a multiple of 64 (a cache line). */
+export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/** The kernel layout of a network: padded widths `s[l]`, offsets of `WT[l]` and `b[l]`. */
+export interface KernelLayout {
+  /** Layer sizes. */
+  sizes: number[];
+  /** Padded output widths. */
+  s: number[];
+  /** Element offsets of `WT[l]`. */
+  wt: number[];
+  /** Element offsets of `b[l]`. */
+  b: number[];
+  /** Elements in all. */
+  length: number;
+}
+
+/** The kernel layout for layer sizes `sizes`. */
+export function kernelLayout(sizes: readonly number[]): KernelLayout {
+  const L = sizes.length - 1;
   const s = sizes.slice(1).map(pad8);
   const wt: number[] = [], b: number[] = [];
   let length = 0;
@@ -133,6 +157,36 @@ export async function allocateWasm(
     b.push(length);
     length += s[l];
   }
+  return { sizes: [...sizes], s, wt, b, length };
+}
+
+/** Write `params` into `out` (float64 or float32) in the kernel layout `k`; padding stays 0. */
+export function packKernelInto(
+  params: Params,
+  k: KernelLayout,
+  out: Float64Array | Float32Array,
+): void {
+  out.fill(0);
+  params.W.forEach((W, l) => {
+    const width = k.s[l];
+    for (let i = 0; i < W.rows; i++) {
+      for (let c = 0; c < W.cols; c++) out[k.wt[l] + c * width + i] = W.data[i * W.cols + c];
+      out[k.b[l] + i] = params.b[l].data[i];
+    }
+  });
+}
+
+/** Allocate the shared memory for training `init`'s network and copy `init` in. */
+export function allocateWasm(
+  init: Params,
+  csr: Csr,
+  rows: number,
+  batchSize: number,
+  threads: number,
+  maxChunks: number,
+): WasmMemoryPlan {
+  const m = csr.count, nnz = csr.entry.length;
+  const { sizes, s, wt, b, length } = kernelLayout(init.sizes);
   rows = (rows + 3) & ~3;
   let end = BASE;
   const region = (bytes: number) => {
@@ -169,7 +223,7 @@ export async function allocateWasm(
     shared: true,
   });
   const plan: WasmMemoryPlan = {
-    module: await batchModule(),
+    module: batchModule(),
     memory,
     sizes,
     s,
@@ -208,16 +262,8 @@ function pixelBounds(csr: Csr, n0: number, threads: number): number[] {
 function packKernel(params: Params, plan: WasmMemoryPlan): void {
   const buffer = plan.memory.buffer;
   const P64 = new Float64Array(buffer, plan.at.P64, plan.length);
-  const P32 = new Float32Array(buffer, plan.at.P32, plan.length);
-  P64.fill(0);
-  params.W.forEach((W, l) => {
-    const out = plan.s[l];
-    for (let i = 0; i < W.rows; i++) {
-      for (let k = 0; k < W.cols; k++) P64[plan.wt[l] + k * out + i] = W.data[i * W.cols + k];
-      P64[plan.b[l] + i] = params.b[l].data[i];
-    }
-  });
-  for (let k = 0; k < plan.length; k++) P32[k] = P64[k];
+  packKernelInto(params, plan, P64);
+  new Float32Array(buffer, plan.at.P32, plan.length).set(P64);
 }
 
 /** The parameters in P64, in the `Params` form (padding dropped). */

@@ -105,7 +105,7 @@ export interface BatchBackend {
  * Allocate the shared state for training on `m` samples with `nnz` nonzero pixels, chunks of at
  * most `rows` samples and `threads` threads, starting from `init`.
  */
-export async function allocateBackend(
+export function allocateBackend(
   backend: Backend,
   init: Params,
   csr: Csr,
@@ -113,12 +113,12 @@ export async function allocateBackend(
   batchSize: number,
   threads: number,
   options: OptimizerOptions,
-): Promise<BackendMessage> {
+): BackendMessage {
   const optimizer = optimizerDefaults(options);
   const sizes = [...init.sizes];
   const m = csr.count, nnz = csr.entry.length;
   if (backend === "wasm") {
-    const wasm = await allocateWasm(init, csr, rows, batchSize, threads, MAX_CHUNKS);
+    const wasm = allocateWasm(init, csr, rows, batchSize, threads, MAX_CHUNKS);
     return { backend, sizes, m, rows, batchSize, optimizer, wasm };
   }
   const n = layoutOf(sizes).length;

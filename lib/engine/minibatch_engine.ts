@@ -33,7 +33,7 @@ import {
   MAX_CHUNKS,
 } from "./minibatch_backend.ts";
 import { arrangeCsr, toCsr } from "./sparse.ts";
-import { wasmAvailable } from "./wasm.ts";
+import { batchWasmRuns } from "./batch_wasm.ts";
 
 /** Samples per chunk, about; at most `MAX_CHUNKS` chunks a batch. */
 export const CHUNK_SAMPLES = 32;
@@ -127,14 +127,10 @@ export async function createMiniBatchEngine(
   }
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), MAX_CHUNKS));
   const wanted = options.backend ?? "auto";
-  const backend: Backend = wanted !== "auto"
-    ? wanted
-    : (await wasmAvailable())
-    ? "wasm"
-    : "typescript";
+  const backend: Backend = wanted !== "auto" ? wanted : batchWasmRuns() ? "wasm" : "typescript";
   const source = toCsr(train);
   const rows = Math.max(Math.min(batchSize, CHUNK_SAMPLES), Math.ceil(batchSize / MAX_CHUNKS));
-  const message = await allocateBackend(backend, init, source, rows, batchSize, threads, options);
+  const message = allocateBackend(backend, init, source, rows, batchSize, threads, options);
   const main = attachBackend(message, 0);
   const plan = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 3) * 4));
   const values = new Float64Array(new SharedArrayBuffer(3 * 8));

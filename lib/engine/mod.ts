@@ -13,7 +13,7 @@
  */
 
 export { evaluate, train } from "./train.ts";
-export type { Evaluation, TrainOptions, TrainResult } from "./train.ts";
+export type { EvaluateOptions, Evaluation, TrainOptions, TrainResult } from "./train.ts";
 export { createEngine, defaultThreads } from "./engine.ts";
 export type { Engine, EngineOptions, StepResult } from "./engine.ts";
 export type { Backend } from "./accumulator.ts";

@@ -77,10 +77,28 @@ Deno.test("evaluate() equals forwardProp() on real digits", async () => {
   const digits = await mnistTest(300);
   const params = initParams(createRng(5));
   const A = forwardProp(params, pixelsToX(digits)).A.at(-1)!;
-  const e = evaluate(params, digits);
+  const e = evaluate(params, digits, { backend: "typescript" });
   let max = 0;
   A.data.forEach((v, k) => (max = Math.max(max, Math.abs(v - e.probabilities.data[k]))));
   assert.ok(max < 1e-14, `max probability difference ${max}`);
+});
+
+Deno.test("evaluate() on WebAssembly equals forwardProp() to float32 precision, any shape", async () => {
+  const digits = await mnistTest(300);
+  for (const sizes of [[784, 10, 10, 10], [784, 10], [784, 256, 128, 10], [784, 24, 16, 12, 10]]) {
+    const params = initParams(createRng(5), sizes);
+    const cache = forwardProp(params, pixelsToX(digits));
+    const A = cache.A.at(-1)!;
+    const exact = evaluate(params, digits, { backend: "typescript" });
+    const e = evaluate(params, digits, { backend: "wasm" });
+    let max = 0;
+    A.data.forEach((v, k) => (max = Math.max(max, Math.abs(v - e.probabilities.data[k]))));
+    // float32 sums of up to 784 terms: a few units of 1e-7 on each probability
+    assert.ok(max < 1e-5, `${sizes.join("-")}: max probability difference ${max}`);
+    assert.ok(Math.abs(e.loss - exact.loss) < 1e-5, `${sizes.join("-")}: loss`);
+    const flips = e.predictions.filter((p, j) => p !== exact.predictions[j]).length;
+    assert.ok(flips <= 1, `${sizes.join("-")}: ${flips} predictions differ`);
+  }
 });
 
 Deno.test("pack() and unpack() round-trip the parameters exactly", () => {

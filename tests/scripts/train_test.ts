@@ -72,6 +72,75 @@ Deno.test("train CLI: --json ends with one JSON line of results; --save writes a
   assert.deepEqual((await loadParams(`${dir}/m.json`)).sizes, [784, 10, 10, 10]);
 });
 
+Deno.test("train CLI: mini-batches with Adam, a schedule and shifts; the JSON says so; any size saves and loads", async () => {
+  const { code, stdout, stderr } = await run([
+    "--data",
+    csv,
+    "--test",
+    csv,
+    "--dev-size",
+    "100",
+    "--hidden",
+    "48,24",
+    "--optimizer",
+    "adam",
+    "--batch-size",
+    "32",
+    "--epochs",
+    "6",
+    "--schedule",
+    "cosine",
+    "--augment",
+    "1",
+    "--save",
+    `${dir}/wide.json`,
+    "--json",
+  ]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assert.match(
+    lines[0],
+    /^Epoch: +1 +lr: 0\.00100 +Accuracy: 0\.\d{4} +Loss: \d\.\d{4} +Dev accuracy/,
+  );
+  const result = lastJson(stdout);
+  assert.equal(result.epochs, 6);
+  assert.equal(result.batch_size, 32);
+  assert.equal(result.optimizer, "adam");
+  assert.equal(result.lr, 0.001);
+  assert.ok(result.seconds_per_epoch > 0, JSON.stringify(result));
+  assert.ok(result.test_accuracy > 0.7, `test accuracy ${result.test_accuracy}`);
+  assert.deepEqual(result.sizes, [784, 48, 24, 10]);
+  assert.deepEqual((await loadParams(`${dir}/wide.json`)).sizes, [784, 48, 24, 10]);
+  // The same run on one thread: the same weights, bit for bit.
+  const one = await run([
+    "--data",
+    csv,
+    "--test",
+    csv,
+    "--dev-size",
+    "100",
+    "--hidden",
+    "48,24",
+    "--optimizer",
+    "adam",
+    "--batch-size",
+    "32",
+    "--epochs",
+    "6",
+    "--schedule",
+    "cosine",
+    "--augment",
+    "1",
+    "--threads",
+    "1",
+    "--save",
+    `${dir}/wide1.json`,
+    "--json",
+  ]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.deepEqual(await loadParams(`${dir}/wide1.json`), await loadParams(`${dir}/wide.json`));
+});
+
 Deno.test("train CLI: --init continues from a model file; --hidden sets the layers", async () => {
   const resumed = await run([
     "--data",
@@ -125,6 +194,28 @@ for (
     [["--hidden", "10,x"], 'error: --hidden must be a whole number ≥ 1, not "x"'],
     [["--bogus"], "error: Unknown option '--bogus'"],
     [["--backend", "gpu"], 'error: --backend must be wasm, typescript or auto, not "gpu"'],
+    [
+      ["--epochs", "2", "--iterations", "5"],
+      "error: --iterations counts full-batch steps and does not go with --epochs: mini-batch training counts --epochs",
+    ],
+    [["--momentum", "0.5"], "error: --momentum needs --optimizer momentum"],
+    [["--optimizer", "rmsprop"], 'error: --optimizer must be sgd, momentum or adam, not "rmsprop"'],
+    [
+      ["--lr", "0.1", "--alpha", "0.2"],
+      "error: --alpha and --lr are the same learning rate; give one (got 0.2 and 0.1)",
+    ],
+    [["--batch-size", "0"], 'error: --batch-size must be a whole number ≥ 1, not "0"'],
+    [["--batch-size", "501"], "error: --batch-size 501 is more than the 500 training images"],
+    [["--augment", "30"], 'error: --augment must be a whole number from 0 to 27, not "30"'],
+    [["--schedule", "linear"], 'error: --schedule must be constant, step or cosine, not "linear"'],
+    [
+      ["--epochs", "1", "--original-bias-gradient"],
+      "error: --original-bias-gradient reproduces the seed's full-batch loop; it does not go with --epochs",
+    ],
+    [
+      ["--init-scheme", "seed", "--hidden", "32"],
+      "error: Cannot use the seed's initialisation for sizes 784-32-10: it is defined for 784-10-10-10 only; use he",
+    ],
     [
       ["--dev-size", "600"],
       "error: Cannot hold out 600 dev images from 600: expected an integer from 0 to 599",

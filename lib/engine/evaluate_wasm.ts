@@ -1,0 +1,83 @@
+/**
+ * Scoring a set of digits with the mini-batch engine's WebAssembly kernels: the forward pass of
+ * `wasm/batch.ts` (sparse first layer, float32 matrix products) over 256 samples at a time, then
+ * the softmax in float64. It computes what `forwardProp` does, to float32 precision, about ten
+ * times faster than the per-sample TypeScript pass for wide networks.
+ *
+ * @module
+ */
+
+import type { Digits } from "../data/dataset.ts";
+import { matrix } from "../nn/matrix.ts";
+import type { Params } from "../nn/params.ts";
+import { align, batchModule, kernelLayout, type Kernels, packKernelInto } from "./batch_wasm.ts";
+import { toCsr } from "./sparse.ts";
+import type { Evaluation } from "./train.ts";
+
+const ROWS = 256;
+const BASE = 65536;
+
+/** {@link Evaluation} of `digits` under `params`, on the WebAssembly kernels. */
+export function evaluateWasm(params: Params, digits: Digits): Evaluation {
+  const k = kernelLayout(params.sizes);
+  const { sizes, s, wt, b } = k;
+  const L = sizes.length - 1, classes = sizes[L], m = digits.count;
+  const csr = toCsr(digits);
+  let end = BASE;
+  const region = (bytes: number) => {
+    const start = end;
+    end += align(bytes);
+    return start;
+  };
+  const P32 = region(k.length * 4), ROWPTR = region((m + 1) * 4);
+  const ENTRY = region(csr.entry.length * 4), LABELS = region(m);
+  const PROB = region(ROWS * classes * 4), STATS = region(16);
+  const A = s.map((width) => region(ROWS * width * 4));
+  const pages = Math.ceil(end / 65536);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const x = new WebAssembly.Instance(batchModule(), { env: { memory } })
+    .exports as unknown as Kernels;
+  const buffer = memory.buffer;
+  packKernelInto(params, k, new Float32Array(buffer, P32, k.length));
+  new Int32Array(buffer, ROWPTR, m + 1).set(csr.rowPtr);
+  new Uint32Array(buffer, ENTRY, csr.entry.length).set(csr.entry);
+  new Uint8Array(buffer, LABELS, m).set(digits.labels);
+  const prob = new Float32Array(buffer, PROB, ROWS * classes);
+  const probabilities = matrix(classes, m);
+  const predictions = new Uint8Array(m);
+  let right = 0;
+  for (let from = 0; from < m; from += ROWS) {
+    const to = Math.min(m, from + ROWS), rows = to - from, R = (rows + 3) & ~3;
+    x.sparseForward(ROWPTR, ENTRY, from, to, P32 + wt[0] * 4, P32 + b[0] * 4, s[0], A[0], L > 1);
+    if (R > rows) x.zero(A[0] + rows * s[0] * 4, (R - rows) * s[0] * 4);
+    for (let l = 1; l < L; l++) {
+      const relu = l < L - 1;
+      x.gemmNN(
+        R,
+        s[l],
+        s[l - 1],
+        A[l - 1],
+        s[l - 1],
+        P32 + wt[l] * 4,
+        s[l],
+        A[l],
+        s[l],
+        P32 + b[l] * 4,
+        relu,
+      );
+    }
+    x.softmaxLoss(A[L - 1], rows, R, s[L - 1], classes, LABELS + from, 0, STATS, PROB);
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      for (let i = 0; i < classes; i++) {
+        const p = prob[r * classes + i];
+        probabilities.data[i * m + from + r] = p;
+        if (p > prob[r * classes + best]) best = i;
+      }
+      predictions[from + r] = best;
+      if (best === digits.labels[from + r]) right++;
+    }
+  }
+  const loss = new Float64Array(buffer, STATS, 2)[1] / m;
+  return { probabilities, predictions, accuracy: right / m, loss };
+}
