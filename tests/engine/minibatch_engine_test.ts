@@ -18,70 +18,111 @@ const SHAPES = [[784, 10, 10, 10], [784, 32, 10], [784, 256, 128, 10], [784, 24,
 const OPTIMIZERS: OptimizerName[] = ["sgd", "momentum", "adam"];
 const m = 130; // batches of 128 leave a ragged batch of 2
 
-for (const sizes of SHAPES) {
-  Deno.test(`trainMiniBatch() equals miniBatchGradientDescent() for ${sizes.join("-")}`, async () => {
-    const digits = await mnistTest(m);
-    let run = 0;
+/** The cases: every shape × batch size × optimizer, shifts on every other one. */
+function cases(): { sizes: number[]; options: MiniBatchOptions; run: number }[] {
+  const list = [];
+  let run = 0;
+  for (const sizes of SHAPES) {
     for (const batchSize of [1, 7, 128, m]) {
       for (const optimizer of OPTIMIZERS) {
         const augment = run++ % 2 === 0 ? 0 : 2;
+        // η = 0.05 with momentum 0.9 at batch 1 is a step of 0.5 per image: chaotic, and chaos
+        // amplifies rounding. A smaller η there keeps the comparison about the arithmetic.
+        const lr = optimizer === "adam" ? 0.002 : batchSize === 1 ? 0.01 : 0.05;
         const options: MiniBatchOptions = {
           epochs: 2,
           batchSize,
-          lr: optimizer === "adam" ? 0.002 : 0.05,
+          lr,
           optimizer,
           nesterov: batchSize === 7,
           weightDecay: batchSize === 128 ? 1e-3 : 0,
           schedule: "cosine",
           augment,
         };
+        list.push({ sizes, options, run });
+      }
+    }
+  }
+  return list;
+}
+
+// The WebAssembly backend runs each pass in float32 (unit rounding 6e-8; a sum of up to 784
+// terms carries a relative error of 1e-6 at worst) and keeps the weights and the optimizer in
+// float64. With sgd and momentum an error of 1e-6 in a gradient moves a weight by η·1e-6 per
+// step: after 2 epochs the weights agree to 1e-6 (measured: 2e-8 and 3e-7). Adam divides each
+// gradient by its running RMS, so a coordinate whose gradient is tiny — a pixel lit in one
+// image, a sum that nearly cancels — keeps fewer correct digits in float32 and still takes a
+// step of about η: there the weights agree to 2.5% of η (measured: 1.8e-5 = 0.9% of η = 0.002).
+// The losses, averages over every weight, agree to 1e-6 (measured: 8e-8).
+const TOLERANCE = {
+  typescript: () => 1e-10,
+  wasm: (o: MiniBatchOptions) => o.optimizer === "adam" ? 0.025 * o.lr : 1e-6,
+};
+
+for (const backend of ["typescript", "wasm"] as const) {
+  for (const sizes of SHAPES) {
+    Deno.test(`trainMiniBatch() on ${backend} equals miniBatchGradientDescent() for ${sizes.join("-")}`, async () => {
+      const digits = await mnistTest(m);
+      for (const { options, run } of cases().filter((c) => c.sizes === sizes)) {
         const rng = createRng(run);
-        const start = initParams(rng, sizes);
-        const readable = miniBatchGradientDescent(digits, start, rng, options);
+        const readable = miniBatchGradientDescent(digits, initParams(rng, sizes), rng, options);
         const fast = await trainMiniBatch(digits, {
           ...options,
           seed: run,
           sizes,
           threads: 2,
-          backend: "typescript",
+          backend,
         });
-        const what = `${optimizer}, batch ${batchSize}, shifts ±${augment}`;
+        const what = `${options.optimizer}, batch ${options.batchSize}, shifts ±${options.augment}`;
         const diff = maxParamDifference(readable.params, fast.params);
-        assert.ok(diff < 1e-10, `${what}: weights differ by ${diff}`);
+        const tolerance = TOLERANCE[backend](options);
+        assert.ok(diff <= tolerance, `${what}: weights differ by ${diff} > ${tolerance}`);
         for (const [e, point] of fast.history.entries()) {
-          assert.ok(Math.abs(point.loss - readable.history[e].loss) < 1e-10, `${what}: loss`);
-          assert.equal(point.trainAccuracy, readable.history[e].trainAccuracy, `${what}: accuracy`);
+          const lossTolerance = backend === "wasm" ? 1e-6 : 1e-10;
+          assert.ok(
+            Math.abs(point.loss - readable.history[e].loss) < lossTolerance,
+            `${what}: loss`,
+          );
+          if (backend === "typescript") {
+            assert.equal(
+              point.trainAccuracy,
+              readable.history[e].trainAccuracy,
+              `${what}: accuracy`,
+            );
+          }
           assert.equal(point.lr, readable.history[e].lr);
         }
+      }
+    });
+  }
+}
+
+for (const backend of ["typescript", "wasm"] as const) {
+  Deno.test(`trainMiniBatch() on ${backend} gives the same bits with 1, 2, 3, 4 and 8 threads`, async () => {
+    const digits = await mnistTest(300);
+    for (const batchSize of [7, 128, 300]) {
+      const options = {
+        sizes: [784, 32, 16, 10],
+        epochs: 2,
+        batchSize,
+        optimizer: "adam",
+        augment: 1,
+        seed: 5,
+      } as const;
+      const one = await trainMiniBatch(digits, { ...options, threads: 1, backend });
+      for (const threads of [2, 3, 4, 8]) {
+        const many = await trainMiniBatch(digits, { ...options, threads, backend });
+        assert.equal(many.threads, threads);
+        assert.equal(
+          maxParamDifference(one.params, many.params),
+          0,
+          `batch ${batchSize}: ${threads} threads`,
+        );
+        assert.deepEqual(many.history.map((p) => p.loss), one.history.map((p) => p.loss));
       }
     }
   });
 }
-
-Deno.test("trainMiniBatch() gives the same bits with 1, 2, 3, 4 and 8 threads", async () => {
-  const digits = await mnistTest(300);
-  for (const batchSize of [7, 128, 300]) {
-    const options = {
-      sizes: [784, 32, 16, 10],
-      epochs: 2,
-      batchSize,
-      optimizer: "adam",
-      augment: 1,
-      seed: 5,
-    } as const;
-    const one = await trainMiniBatch(digits, { ...options, threads: 1 });
-    for (const threads of [2, 3, 4, 8]) {
-      const many = await trainMiniBatch(digits, { ...options, threads });
-      assert.equal(many.threads, threads);
-      assert.equal(
-        maxParamDifference(one.params, many.params),
-        0,
-        `batch ${batchSize}: ${threads} threads`,
-      );
-      assert.deepEqual(many.history.map((p) => p.loss), one.history.map((p) => p.loss));
-    }
-  }
-});
 
 Deno.test("chunkCount() depends on the batch size alone", () => {
   assert.deepEqual([1, 32, 33, 128, 41000].map(chunkCount), [1, 1, 2, 4, 16]);
