@@ -5,13 +5,18 @@
  * thread rings each worker's doorbell (`doorbell.ts`), and each worker rings back when its
  * partial sums are written.
  *
+ * The samples are cut into fixed blocks of {@link BLOCK} samples;
+ * each block has its own accumulator and its own buffer of gradient sums, and the main thread
+ * adds the blocks' sums in block order. Which thread ran a block changes nothing, so the weights
+ * are the same, bit for bit, whatever the number of threads.
+ *
  * A class-free design: {@link createEngine} returns an object of closures over that state.
  *
  * @module
  */
 
 import type { Digits } from "../data/dataset.ts";
-import { type Backend, createAccumulator } from "./accumulator.ts";
+import { type Accumulator, type Backend, createAccumulator } from "./accumulator.ts";
 import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
 import type { Params } from "../nn/params.ts";
 import { type Csr, toCsr } from "./sparse.ts";
@@ -70,8 +75,8 @@ export type WorkerMessage = {
   };
   labels: SharedArrayBuffer;
   backend: Backend;
-  from: number;
-  to: number;
+  /** The blocks this worker runs: indices into the engine's blocks. */
+  blocks: number[];
   /** Doorbells: `bell[2t]` the step to run (or {@link CLOSE}), `bell[2t + 1]` the step done. */
   bell: SharedArrayBuffer;
   slot: number;
@@ -79,6 +84,9 @@ export type WorkerMessage = {
 
 /** The value that tells a worker to stop. */
 export const CLOSE: number = -1;
+
+/** Samples per block (the WebAssembly kernel cuts each into its own blocks of ≤ 1024): each block's gradient sums are taken apart and added in block order. */
+export const BLOCK = 2048;
 
 /** The default thread count: the CPU cores, at most 8. */
 export function defaultThreads(): number {
@@ -88,9 +96,8 @@ export function defaultThreads(): number {
 /**
  * Start an engine on the training set `train`, from the parameters `init`.
  *
- * Results are deterministic for a given thread count: each thread always gets the same range
- * of samples and the partial gradients are added in thread order. Different thread counts add
- * in a different order, so their weights differ in the last bits.
+ * Results are deterministic, whatever the thread count: the samples' sums are taken block by
+ * block and the blocks added in order.
  *
  * @throws {RangeError} When the images do not match the network's input size.
  */
@@ -128,21 +135,30 @@ export async function createEngine(
   const labels = new Uint8Array(labelsBuffer);
   const P = new Float64Array(shared(layout.length * 8));
   pack(init, layout, P);
-  const G = Array.from({ length: threads }, () => new Float64Array(shared(layout.length * 8)));
-  const stats = Array.from({ length: threads }, () => new Float64Array(shared(16)));
+  // The blocks: samples [BLOCK·i, BLOCK·(i + 1)), each with its own gradient sums and stats.
+  const blockCount = Math.ceil(m / BLOCK), n = layout.length;
+  const gBuffer = shared(blockCount * n * 8), statsBuffer = shared(blockCount * 16);
+  const G = Array.from({ length: blockCount }, (_, i) => new Float64Array(gBuffer, i * n * 8, n));
+  const stats = Array.from(
+    { length: blockCount },
+    (_, i) => new Float64Array(statsBuffer, i * 16, 2),
+  );
+  const g = new Float64Array(n);
   // Worker t waits on bell[2t] for the number of the step to run, and sets bell[2t + 1] to it
   // when done (to minus it when it failed, after posting the error).
   const bell = new Int32Array(new SharedArrayBuffer(8 * threads));
   let generation = 0;
-  // Thread t takes the samples from bounds[t] to bounds[t + 1]: equal shares of nonzero pixels,
+  // Thread t takes the blocks from bounds[t] to bounds[t + 1]: equal shares of nonzero pixels,
   // which is where the time goes, rather than equal counts of samples.
   const bounds = [0];
   const nnz = csr.rowPtr[m];
-  for (let t = 1, j = 0; t < threads; t++) {
-    while (j < m && csr.rowPtr[j] < (t * nnz) / threads) j++;
-    bounds.push(Math.max(j, bounds[t - 1]));
+  for (let t = 1, i = 0; t < threads; t++) {
+    while (i < blockCount && csr.rowPtr[Math.min(m, (i + 1) * BLOCK)] <= (t * nnz) / threads) i++;
+    bounds.push(Math.max(i, bounds[t - 1]));
   }
-  bounds.push(m);
+  bounds.push(blockCount);
+  const blocksOf = (t: number) =>
+    Array.from({ length: bounds[t + 1] - bounds[t] }, (_, k) => bounds[t] + k);
 
   // A plain loop, no closure: `csr` must not be captured by the closures the engine returns,
   // so that the wasm backend, whose accumulators copy their ranges, lets it be collected.
@@ -152,30 +168,27 @@ export async function createEngine(
       kind: "init",
       sizes: layout.sizes,
       P: P.buffer as SharedArrayBuffer,
-      G: G[t].buffer as SharedArrayBuffer,
-      stats: stats[t].buffer as SharedArrayBuffer,
+      G: gBuffer as SharedArrayBuffer,
+      stats: statsBuffer as SharedArrayBuffer,
       csr: { count: csr.count, ...sharedOf(csr) },
       labels: labelsBuffer as SharedArrayBuffer,
       backend,
-      from: bounds[t],
-      to: bounds[t + 1],
+      blocks: blocksOf(t),
       bell: bell.buffer as SharedArrayBuffer,
       slot: t,
     });
   }
   const workers = await Promise.all(messages.map(startWorker));
   messages.length = 0;
-  const accumulator = await createAccumulator(backend, layout, csr, labels, bounds[0], bounds[1]);
+  const mine = await createBlockAccumulators(backend, layout, csr, labels, blocksOf(0));
   let closed = false;
 
-  /** Forward and backward on every thread; the summed gradient is left in G[0]. */
+  /** Forward and backward on every thread; the summed gradient is left in `g`. */
   async function accumulate(): Promise<StepResult> {
     if (closed) throw new Error("Cannot use a closed engine");
     const round = ++generation;
     for (let t = 1; t < threads; t++) ring(bell, 2 * t, round);
-    G[0].fill(0);
-    stats[0].fill(0);
-    accumulator.run(P, G[0], stats[0]);
+    runBlocks(mine, P, G, stats);
     for (let t = 1; t < threads; t++) {
       const done = waitForChange(bell, 2 * t + 1, round - 1, { timeoutMs: WORKER_TIMEOUT_MS });
       if (done === -round) throw new Error(`Training worker failed: ${await workers[t - 1].error}`);
@@ -183,20 +196,20 @@ export async function createEngine(
         throw new Error(`Training worker ${t} did not answer within ${WORKER_TIMEOUT_MS / 1000} s`);
       }
     }
-    // Sum the threads' partial sums in thread order, then W := W − α·(1/m)·ΣdW.
-    const g = G[0];
-    for (let t = 1; t < threads; t++) {
-      const gt = G[t];
-      for (let k = 0; k < g.length; k++) g[k] += gt[k];
-      stats[0][0] += stats[t][0];
-      stats[0][1] += stats[t][1];
+    // Sum the blocks' sums in block order, whichever thread computed them.
+    g.set(G[0]);
+    let correct = stats[0][0], loss = stats[0][1];
+    for (let i = 1; i < blockCount; i++) {
+      const gi = G[i];
+      for (let k = 0; k < n; k++) g[k] += gi[k];
+      correct += stats[i][0];
+      loss += stats[i][1];
     }
-    return { accuracy: stats[0][0] / m, loss: stats[0][1] / m };
+    return { accuracy: correct / m, loss: loss / m };
   }
 
   async function step(alpha: number): Promise<StepResult> {
     const result = await accumulate();
-    const g = G[0];
     if (originalBiasGradient) scalarBiasGradients(g, layout);
     const invM = 1 / m;
     for (let k = 0; k < P.length; k++) P[k] -= g[k] * invM * alpha;
@@ -215,6 +228,42 @@ export async function createEngine(
       for (const { worker } of workers) worker.terminate();
     },
   };
+}
+
+/** One accumulator per block, in the order of `blocks`. */
+export async function createBlockAccumulators(
+  backend: Backend,
+  layout: Layout,
+  csr: Csr,
+  labels: Uint8Array,
+  blocks: number[],
+): Promise<{ block: number; accumulator: Accumulator }[]> {
+  const m = csr.count;
+  return await Promise.all(blocks.map(async (block) => ({
+    block,
+    accumulator: await createAccumulator(
+      backend,
+      layout,
+      csr,
+      labels,
+      block * BLOCK,
+      Math.min(m, (block + 1) * BLOCK),
+    ),
+  })));
+}
+
+/** Run each block's accumulator into the block's own (zeroed) sums. */
+export function runBlocks(
+  accumulators: { block: number; accumulator: Accumulator }[],
+  P: Float64Array,
+  G: Float64Array[],
+  stats: Float64Array[],
+): void {
+  for (const { block, accumulator } of accumulators) {
+    G[block].fill(0);
+    stats[block].fill(0);
+    accumulator.run(P, G[block], stats[block]);
+  }
 }
 
 /** The seed's bias gradient: every unit of a layer gets the layer's total, `np.sum(dZ)`. */

@@ -126,6 +126,20 @@ Deno.test("train() is deterministic: same seed, identical weights bit for bit, a
   assert.notDeepEqual(other.params, one.params);
 });
 
+for (const backend of ["typescript", "wasm"] as const) {
+  Deno.test(`train() on ${backend} gives the same bits with 1, 2, 3, 4 and 8 threads`, async () => {
+    // 3,500 samples: four blocks of sums, the last one ragged.
+    const digits = await mnistTest(3500);
+    const one = await train(digits, { iterations: 8, seed: 3, threads: 1, backend });
+    for (const threads of [2, 3, 4, 8]) {
+      const many = await train(digits, { iterations: 8, seed: 3, threads, backend });
+      assert.equal(many.threads, threads);
+      assert.equal(maxParamDifference(one.params, many.params), 0, `${threads} threads`);
+      assert.deepEqual(many.history, one.history);
+    }
+  });
+}
+
 Deno.test("score() gives what the next step measures, and changes nothing", async () => {
   const digits = await mnistTest(300);
   for (const backend of ["typescript", "wasm"] as const) {
