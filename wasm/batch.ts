@@ -79,6 +79,50 @@ export function sparseForward(
 }
 
 /**
+ * Layer 1's weight gradient over sparse rows, added into G (n0 × s), for large batches (see
+ * lib/engine/batch_wasm.ts):
+ *   dWT1[pixel] += (grey/255)·dZ1[j − j0]   for every nonzero of samples j0 … j1−1, in order
+ */
+export function sparseGradient(
+  rowPtr: usize, entry: usize, j0: i32, j1: i32, dZ: usize, s: i32, G: usize,
+): void {
+  for (let j = j0; j < j1; j++) {
+    const p0 = load<i32>(at(rowPtr, j)), p1 = load<i32>(at(rowPtr, j + 1));
+    const d = dZ + <usize>(j - j0) * <usize>s * 4;
+    let t = 0;
+    for (; t + 32 <= s; t += 32) {
+      const dt = at(d, t);
+      const d0 = v128.load(dt), d1 = v128.load(dt, 16), d2 = v128.load(dt, 32);
+      const d3 = v128.load(dt, 48), d4 = v128.load(dt, 64), d5 = v128.load(dt, 80);
+      const d6 = v128.load(dt, 96), d7 = v128.load(dt, 112);
+      for (let p = p0; p < p1; p++) {
+        const e = load<u32>(at(entry, p));
+        const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+        const g = G + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+        v128.store(g, f32x4.relaxed_madd(x, d0, v128.load(g)));
+        v128.store(g, f32x4.relaxed_madd(x, d1, v128.load(g, 16)), 16);
+        v128.store(g, f32x4.relaxed_madd(x, d2, v128.load(g, 32)), 32);
+        v128.store(g, f32x4.relaxed_madd(x, d3, v128.load(g, 48)), 48);
+        v128.store(g, f32x4.relaxed_madd(x, d4, v128.load(g, 64)), 64);
+        v128.store(g, f32x4.relaxed_madd(x, d5, v128.load(g, 80)), 80);
+        v128.store(g, f32x4.relaxed_madd(x, d6, v128.load(g, 96)), 96);
+        v128.store(g, f32x4.relaxed_madd(x, d7, v128.load(g, 112)), 112);
+      }
+    }
+    for (; t < s; t += 8) {
+      const d0 = v128.load(at(d, t)), d1 = v128.load(at(d, t), 16);
+      for (let p = p0; p < p1; p++) {
+        const e = load<u32>(at(entry, p));
+        const x = f32x4.splat(<f32>(e >>> 16) * INV255);
+        const g = G + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+        v128.store(g, f32x4.relaxed_madd(x, d0, v128.load(g)));
+        v128.store(g, f32x4.relaxed_madd(x, d1, v128.load(g, 16)), 16);
+      }
+    }
+  }
+}
+
+/**
  * C = bias + A·B, then ReLU when `relu`: C (M × N) from A (M × K, row stride lda) and B (K × N,
  * row stride ldb). M a multiple of 4, N of 8. Tiles of 4 rows × 8 columns in 8 registers: each
  * step broadcasts four values of A against two vectors of a row of B.
@@ -382,105 +426,124 @@ function configureStep(
 }
 
 /**
- * List, pixel by pixel for pixels k0 … k1−1, the samples j0 … j1−1 of the CSR that light it:
- * pixel k's entries run from colPtr[k − k0] to colPtr[k − k0 + 1] in colEnt, each
- * `(j − j0) << 8 | grey`, in sample order (a counting sort).
+ * List, pixel by pixel, the samples j0 … j1−1 of the CSR that light it: pixel k's entries run
+ * from colPtr[k] to colPtr[k + 1] in colEnt, each `(j − rowBase) << 8 | grey`, in sample order
+ * (a counting sort over n0 pixels).
  */
 export function columnize(
-  rowPtr: usize, entry: usize, j0: i32, j1: i32, k0: i32, k1: i32, colPtr: usize, colEnt: usize,
+  rowPtr: usize, entry: usize, j0: i32, j1: i32, n0: i32, rowBase: i32, colPtr: usize,
+  colEnt: usize,
 ): void {
-  const n = k1 - k0;
-  memory.fill(colPtr, 0, <usize>(n + 1) << 2);
+  memory.fill(colPtr, 0, <usize>(n0 + 1) << 2);
   const p0 = load<i32>(at(rowPtr, j0)), p1 = load<i32>(at(rowPtr, j1));
   for (let p = p0; p < p1; p++) {
-    const k = <i32>(load<u32>(at(entry, p)) & 0xffff) - k0;
-    if (<u32>k < <u32>n) store<i32>(at(colPtr, k + 1), load<i32>(at(colPtr, k + 1)) + 1);
+    const k = <i32>(load<u32>(at(entry, p)) & 0xffff);
+    store<i32>(at(colPtr, k + 1), load<i32>(at(colPtr, k + 1)) + 1);
   }
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < n0; k++) {
     store<i32>(at(colPtr, k + 1), load<i32>(at(colPtr, k + 1)) + load<i32>(at(colPtr, k)));
   }
-  // colPtr[k] now counts up as entries are placed; shifted back below.
+  // colPtr[k] counts up as pixel k's entries are placed; shifted back below.
   for (let j = j0; j < j1; j++) {
     const q0 = load<i32>(at(rowPtr, j)), q1 = load<i32>(at(rowPtr, j + 1));
     for (let p = q0; p < q1; p++) {
       const e = load<u32>(at(entry, p));
-      const k = <i32>(e & 0xffff) - k0;
-      if (<u32>k < <u32>n) {
-        const slot = load<i32>(at(colPtr, k));
-        store<u32>(at(colEnt, slot), (<u32>(j - j0) << 8) | (e >>> 16));
-        store<i32>(at(colPtr, k), slot + 1);
-      }
+      const k = <i32>(e & 0xffff);
+      const slot = load<i32>(at(colPtr, k));
+      store<u32>(at(colEnt, slot), (<u32>(j - rowBase) << 8) | (e >>> 16));
+      store<i32>(at(colPtr, k), slot + 1);
     }
   }
-  for (let k = n; k > 0; k--) store<i32>(at(colPtr, k), load<i32>(at(colPtr, k - 1)));
+  for (let k = n0; k > 0; k--) store<i32>(at(colPtr, k), load<i32>(at(colPtr, k - 1)));
   store<i32>(colPtr, 0);
 }
 
+/** Float32 sums are flushed into float64 after this many entries, so long sums keep digits. */
+const FLUSH = 1024;
+
+/** tmp64[0 … width) += the float32 sums at tmp32 (width units). */
+@inline function flush(tmp32: usize, tmp64: usize, width: i32): void {
+  for (let u = 0; u < width; u += 2) {
+    const o = <usize>u << 3;
+    v128.store(tmp64 + o, f64x2.add(v128.load(tmp64 + o), load2(tmp32 + (<usize>u << 2))));
+  }
+}
+
 /**
- * Layer 1's weight gradient, row by row of WT1 for pixels k0 … k1−1, from the lists of
- * `columnize` and the batch's dZ1 rows (row stride s):  dWT1[k] = Σ_entries (grey/255)·dZ1[j],
- * summed in registers, 32 units at a time, in sample order. Then, by `mode`:
- * 0 — the optimizer step on the row at once (the batch was one block);
- * 1 — G64[k] = the sum; 2 — G64[k] += the sum (float64, for a batch of several blocks).
- * P, P32, M1, M2, G64 point at WT1 in their arrays; `tmp` at 128 bytes of this thread's own.
+ * Layer 1's weight gradient and its optimizer step, row by row of WT1 for pixels k0 … k1−1:
+ *
+ *   dWT1[k] = Σ_chunks Σ_entries (grey/255)·dZ1[row]      then the optimizer on the row
+ *
+ * from each chunk's column lists (`columnize`: chunk c's pointers at colPtr + c·(n0+1)·4, its
+ * entries at the address table[c]) and the batch's dZ1 rows (stride s), summed in registers
+ * 32 units at a time in sample order, the float32 sums flushed into float64 every FLUSH entries
+ * (a rule of the data, not of the threads). P, P32, M1, M2 point at WT1 in their arrays; `tmp`
+ * at 384 bytes of this thread's own.
  */
 export function sparseUpdate(
-  k0: i32, k1: i32, colPtr: usize, colEnt: usize, dZ: usize, s: i32, mode: i32,
-  P: usize, P32: usize, M1: usize, M2: usize, G64: usize, tmp: usize,
+  k0: i32, k1: i32, n0: i32, chunks: i32, colPtr: usize, table: usize, dZ: usize, s: i32,
+  P: usize, P32: usize, M1: usize, M2: usize, tmp: usize,
 ): void {
+  const tmp64 = tmp + 128;
   for (let k = k0; k < k1; k++) {
-    const e0 = load<i32>(at(colPtr, k - k0)), e1 = load<i32>(at(colPtr, k - k0 + 1));
     for (let t = 0; t < s;) {
       const wide = t + 32 <= s; // 32 units at a time, then the rest 8 at a time
+      const width = wide ? 32 : 8;
+      memory.fill(tmp64, 0, 256);
       let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-      for (let e = e0; e < e1; e++) {
-        const ent = load<u32>(at(colEnt, e));
-        const x = f32x4.splat(<f32>(ent & 255) * INV255);
-        const d = dZ + ((<usize>(ent >>> 8) * <usize>s + <usize>t) << 2);
-        c0 = f32x4.relaxed_madd(x, v128.load(d), c0);
-        c1 = f32x4.relaxed_madd(x, v128.load(d, 16), c1);
-        if (wide) {
-          c2 = f32x4.relaxed_madd(x, v128.load(d, 32), c2);
-          c3 = f32x4.relaxed_madd(x, v128.load(d, 48), c3);
-          c4 = f32x4.relaxed_madd(x, v128.load(d, 64), c4);
-          c5 = f32x4.relaxed_madd(x, v128.load(d, 80), c5);
-          c6 = f32x4.relaxed_madd(x, v128.load(d, 96), c6);
-          c7 = f32x4.relaxed_madd(x, v128.load(d, 112), c7);
+      let pending = 0;
+      for (let c = 0; c < chunks; c++) {
+        const cp = colPtr + ((<usize>c * <usize>(n0 + 1)) << 2);
+        const ents = <usize>load<u32>(table + (<usize>c << 2));
+        const e0 = load<i32>(at(cp, k)), e1 = load<i32>(at(cp, k + 1));
+        for (let e = e0; e < e1; e++) {
+          const ent = load<u32>(at(ents, e));
+          const x = f32x4.splat(<f32>(ent & 255) * INV255);
+          const d = dZ + ((<usize>(ent >>> 8) * <usize>s + <usize>t) << 2);
+          c0 = f32x4.relaxed_madd(x, v128.load(d), c0);
+          c1 = f32x4.relaxed_madd(x, v128.load(d, 16), c1);
+          if (wide) {
+            c2 = f32x4.relaxed_madd(x, v128.load(d, 32), c2);
+            c3 = f32x4.relaxed_madd(x, v128.load(d, 48), c3);
+            c4 = f32x4.relaxed_madd(x, v128.load(d, 64), c4);
+            c5 = f32x4.relaxed_madd(x, v128.load(d, 80), c5);
+            c6 = f32x4.relaxed_madd(x, v128.load(d, 96), c6);
+            c7 = f32x4.relaxed_madd(x, v128.load(d, 112), c7);
+          }
+        }
+        pending += e1 - e0;
+        if (pending >= FLUSH || c == chunks - 1) {
+          v128.store(tmp, c0);
+          v128.store(tmp, c1, 16);
+          v128.store(tmp, c2, 32);
+          v128.store(tmp, c3, 48);
+          v128.store(tmp, c4, 64);
+          v128.store(tmp, c5, 80);
+          v128.store(tmp, c6, 96);
+          v128.store(tmp, c7, 112);
+          flush(tmp, tmp64, width);
+          c0 = f32x4.splat(0);
+          c1 = c0;
+          c2 = c0;
+          c3 = c0;
+          c4 = c0;
+          c5 = c0;
+          c6 = c0;
+          c7 = c0;
+          pending = 0;
         }
       }
-      v128.store(tmp, c0);
-      v128.store(tmp, c1, 16);
-      v128.store(tmp, c2, 32);
-      v128.store(tmp, c3, 48);
-      v128.store(tmp, c4, 64);
-      v128.store(tmp, c5, 80);
-      v128.store(tmp, c6, 96);
-      v128.store(tmp, c7, 112);
-      const width = wide ? 32 : 8;
       for (let u = 0; u < width; u += 2) {
         const index = k * s + t + u;
         const o4 = <usize>index << 2, o8 = <usize>index << 3;
-        const sum = load2(tmp + (<usize>u << 2));
-        if (mode == 0) step2(P, P32, M1, M2, o4, o8, v128.load(P + o8), sum);
-        else if (mode == 1) v128.store(G64 + o8, sum);
-        else v128.store(G64 + o8, f64x2.add(v128.load(G64 + o8), sum));
+        step2(P, P32, M1, M2, o4, o8, v128.load(P + o8), v128.load(tmp64 + (<usize>u << 3)));
       }
       t += width;
     }
   }
 }
 
-/** The optimizer on parameters from … to−1 (even) whose gradient sums are in G64 (float64). */
-export function update64(
-  from: i32, to: i32, P: usize, P32: usize, G64: usize, M1: usize, M2: usize,
-): void {
-  for (let k = from; k < to; k += 2) {
-    const o4 = <usize>k << 2, o8 = <usize>k << 3;
-    step2(P, P32, M1, M2, o4, o8, v128.load(P + o8), v128.load(G64 + o8));
-  }
-}
-
-/** Set the optimizer's constants for `sparseUpdate` and `update64` (see `update`). */
+/** Set the optimizer's constants for `sparseUpdate` (see `update`). */
 export function setStep(
   invB: f64, decay: f64, lr: f64, kind: i32, mu: f64, nesterov: bool, beta1: f64, beta2: f64,
   eps: f64, c1: f64, c2: f64,

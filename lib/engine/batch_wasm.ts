@@ -11,15 +11,19 @@
  * Memory, from 64 KiB (below: the kernel's own constants): the float64 parameters `P64` and
  * moments `M1`, `M2`, the float32 parameters `P32`, the chunks' float32 gradient sums `G` (all
  * but the first layer's weights), their stats, the arranged epoch (`ROWPTR`, `ENTRY`, `LABELS`),
- * the batch's dZ of the first layer (`DZ1`, batch × s[0]) and the float64 sums `G64` of its
- * weight gradient when a batch spans several blocks, then each thread's scratch: `A[l]` and
- * `D[l]` (dZ), rows × s[l] float32 for every layer, and the column lists of `columnize`.
+ * the batch's dZ of the first layer (`DZ1`, batch × s[0]) and its nonzeros listed pixel by
+ * pixel, chunk by chunk (`COLPTR`, `COLENT`), then each thread's scratch: `A[l]` and `D[l]`
+ * (dZ), rows × s[l] float32 for every layer, and a few hundred bytes for `sparseUpdate`.
  *
- * The first layer's weight gradient is not summed per chunk: in the update phase each thread owns
- * a range of pixels (rows of WT1, cut so that each holds a fair share of the ink), lists the
- * batch's nonzeros pixel by pixel (`columnize`), sums dWT1[k] = Σ_j x_jk·dZ1[j] in registers in
- * sample order and steps the optimizer on the row at once (`sparseUpdate`). No thread count
- * changes any of these sums.
+ * The first layer's weight gradient is not summed per chunk: each chunk lists its nonzeros pixel
+ * by pixel (`columnize`); in the update phase each thread owns a range of pixels (rows of WT1,
+ * cut so that each holds a fair share of the ink), sums dWT1[k] = Σ_j x_jk·dZ1[j] over the
+ * chunks' lists in sample order, in registers, and steps the optimizer on the row at once
+ * (`sparseUpdate`). That keeps a small batch's dZ1 rows in cache and needs no gradient buffer
+ * for W1. Past {@link COLUMN_WISE_MAX} samples the rows no longer fit the cache, and each chunk
+ * adds its own W1 gradient, nonzero by nonzero, into its buffer (`sparseGradient`), summed in
+ * chunk order with the rest. The choice depends on the batch size alone; no thread count changes
+ * any of these sums.
  *
  * @module
  */
@@ -66,14 +70,14 @@ export interface WasmMemoryPlan {
     | "ENTRY"
     | "LABELS"
     | "DZ1"
-    | "G64"
+    | "COLPTR"
+    | "COLENT"
     | "SCRATCH",
     number
   >;
   /** Each thread's first pixel of WT1 (and one past the last thread's last). */
   pixelBounds: number[];
-  /** Column-list entries one thread's scratch holds: a block's nonzeros at most. */
-  columnEntries: number;
+
   /** Bytes between two chunks' gradient buffers. */
   gStride: number;
   /** Bytes of one thread's scratch. */
@@ -82,16 +86,13 @@ export interface WasmMemoryPlan {
   nnz: number;
 }
 
-/** Samples per block of the first layer's column-wise gradient. */
-const BLOCK = 1024;
-
 /** The kernels of an instance of `wasm/batch.ts`. */
 export interface Kernels {
   columnize(...args: number[]): void;
   sparseUpdate(...args: number[]): void;
-  update64(...args: number[]): void;
   setStep(...args: (number | boolean)[]): void;
   sparseForward(...args: (number | boolean)[]): void;
+  sparseGradient(...args: number[]): void;
   gemmNN(...args: (number | boolean)[]): void;
   gemmTN(...args: number[]): void;
   gemmNTMasked(...args: number[]): void;
@@ -206,15 +207,11 @@ export function allocateWasm(
     ENTRY: region(nnz * 4),
     LABELS: region(m),
     DZ1: region(batchSize * s[0] * 4),
-    G64: region(batchSize > BLOCK ? sizes[0] * s[0] * 8 : 0),
+    COLPTR: region(maxChunks * (sizes[0] + 1) * 4),
+    COLENT: region(Math.min(nnz, Math.min(batchSize, COLUMN_WISE_MAX) * widestRow(csr)) * 4),
     SCRATCH: 0,
   };
-  // The most nonzeros a block of samples can hold, for the column lists.
-  let widest = 0;
-  for (let j = 0; j < m; j++) widest = Math.max(widest, csr.rowPtr[j + 1] - csr.rowPtr[j]);
-  const columnEntries = Math.min(nnz, Math.min(batchSize, BLOCK) * widest);
-  const scratchBytes = s.reduce((total, w) => total + 2 * align(rows * w * 4), 0) +
-    align((sizes[0] + 1) * 4) + align(columnEntries * 4) + 128;
+  const scratchBytes = s.reduce((total, w) => total + 2 * align(rows * w * 4), 0) + TMP_BYTES;
   at.SCRATCH = region(threads * scratchBytes);
   const pages = Math.ceil(end / PAGE);
   const memory = new WebAssembly.Memory({
@@ -237,10 +234,22 @@ export function allocateWasm(
     scratchBytes,
     nnz,
     pixelBounds: pixelBounds(csr, sizes[0], threads),
-    columnEntries,
   };
   packKernel(init, plan);
   return plan;
+}
+
+/** The largest batch whose first-layer gradient is summed column-wise (see the module doc). */
+export const COLUMN_WISE_MAX = 1024;
+
+/** A thread's bytes for `sparseUpdate`: 384 of sums, 64 for the chunks' address table. */
+const TMP_BYTES = 448;
+
+/** The most nonzeros in one image. */
+function widestRow(csr: Csr): number {
+  let widest = 0;
+  for (let j = 0; j < csr.count; j++) widest = Math.max(widest, csr.rowPtr[j + 1] - csr.rowPtr[j]);
+  return widest;
 }
 
 /** Cut the pixels into `threads` ranges of about equal ink (nonzeros in the training set). */
@@ -302,8 +311,9 @@ export function attachWasm(
     D.push(scratch);
     scratch += align(plan.rows * s[l] * 4);
   }
-  const COLPTR = scratch, COLENT = COLPTR + align((sizes[0] + 1) * 4);
-  const TMP = COLENT + align(plan.columnEntries * 4);
+  const TMP = scratch, TABLE = TMP + 384;
+  const rowPtr = new Int32Array(buffer, at.ROWPTR, m + 1);
+  const table = new Uint32Array(buffer, TABLE, 16);
   const p32 = (offset: number) => at.P32 + offset * 4;
   // Every parameter but the first layer's weights, which sparseUpdate steps.
   const slices: Slice[] = [];
@@ -321,7 +331,7 @@ export function attachWasm(
     },
     labels: new Uint8Array(buffer, at.LABELS, m),
     stats: new Float64Array(buffer, at.STATS, 32),
-    runChunk(c, from, to, batchFrom) {
+    runChunk(c, from, to, batchFrom, batchTo) {
       const rows = to - from, R = (rows + 3) & ~3;
       const G = at.G + c * gStride, g = (offset: number) => G + offset * 4;
       const dZ1 = at.DZ1 + (from - batchFrom) * s[0] * 4; // this chunk's rows of the batch's dZ1
@@ -376,6 +386,23 @@ export function attachWasm(
         );
       }
       x.columnSums(rows, s[0], dZ1, s[0], g(b[0]));
+      if (batchTo - batchFrom > COLUMN_WISE_MAX) {
+        // A large batch: this chunk's W1 gradient, nonzero by nonzero, into its own buffer.
+        x.zero(g(wt[0]), sizes[0] * s[0] * 4);
+        x.sparseGradient(at.ROWPTR, at.ENTRY, from, to, dZ1, s[0], g(wt[0]));
+        return;
+      }
+      // This chunk's nonzeros, pixel by pixel, for the first layer's weight gradient.
+      x.columnize(
+        at.ROWPTR,
+        at.ENTRY,
+        from,
+        to,
+        sizes[0],
+        batchFrom,
+        at.COLPTR + c * (sizes[0] + 1) * 4,
+        at.COLENT + (rowPtr[from] - rowPtr[batchFrom]) * 4,
+      );
     },
     updateShare(slot, threads, { chunks, from, to, lr, t }) {
       const c1 = 1 - o.beta1 ** t, c2 = 1 - o.beta2 ** t, invB = 1 / (to - from);
@@ -393,41 +420,36 @@ export function attachWasm(
           c1,
           c2,
         );
-      // The first layer's weights: this thread's pixels, column by column over the batch.
+      // The first layer's weights: this thread's pixels, over the chunks' column lists (or, for
+      // a large batch, with the rest below).
       step(true);
-      const w0 = wt[0], blocks = Math.ceil((to - from) / BLOCK);
-      for (let blk = 0; blk < blocks; blk++) {
-        const j0 = from + blk * BLOCK, j1 = Math.min(to, j0 + BLOCK);
-        x.columnize(at.ROWPTR, at.ENTRY, j0, j1, k0, k1, COLPTR, COLENT);
+      const w0 = wt[0], B = to - from;
+      const ranges = B > COLUMN_WISE_MAX
+        ? [{ from: wt[0], to: b[0], decay: true }, ...slices]
+        : slices;
+      for (let c = 0; c < chunks; c++) {
+        const start = from + Math.floor((c * B) / chunks); // as the engine cuts the batch
+        table[c] = at.COLENT + (rowPtr[start] - rowPtr[from]) * 4;
+      }
+      if (B <= COLUMN_WISE_MAX) {
         x.sparseUpdate(
           k0,
           k1,
-          COLPTR,
-          COLENT,
-          at.DZ1 + (j0 - from) * s[0] * 4,
+          sizes[0],
+          chunks,
+          at.COLPTR,
+          TABLE,
+          at.DZ1,
           s[0],
-          blocks === 1 ? 0 : blk === 0 ? 1 : 2,
           at.P64 + w0 * 8,
           at.P32 + w0 * 4,
           at.M1 + w0 * 8,
           at.M2 + w0 * 8,
-          at.G64,
           TMP,
         );
       }
-      if (blocks > 1) {
-        x.update64(
-          k0 * s[0],
-          k1 * s[0],
-          at.P64 + w0 * 8,
-          at.P32 + w0 * 4,
-          at.G64,
-          at.M1 + w0 * 8,
-          at.M2 + w0 * 8,
-        );
-      }
       // Everything else: this thread's share of each range, from the chunks' sums.
-      for (const slice of slices) {
+      for (const slice of ranges) {
         const [a, b] = shareOf(slice.from, slice.to, slot, threads);
         if (b <= a) continue;
         x.update(

@@ -87,10 +87,10 @@ export interface BatchBackend {
   /** Per chunk: [correct, loss sum], `MAX_CHUNKS × 2`. */
   stats: Float64Array;
   /**
-   * Forward and backward over samples `from … to−1` of the epoch (chunk c of the batch that
-   * starts at `batchFrom`) into chunk c's buffers.
+   * Forward and backward over samples `from … to−1` of the epoch (chunk c of the batch
+   * `batchFrom … batchTo−1`) into chunk c's buffers.
    */
-  runChunk(c: number, from: number, to: number, batchFrom: number): void;
+  runChunk(c: number, from: number, to: number, batchFrom: number, batchTo: number): void;
   /**
    * Thread `slot`'s share of the update: for each parameter, the chunks' sums added in chunk
    * order (or, for the first layer's weights, the batch's samples in order), divided by the

@@ -100,7 +100,7 @@ export function runPhase(
   const chunks = plan[1], from = plan[2], to = plan[2 + chunks];
   if (plan[0] === 1) {
     for (let c = slot; c < chunks; c += threads) {
-      backend.runChunk(c, plan[2 + c], plan[3 + c], from);
+      backend.runChunk(c, plan[2 + c], plan[3 + c], from, to);
     }
     return;
   }

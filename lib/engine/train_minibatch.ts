@@ -92,8 +92,9 @@ export async function trainMiniBatch(
   const batches = Math.ceil(m / batchSize);
   try {
     for (let e = 0; e < epochs; e++) {
-      const { order, dx, dy } = planEpoch(m, augment, rng);
-      engine.arrange(order, dx, dy);
+      const { order, dx, dy } = planEpoch(m, augment, rng, batchSize);
+      // One batch of all, unshifted: every epoch is laid out the same, once is enough.
+      if (e === 0 || batchSize < m || augment > 0) engine.arrange(order, dx, dy);
       const rate = learningRate(lr, e, epochs, options);
       let correct = 0, loss = 0;
       for (let b = 0; b < batches; b++) {

@@ -5,7 +5,8 @@
  *
  * ```text
  * for e = 0 … E−1:
- *   order ← a random permutation of 0 … m−1;  shifts ← k-pixel shifts, one per image
+ *   order ← a random permutation of 0 … m−1 (with one batch of all: 0 … m−1 as they are)
+ *   shifts ← k-pixel shifts, one per image
  *   η ← schedule(η₀, e, E)
  *   for each batch B of `batchSize` images of order (the last may be smaller):
  *     X, Y ← the images of B, shifted;  dW, db ← backProp(forwardProp(X), Y)   (means over B)
@@ -65,10 +66,17 @@ export interface EpochPoint {
 
 /**
  * The images' order and shifts for one epoch, drawn from `rng`: a permutation of `0 … m−1`,
- * then the shifts of the images in that order (none drawn when `augment` is 0).
+ * then the shifts of the images in that order (none drawn when `augment` is 0). When one batch
+ * holds every image (`batchSize ≥ m`) the order changes nothing but rounding, so it is not
+ * drawn: the images stay in their order, as in the seed's full-batch loop.
  */
-export function planEpoch(m: number, augment: number, rng: Rng): { order: Uint32Array } & Shifts {
-  const order = permutation(m, rng);
+export function planEpoch(
+  m: number,
+  augment: number,
+  rng: Rng,
+  batchSize = 1,
+): { order: Uint32Array } & Shifts {
+  const order = batchSize >= m ? Uint32Array.from({ length: m }, (_, j) => j) : permutation(m, rng);
   return { order, ...drawShifts(m, augment, rng) };
 }
 
@@ -114,7 +122,7 @@ export function miniBatchGradientDescent(
   const state = createOptimizerState(parameterLengths(trained), options);
   const history: EpochPoint[] = [];
   for (let e = 0; e < epochs; e++) {
-    const { order, dx, dy } = planEpoch(m, augment, rng);
+    const { order, dx, dy } = planEpoch(m, augment, rng, batchSize);
     const lr = learningRate(options.lr, e, epochs, options);
     let correct = 0, loss = 0;
     for (let start = 0; start < m; start += batchSize) {

@@ -124,6 +124,43 @@ for (const backend of ["typescript", "wasm"] as const) {
   });
 }
 
+Deno.test("trainMiniBatch() on wasm equals the readable loop for batches past the column-wise limit", async () => {
+  // Batches of more than 1024 samples take the first layer's gradient chunk by chunk.
+  const digits = await mnistTest(1500);
+  for (const [batchSize, optimizer] of [[1500, "sgd"], [1100, "adam"]] as const) {
+    const options: MiniBatchOptions = {
+      epochs: 2,
+      batchSize,
+      lr: optimizer === "adam" ? 0.002 : 0.1,
+      optimizer,
+      augment: 1,
+    };
+    const sizes = [784, 40, 10];
+    const rng = createRng(2);
+    const readable = miniBatchGradientDescent(digits, initParams(rng, sizes), rng, options);
+    const fast = await trainMiniBatch(digits, {
+      ...options,
+      seed: 2,
+      sizes,
+      threads: 3,
+      backend: "wasm",
+    });
+    const diff = maxParamDifference(readable.params, fast.params);
+    assert.ok(
+      diff <= TOLERANCE.wasm(options),
+      `${optimizer}, batch ${batchSize}: weights differ by ${diff}`,
+    );
+    const one = await trainMiniBatch(digits, {
+      ...options,
+      seed: 2,
+      sizes,
+      threads: 1,
+      backend: "wasm",
+    });
+    assert.equal(maxParamDifference(one.params, fast.params), 0, "1 and 3 threads");
+  }
+});
+
 Deno.test("chunkCount() depends on the batch size alone", () => {
   assert.deepEqual([1, 32, 33, 128, 41000].map(chunkCount), [1, 1, 2, 4, 16]);
 });
