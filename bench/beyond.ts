@@ -1,0 +1,174 @@
+/**
+ * The benchmark's sections beyond the seed, each engine reading the same bytes (the 41,000
+ * training rows of `data/train.csv` after the seed's shuffle and dev split, and the 10,000 MNIST
+ * test images), written once to a temporary folder:
+ *
+ * - a wider network, 784-128-64-10, full-batch gradient descent: `numpy_mlp.py` (the seed's
+ *   algorithm generalised, float64) against ours (`mlp_child.ts`), milliseconds per iteration;
+ * - the recipe, 784-256-128-10, Adam (η = 0.001), batches of 128, a cosine schedule, shifts of
+ *   up to 2 pixels: `torch_recipe.py` on 1 and 2 threads against ours, with time, seconds per
+ *   epoch and MNIST test accuracy; the best PyTorch is the baseline.
+ *
+ * @module
+ */
+
+import { createRng, readLabeledCsv, shuffleDigits, splitDev } from "../lib/mod.ts";
+import { pythonEnv, repeatChild } from "./run.ts";
+
+/** What the sections need to know. */
+export interface BeyondOptions {
+  /** Paths of data/train.csv and data/mnist_test.csv. */
+  csv: string;
+  /** The labeled test set. */
+  testCsv: string;
+  /** Runs per engine for the wider network (median). */
+  repeats: number;
+  /** Iterations of the wider network. */
+  iterations: number;
+  /** Epochs of the recipe (30). */
+  epochs: number;
+  /** A Python with numpy, or undefined. */
+  numpy?: string;
+  /** A Python with torch, or undefined. */
+  torch?: string;
+  /** Resolve a path next to this file. */
+  here: (path: string) => string;
+  /** Print a line. */
+  line: (text: string) => void;
+}
+
+/** Write the shared bytes; returns the folder. */
+async function writeData(csv: string, testCsv: string, recipe: object): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "bench-beyond-" });
+  const { train } = splitDev(shuffleDigits(await readLabeledCsv(csv), createRng(0)), 1000);
+  const test = await readLabeledCsv(testCsv);
+  await Deno.writeFile(`${dir}/train.u8`, train.pixels);
+  await Deno.writeFile(`${dir}/train.labels`, train.labels);
+  await Deno.writeFile(`${dir}/test.u8`, test.pixels);
+  await Deno.writeFile(`${dir}/test.labels`, test.labels);
+  await Deno.writeTextFile(`${dir}/recipe.json`, JSON.stringify(recipe));
+  return dir;
+}
+
+/** Run both sections; returns their figures for the JSON report. */
+export async function benchBeyond(o: BeyondOptions): Promise<Record<string, unknown>> {
+  const recipe = {
+    sizes: [784, 256, 128, 10],
+    epochs: o.epochs,
+    batch_size: 128,
+    lr: 0.001,
+    optimizer: "adam",
+    schedule: "cosine",
+    augment: 2,
+    seed: 0,
+  };
+  const dir = await writeData(o.csv, o.testCsv, recipe);
+  const ours = (spec: object) => [
+    "run",
+    "--allow-all",
+    o.here("mlp_child.ts"),
+    dir,
+    JSON.stringify(spec),
+  ];
+  const report: Record<string, unknown> = {};
+  try {
+    // ---- the wider network, full batch
+    o.line("");
+    o.line(
+      `A wider network: 784-128-64-10, full batch (m = 41,000), α = 0.1, He initialisation, ` +
+        `${o.iterations} iterations, median of ${o.repeats} runs`,
+    );
+    const sizes = "784,128,64,10";
+    const numpy = o.numpy
+      ? await repeatChild(
+        o.repeats,
+        o.numpy,
+        [o.here("numpy_mlp.py"), dir, String(o.iterations), sizes],
+        pythonEnv(),
+        "ms_per_iteration",
+      )
+      : "no Python with numpy";
+    const mine = await repeatChild(
+      o.repeats,
+      Deno.execPath(),
+      ours({ sizes: sizes.split(",").map(Number), epochs: o.iterations, lr: 0.1, seed: 0 }),
+      undefined,
+      "ms_per_iteration",
+    );
+    const base = typeof numpy === "string" ? undefined : numpy.value;
+    for (
+      const [name, r] of [["numpy (float64)", numpy], ["ours: wasm SIMD engine", mine]] as const
+    ) {
+      if (typeof r === "string") {
+        o.line(`  ${name.padEnd(30)} skipped: ${r}`);
+        continue;
+      }
+      const ratio = base ? r.value / base : undefined;
+      o.line(
+        `  ${name.padEnd(30)} ${r.value.toFixed(1).padStart(8)} ms/iter ${
+          (ratio ? ratio.toFixed(3) + "× numpy" : "").padStart(14)
+        }  peak RSS ${r.peak_rss_mb.toFixed(0)} MB` +
+          (r.last.threads ? `  (${r.last.threads} threads)` : ""),
+      );
+    }
+    report.wide_full_batch = {
+      sizes,
+      iterations: o.iterations,
+      numpy_ms_per_iteration: base ?? null,
+      ours_ms_per_iteration: typeof mine === "string" ? null : mine.value,
+      ratio: base && typeof mine !== "string" ? mine.value / base : null,
+    };
+
+    // ---- the recipe
+    o.line("");
+    o.line(
+      `The recipe: 784-256-128-10, Adam (η = 0.001), batches of 128, ${o.epochs} epochs, cosine ` +
+        `schedule, shifts of ±2 pixels; one run each; MNIST test accuracy`,
+    );
+    const runs: [string, Awaited<ReturnType<typeof repeatChild>>][] = [];
+    for (const threads of [1, 2]) {
+      runs.push([
+        `PyTorch, ${threads} thread${threads > 1 ? "s" : ""} (float32)`,
+        o.torch
+          ? await repeatChild(
+            1,
+            o.torch,
+            [o.here("torch_recipe.py"), dir, String(threads)],
+            pythonEnv(),
+          )
+          : "no Python with torch (Debian: apt-get install python3-torch)",
+      ]);
+    }
+    runs.push(["ours: wasm SIMD engine", await repeatChild(1, Deno.execPath(), ours(recipe))]);
+    const torchTimes = runs.slice(0, 2).flatMap((
+      [, r],
+    ) => (typeof r === "string" ? [] : [r.value]));
+    const best = torchTimes.length ? Math.min(...torchTimes) : undefined;
+    const rows: Record<string, unknown> = {};
+    for (const [name, r] of runs) {
+      if (typeof r === "string") {
+        o.line(`  ${name.padEnd(30)} skipped: ${r}`);
+        continue;
+      }
+      const ratio = best ? r.value / best : undefined;
+      o.line(
+        `  ${name.padEnd(30)} ${r.value.toFixed(1).padStart(7)} s ${
+          (r.last.seconds_per_epoch as number).toFixed(3).padStart(7)
+        } s/epoch ${(ratio ? ratio.toFixed(3) + "× PyTorch's best" : "").padStart(20)}  test ${
+          ((r.last.test_accuracy as number) * 100).toFixed(2)
+        }%  peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
+      );
+      rows[name] = {
+        seconds: r.value,
+        seconds_per_epoch: r.last.seconds_per_epoch,
+        test_accuracy: r.last.test_accuracy,
+        ratio_to_best_pytorch: ratio ?? null,
+        peak_rss_mb: r.peak_rss_mb,
+      };
+    }
+    report.recipe = { ...recipe, engines: rows };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  return report;
+}
