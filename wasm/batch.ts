@@ -363,66 +363,97 @@ export function update(
   c1: f64, c2: f64, M1: usize, M2: usize,
 ): void {
   configureStep(invB, decay, lr, kind, mu, nesterov, beta1, beta2, eps, c1, c2);
-  for (let k = from; k < to; k += 2) {
-    const o4 = <usize>k << 2, o8 = <usize>k << 3;
-    const theta = v128.load(P + o8);
-    let sum = load2(G + o4);
-    for (let c = 1; c < chunks; c++) sum = f64x2.add(sum, load2(G + <usize>c * gStride + o4));
-    step2(P, P32, M1, M2, o4, o8, theta, sum);
+  for (let k = from; k < to; k += 64) {
+    const end = min(k + 64, to);
+    // The chunks' float32 sums of 64 parameters, in chunk order, into float64 at TMP_SUMS.
+    for (let i = k; i < end; i += 2) {
+      const o4 = <usize>i << 2;
+      let sum = load2(G + o4);
+      for (let c = 1; c < chunks; c++) sum = f64x2.add(sum, load2(G + <usize>c * gStride + o4));
+      v128.store(sumsAt + (<usize>(i - k) << 3), sum);
+    }
+    stepRange(P, P32, M1, M2, k, end, sumsAt);
   }
 }
 
-// The optimizer's constants for the current step, as vectors (set by configureStep).
-let sInvB = f64x2.splat(0), sDecay = sInvB, sLr = sInvB, sMu = sInvB, sB1 = sInvB, sB2 = sInvB;
-let sNB1 = sInvB, sNB2 = sInvB, sC1 = sInvB, sC2 = sInvB, sEps = sInvB;
+// The optimizer's constants for the current step (set by configureStep), and where `update`
+// keeps its float64 sums: each instance (each thread) has its own globals; `sumsAt` is set by
+// the host to this thread's scratch.
+let sInvB: f64 = 0, sDecay: f64 = 0, sLr: f64 = 0, sMu: f64 = 0, sB1: f64 = 0, sB2: f64 = 0;
+let sRC1: f64 = 0, sRC2: f64 = 0, sEps: f64 = 0;
 let sKind = 0, sNesterov = false;
+let sumsAt: usize = 0;
+
+/** Where this thread's 512 bytes of float64 sums live (called once by the host). */
+export function setScratch(at: usize): void {
+  sumsAt = at;
+}
 
 function configureStep(
   invB: f64, decay: f64, lr: f64, kind: i32, mu: f64, nesterov: bool, beta1: f64, beta2: f64,
   eps: f64, c1: f64, c2: f64,
 ): void {
-  sInvB = f64x2.splat(invB);
-  sDecay = f64x2.splat(decay);
-  sLr = f64x2.splat(lr);
-  sMu = f64x2.splat(mu);
-  sB1 = f64x2.splat(beta1);
-  sB2 = f64x2.splat(beta2);
-  sNB1 = f64x2.splat(1 - beta1);
-  sNB2 = f64x2.splat(1 - beta2);
-  sC1 = f64x2.splat(c1);
-  sC2 = f64x2.splat(c2);
-  sEps = f64x2.splat(eps);
+  sInvB = invB;
+  sDecay = decay;
+  sLr = lr;
+  sMu = mu;
+  sB1 = beta1;
+  sB2 = beta2;
+  sRC1 = 1 / c1; // m̂ = m·(1/c1): a product where a quotient costs 4× more
+  sRC2 = 1 / c2;
+  sEps = eps;
   sKind = kind;
   sNesterov = nesterov;
 }
 
 /**
- * The optimizer on two parameters at byte offsets o8 (float64) and o4 (float32), whose gradient
- * sum over the batch is `sum`: g = sum·invB + λ·θ, then the update of `update`'s doc.
+ * The optimizer on parameters from … to−1 (even) whose gradient sums over the batch are the
+ * float64 pairs at `sums` (one per two parameters, from `from`): g = sum·invB + λ·θ, then the
+ * update of `update`'s doc. One loop per optimizer, its constants in locals.
  */
-@inline function step2(
-  P: usize, P32: usize, M1: usize, M2: usize, o4: usize, o8: usize, theta: v128, sum: v128,
+@inline function stepRange(
+  P: usize, P32: usize, M1: usize, M2: usize, from: i32, to: i32, sums: usize,
 ): void {
-  const g = f64x2.add(f64x2.mul(sum, sInvB), f64x2.mul(sDecay, theta));
-  let next: v128;
+  const invB = f64x2.splat(sInvB), decay = f64x2.splat(sDecay), lr = f64x2.splat(sLr);
   if (sKind == 0) {
-    next = f64x2.sub(theta, f64x2.mul(sLr, g));
+    for (let k = from; k < to; k += 2) {
+      const o4 = <usize>k << 2, o8 = <usize>k << 3;
+      const theta = v128.load(P + o8);
+      const g = f64x2.add(f64x2.mul(v128.load(sums + (<usize>(k - from) << 3)), invB), f64x2.mul(decay, theta));
+      store2(P, P32, o4, o8, f64x2.sub(theta, f64x2.mul(lr, g)));
+    }
   } else if (sKind == 1) {
-    const v = f64x2.add(f64x2.mul(sMu, v128.load(M1 + o8)), g);
-    v128.store(M1 + o8, v);
-    next = f64x2.sub(theta, f64x2.mul(sLr, sNesterov ? f64x2.add(g, f64x2.mul(sMu, v)) : v));
+    const mu = f64x2.splat(sMu), nesterov = sNesterov;
+    for (let k = from; k < to; k += 2) {
+      const o4 = <usize>k << 2, o8 = <usize>k << 3;
+      const theta = v128.load(P + o8);
+      const g = f64x2.add(f64x2.mul(v128.load(sums + (<usize>(k - from) << 3)), invB), f64x2.mul(decay, theta));
+      const v = f64x2.add(f64x2.mul(mu, v128.load(M1 + o8)), g);
+      v128.store(M1 + o8, v);
+      store2(P, P32, o4, o8, f64x2.sub(theta, f64x2.mul(lr, nesterov ? f64x2.add(g, f64x2.mul(mu, v)) : v)));
+    }
   } else {
-    const m = f64x2.add(f64x2.mul(sB1, v128.load(M1 + o8)), f64x2.mul(sNB1, g));
-    const v = f64x2.add(f64x2.mul(sB2, v128.load(M2 + o8)), f64x2.mul(f64x2.mul(sNB2, g), g));
-    v128.store(M1 + o8, m);
-    v128.store(M2 + o8, v);
-    next = f64x2.sub(
-      theta,
-      f64x2.div(f64x2.mul(sLr, f64x2.div(m, sC1)), f64x2.add(f64x2.sqrt(f64x2.div(v, sC2)), sEps)),
-    );
+    const b1 = f64x2.splat(sB1), b2 = f64x2.splat(sB2);
+    const nb1 = f64x2.splat(1 - sB1), nb2 = f64x2.splat(1 - sB2);
+    const rc1 = f64x2.splat(sRC1), rc2 = f64x2.splat(sRC2), eps = f64x2.splat(sEps);
+    for (let k = from; k < to; k += 2) {
+      const o4 = <usize>k << 2, o8 = <usize>k << 3;
+      const theta = v128.load(P + o8);
+      const g = f64x2.add(f64x2.mul(v128.load(sums + (<usize>(k - from) << 3)), invB), f64x2.mul(decay, theta));
+      const m = f64x2.add(f64x2.mul(b1, v128.load(M1 + o8)), f64x2.mul(nb1, g));
+      const v = f64x2.add(f64x2.mul(b2, v128.load(M2 + o8)), f64x2.mul(f64x2.mul(nb2, g), g));
+      v128.store(M1 + o8, m);
+      v128.store(M2 + o8, v);
+      const step = f64x2.div(f64x2.mul(lr, f64x2.mul(m, rc1)), f64x2.add(f64x2.sqrt(f64x2.mul(v, rc2)), eps));
+      store2(P, P32, o4, o8, f64x2.sub(theta, step));
+    }
   }
-  v128.store(P + o8, next);
-  v128.store64_lane(P32 + o4, f32x4.demote_f64x2_zero(next), 0);
+}
+
+/** Store θ (two float64 lanes) to P and, rounded, to P32. */
+@inline function store2(P: usize, P32: usize, o4: usize, o8: usize, theta: v128): void {
+  v128.store(P + o8, theta);
+  v128.store64_lane(P32 + o4, f32x4.demote_f64x2_zero(theta), 0);
 }
 
 /**
@@ -489,9 +520,8 @@ export function sparseUpdate(
     for (let t = 0; t < s;) {
       const wide = t + 32 <= s; // 32 units at a time, then the rest 8 at a time
       const width = wide ? 32 : 8;
-      memory.fill(tmp64, 0, 256);
       let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-      let pending = 0;
+      let pending = 0, flushed = false;
       for (let c = 0; c < chunks; c++) {
         const cp = colPtr + ((<usize>c * <usize>(n0 + 1)) << 2);
         const ents = <usize>load<u32>(table + (<usize>c << 2));
@@ -512,7 +542,7 @@ export function sparseUpdate(
           }
         }
         pending += e1 - e0;
-        if (pending >= FLUSH || c == chunks - 1) {
+        if (pending >= FLUSH && c < chunks - 1) {
           v128.store(tmp, c0);
           v128.store(tmp, c1, 16);
           v128.store(tmp, c2, 32);
@@ -521,7 +551,9 @@ export function sparseUpdate(
           v128.store(tmp, c5, 80);
           v128.store(tmp, c6, 96);
           v128.store(tmp, c7, 112);
+          if (!flushed) memory.fill(tmp64, 0, 256);
           flush(tmp, tmp64, width);
+          flushed = true;
           c0 = f32x4.splat(0);
           c1 = c0;
           c2 = c0;
@@ -533,11 +565,20 @@ export function sparseUpdate(
           pending = 0;
         }
       }
+      // The last float32 sums, added to what was flushed before (if anything was).
+      v128.store(tmp, c0);
+      v128.store(tmp, c1, 16);
+      v128.store(tmp, c2, 32);
+      v128.store(tmp, c3, 48);
+      v128.store(tmp, c4, 64);
+      v128.store(tmp, c5, 80);
+      v128.store(tmp, c6, 96);
+      v128.store(tmp, c7, 112);
       for (let u = 0; u < width; u += 2) {
-        const index = k * s + t + u;
-        const o4 = <usize>index << 2, o8 = <usize>index << 3;
-        step2(P, P32, M1, M2, o4, o8, v128.load(P + o8), v128.load(tmp64 + (<usize>u << 3)));
+        const o = tmp64 + (<usize>u << 3), sum = load2(tmp + (<usize>u << 2));
+        v128.store(o, flushed ? f64x2.add(v128.load(o), sum) : sum);
       }
+      stepRange(P, P32, M1, M2, k * s + t, k * s + t + width, tmp64);
       t += width;
     }
   }

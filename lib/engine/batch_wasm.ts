@@ -91,6 +91,7 @@ export interface Kernels {
   columnize(...args: number[]): void;
   sparseUpdate(...args: number[]): void;
   setStep(...args: (number | boolean)[]): void;
+  setScratch(at: number): void;
   sparseForward(...args: (number | boolean)[]): void;
   sparseGradient(...args: number[]): void;
   gemmNN(...args: (number | boolean)[]): void;
@@ -242,8 +243,11 @@ export function allocateWasm(
 /** The largest batch whose first-layer gradient is summed column-wise (see the module doc). */
 export const COLUMN_WISE_MAX = 1024;
 
-/** A thread's bytes for `sparseUpdate`: 384 of sums, 64 for the chunks' address table. */
-const TMP_BYTES = 448;
+/**
+ * A thread's bytes for the update: 384 of sums for `sparseUpdate`, 64 for the chunks' address
+ * table, 512 of sums for `update`.
+ */
+const TMP_BYTES = 960;
 
 /** The most nonzeros in one image. */
 function widestRow(csr: Csr): number {
@@ -311,7 +315,8 @@ export function attachWasm(
     D.push(scratch);
     scratch += align(plan.rows * s[l] * 4);
   }
-  const TMP = scratch, TABLE = TMP + 384;
+  const TMP = scratch, TABLE = TMP + 384, SUMS = TABLE + 64;
+  x.setScratch(SUMS);
   const rowPtr = new Int32Array(buffer, at.ROWPTR, m + 1);
   const table = new Uint32Array(buffer, TABLE, 16);
   const p32 = (offset: number) => at.P32 + offset * 4;
