@@ -385,11 +385,11 @@ function firstLayerBackward(b: i32): void {
 }
 
 /**
- * Forward and backward over samples [0, count), adding the gradient sums into TOT (float64,
- * host layout) and [correct, loss] into STATS. TOT and STATS are not cleared here.
+ * Forward and backward over samples [from, to) of the range (from a multiple of BLOCK), adding
+ * the gradient sums into TOT (float64, host layout) and [correct, loss] into STATS. TOT and
+ * STATS are not cleared here.
  */
-export function accumulate(count: i32): void {
-  const from = 0, to = count;
+export function accumulate(from: i32, to: i32): void {
   clearBlock();
   // Splat the small layers' weights and biases once: each is then used for four samples at a time.
   for (let l = 1; l < L; l++) {

@@ -1,16 +1,16 @@
 /**
- * The two kernels behind one contract: an {@link Accumulator} adds the gradient sums of a fixed
- * range of samples into `G` and their [correct, loss] into `stats`. The engine splits the
- * samples into ranges, one per thread, and runs an accumulator on each.
+ * The two kernels behind one contract: an {@link Accumulator} writes the gradient sums and the
+ * [correct, loss] of each part of its fixed range of samples into that part's buffers. The
+ * engine gives each thread a range of whole blocks, and each block is a part.
  *
  * @module
  */
 
 import { accumulateGradients, createScratch, type Layout } from "./kernel.ts";
 import type { Csr } from "./sparse.ts";
-import { type Accumulator, createWasmAccumulator } from "./wasm.ts";
+import { type Accumulator, type AccumulatorPart, createWasmAccumulator } from "./wasm.ts";
 
-export type { Accumulator };
+export type { Accumulator, AccumulatorPart };
 
 /**
  * Which kernel runs the passes: `"wasm"`, the WebAssembly SIMD kernel (float32, fast), or
@@ -30,8 +30,22 @@ export async function createAccumulator(
   if (backend === "wasm") return await createWasmAccumulator(layout, csr, labels, from, to);
   const scratch = createScratch(layout.sizes);
   return {
-    run(P, G, stats) {
-      accumulateGradients(P, G, layout, csr, labels, from, to, scratch, stats);
+    run(P, parts) {
+      for (const part of parts) {
+        part.G.fill(0);
+        part.stats.fill(0);
+        accumulateGradients(
+          P,
+          part.G,
+          layout,
+          csr,
+          labels,
+          part.from,
+          part.to,
+          scratch,
+          part.stats,
+        );
+      }
     },
   };
 }

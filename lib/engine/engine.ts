@@ -5,7 +5,7 @@
  * thread rings each worker's doorbell (`doorbell.ts`), and each worker rings back when its
  * partial sums are written.
  *
- * The samples are cut into fixed blocks of {@link BLOCK} samples;
+ * The samples are cut into fixed blocks of about 2048 samples ({@link blockSize});
  * each block has its own accumulator and its own buffer of gradient sums, and the main thread
  * adds the blocks' sums in block order. Which thread ran a block changes nothing, so the weights
  * are the same, bit for bit, whatever the number of threads.
@@ -16,12 +16,17 @@
  */
 
 import type { Digits } from "../data/dataset.ts";
-import { type Accumulator, type Backend, createAccumulator } from "./accumulator.ts";
+import {
+  type Accumulator,
+  type AccumulatorPart,
+  type Backend,
+  createAccumulator,
+} from "./accumulator.ts";
 import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
 import type { Params } from "../nn/params.ts";
 import { type Csr, toCsr } from "./sparse.ts";
 import { ring, waitForChange } from "./doorbell.ts";
-import { wasmAvailable, wasmUnfit } from "./wasm.ts";
+import { kernelBlock, wasmAvailable, wasmUnfit } from "./wasm.ts";
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -75,8 +80,10 @@ export type WorkerMessage = {
   };
   labels: SharedArrayBuffer;
   backend: Backend;
-  /** The blocks this worker runs: indices into the engine's blocks. */
+  /** The blocks this worker runs: consecutive indices into the engine's blocks. */
   blocks: number[];
+  /** Samples per block. */
+  block: number;
   /** Doorbells: `bell[2t]` the step to run (or {@link CLOSE}), `bell[2t + 1]` the step done. */
   bell: SharedArrayBuffer;
   slot: number;
@@ -85,8 +92,15 @@ export type WorkerMessage = {
 /** The value that tells a worker to stop. */
 export const CLOSE: number = -1;
 
-/** Samples per block (the WebAssembly kernel cuts each into its own blocks of ≤ 1024): each block's gradient sums are taken apart and added in block order. */
-export const BLOCK = 2048;
+/**
+ * Samples per block for layer sizes `sizes` on `backend`: each block's gradient sums are taken
+ * apart and added in block order. About 2048, a multiple of the WebAssembly kernel's own block.
+ */
+export function blockSize(sizes: readonly number[], backend: Backend): number {
+  if (backend === "typescript") return 2048;
+  const b = kernelBlock(sizes);
+  return b * Math.max(1, Math.floor(2048 / b));
+}
 
 /** The default thread count: the CPU cores, at most 8. */
 export function defaultThreads(): number {
@@ -136,6 +150,7 @@ export async function createEngine(
   const P = new Float64Array(shared(layout.length * 8));
   pack(init, layout, P);
   // The blocks: samples [BLOCK·i, BLOCK·(i + 1)), each with its own gradient sums and stats.
+  const BLOCK = blockSize(layout.sizes, backend);
   const blockCount = Math.ceil(m / BLOCK), n = layout.length;
   const gBuffer = shared(blockCount * n * 8), statsBuffer = shared(blockCount * 16);
   const G = Array.from({ length: blockCount }, (_, i) => new Float64Array(gBuffer, i * n * 8, n));
@@ -174,13 +189,14 @@ export async function createEngine(
       labels: labelsBuffer as SharedArrayBuffer,
       backend,
       blocks: blocksOf(t),
+      block: BLOCK,
       bell: bell.buffer as SharedArrayBuffer,
       slot: t,
     });
   }
   const workers = await Promise.all(messages.map(startWorker));
   messages.length = 0;
-  const mine = await createBlockAccumulators(backend, layout, csr, labels, blocksOf(0));
+  const mine = await createBlockAccumulator(backend, layout, csr, labels, blocksOf(0), BLOCK);
   let closed = false;
 
   /** Forward and backward on every thread; the summed gradient is left in `g`. */
@@ -188,7 +204,7 @@ export async function createEngine(
     if (closed) throw new Error("Cannot use a closed engine");
     const round = ++generation;
     for (let t = 1; t < threads; t++) ring(bell, 2 * t, round);
-    runBlocks(mine, P, G, stats);
+    mine?.run(P, mine.parts(G, stats));
     for (let t = 1; t < threads; t++) {
       const done = waitForChange(bell, 2 * t + 1, round - 1, { timeoutMs: WORKER_TIMEOUT_MS });
       if (done === -round) throw new Error(`Training worker failed: ${await workers[t - 1].error}`);
@@ -230,40 +246,38 @@ export async function createEngine(
   };
 }
 
-/** One accumulator per block, in the order of `blocks`. */
-export async function createBlockAccumulators(
+/**
+ * One accumulator over a thread's blocks (consecutive), and the parts that send each block's
+ * sums to its own buffers; none for a thread without blocks.
+ */
+export async function createBlockAccumulator(
   backend: Backend,
   layout: Layout,
   csr: Csr,
   labels: Uint8Array,
   blocks: number[],
-): Promise<{ block: number; accumulator: Accumulator }[]> {
-  const m = csr.count;
-  return await Promise.all(blocks.map(async (block) => ({
-    block,
-    accumulator: await createAccumulator(
-      backend,
-      layout,
-      csr,
-      labels,
-      block * BLOCK,
-      Math.min(m, (block + 1) * BLOCK),
-    ),
-  })));
-}
-
-/** Run each block's accumulator into the block's own (zeroed) sums. */
-export function runBlocks(
-  accumulators: { block: number; accumulator: Accumulator }[],
-  P: Float64Array,
-  G: Float64Array[],
-  stats: Float64Array[],
-): void {
-  for (const { block, accumulator } of accumulators) {
-    G[block].fill(0);
-    stats[block].fill(0);
-    accumulator.run(P, G[block], stats[block]);
-  }
+  block: number,
+): Promise<
+  | (Accumulator & { parts(G: Float64Array[], stats: Float64Array[]): AccumulatorPart[] })
+  | undefined
+> {
+  if (blocks.length === 0) return undefined;
+  const m = csr.count, range = (i: number) => [i * block, Math.min(m, (i + 1) * block)];
+  const from = range(blocks[0])[0], to = range(blocks.at(-1)!)[1];
+  const accumulator = await createAccumulator(backend, layout, csr, labels, from, to);
+  let cached: AccumulatorPart[] | undefined;
+  return {
+    run: accumulator.run,
+    parts(G, stats) {
+      cached ??= blocks.map((i) => ({
+        from: range(i)[0],
+        to: range(i)[1],
+        G: G[i],
+        stats: stats[i],
+      }));
+      return cached;
+    },
+  };
 }
 
 /** The seed's bias gradient: every unit of a layer gets the layer's total, `np.sum(dZ)`. */

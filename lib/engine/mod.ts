@@ -1,13 +1,15 @@
 /**
- * The fast engine: training and scoring that compute what `lib/nn/` computes, another way —
- * one sample at a time over its nonzero pixels, in WebAssembly SIMD (or a TypeScript fallback),
- * on every core. Its internals (sparse rows, kernels, workers, doorbells) stay behind this API.
+ * The fast engines: training and scoring that compute what `lib/nn/` computes, another way —
+ * over the images' nonzero pixels only, in WebAssembly SIMD (or a TypeScript fallback), on every
+ * core, with weights that do not depend on the number of threads. Their internals (sparse rows,
+ * kernels, workers, doorbells, shared memory) stay behind this API.
  *
- * - {@link train}: the seed's `gradient_descent`, with a history, dev checkpoints and progress.
+ * - {@link train}: the seed's full-batch `gradient_descent`, one sample at a time through fused
+ *   kernels tuned for small first layers, with a history, dev checkpoints and progress.
+ * - {@link trainMiniBatch}: `miniBatchGradientDescent` — any layer sizes, mini-batches, momentum
+ *   or Adam, a schedule, random shifts — as matrix products over chunks of samples.
  * - {@link evaluate}: probabilities, predictions, accuracy and loss of a set of digits.
- * - {@link trainMiniBatch}: mini-batches, momentum or Adam, a schedule, random shifts, any layer
- *   sizes — `miniBatchGradientDescent` fast, with the same weights whatever the thread count.
- * - {@link createEngine}: one step at a time, for those who drive the loop themselves.
+ * - {@link createEngine}: the seed's engine one step at a time, for those who drive the loop.
  *
  * @module
  */

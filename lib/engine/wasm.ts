@@ -18,8 +18,33 @@ import type { Csr } from "./sparse.ts";
 
 /** Something that adds a range's gradient sums into `G` and its stats into `stats`. */
 export interface Accumulator {
-  /** Add the range's gradient sums (packed layout) into G and [correct, loss] into stats. */
-  run(P: Float64Array, G: Float64Array, stats: Float64Array): void;
+  /**
+   * For each part, samples `from … to−1` of the range (the first part's `from` is the range's
+   * start, each part's `from` a multiple of {@link kernelBlock} past it): write the part's
+   * gradient sums (packed layout) to its `G` and its [correct, loss] to its `stats`.
+   */
+  run(P: Float64Array, parts: AccumulatorPart[]): void;
+}
+
+/** A part of an accumulator's range and where its sums go. */
+export interface AccumulatorPart {
+  /** First sample. */
+  from: number;
+  /** One past the last sample. */
+  to: number;
+  /** The part's gradient sums, overwritten. */
+  G: Float64Array;
+  /** The part's [correct, loss], overwritten. */
+  stats: Float64Array;
+}
+
+/**
+ * The WebAssembly kernel's block of samples for layer sizes `sizes`: it sums float32 over blocks
+ * of this many samples, counted from the start of its range.
+ */
+export function kernelBlock(sizes: readonly number[]): number {
+  const s1 = (sizes[1] + 3) & ~3;
+  return Math.min(1024, Math.floor(65536 / (s1 * 4))) & ~3;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
@@ -99,7 +124,7 @@ export async function createWasmAccumulator(
   const exports = instance.exports as {
     memory: WebAssembly.Memory;
     configure(): number;
-    accumulate(count: number): void;
+    accumulate(from: number, to: number): void;
   };
   const memory = exports.memory;
   const [n0, n1] = sizes;
@@ -118,7 +143,7 @@ export async function createWasmAccumulator(
   const P32 = W1_BASE; // its rows' addresses fit 16 bits: see wasmUnfit
   const TOT = region(layout.length * 8);
   // Samples per block of the column-wise dW1ᵀ pass: a dz1 row's byte offset must fit 16 bits.
-  const B = Math.min(1024, Math.floor(65536 / (s1 * 4))) & ~3;
+  const B = kernelBlock(sizes);
   const blocks = Math.ceil(count / B);
   // Sizes of the two layouts, each row (sample) and each block's column padded to 4 nonzeros.
   const pad4 = (n: number) => (n + 3) & ~3;
@@ -200,7 +225,7 @@ export async function createWasmAccumulator(
   const st = new Float64Array(memory.buffer, STATS, 2);
 
   return {
-    run(P, G, stats) {
+    run(P, parts) {
       // Parameters in: W1ᵀ rows of n1 → rows of s1 (padding stays 0), the rest as they are.
       for (let k = 0; k < n0; k++) {
         for (let h = 0; h < n1; h++) p32[k * s1 + h] = P[layout.w[0] + k * n1 + h];
@@ -209,12 +234,13 @@ export async function createWasmAccumulator(
       for (let h = 0; h < n1; h++) p32[q + h] = P[layout.b[0] + h];
       q += s1;
       for (let k = layout.w[1] ?? layout.length; k < layout.length; k++) p32[q++] = P[k];
-      tot.fill(0);
-      st.fill(0);
-      exports.accumulate(count);
-      for (let k = 0; k < G.length; k++) G[k] += tot[k];
-      stats[0] += st[0];
-      stats[1] += st[1];
+      for (const part of parts) {
+        tot.fill(0);
+        st.fill(0);
+        exports.accumulate(part.from - from, part.to - from);
+        part.G.set(tot);
+        part.stats.set(st);
+      }
     },
   };
 }

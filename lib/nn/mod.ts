@@ -7,6 +7,8 @@
  * - Activations: {@link relu}, {@link reluDerivative}, {@link softmax}.
  * - The network: {@link initParams}, {@link forwardProp}, {@link backProp}, {@link updateParams},
  *   {@link gradientDescent}, and {@link gradientCheck} to test a backward pass.
+ * - Beyond the seed: {@link miniBatchGradientDescent}, the optimizers ({@link applyOptimizer}:
+ *   sgd, momentum, Nesterov, Adam, weight decay), the schedules ({@link learningRate}).
  * - Scores: {@link getPredictions}, {@link getAccuracy}, {@link crossEntropy},
  *   {@link confusionMatrix}, {@link mistakesByClass}.
  * - Model files: {@link saveParams}, {@link loadParams}.

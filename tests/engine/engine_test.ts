@@ -128,7 +128,7 @@ Deno.test("train() is deterministic: same seed, identical weights bit for bit, a
 
 for (const backend of ["typescript", "wasm"] as const) {
   Deno.test(`train() on ${backend} gives the same bits with 1, 2, 3, 4 and 8 threads`, async () => {
-    // 3,500 samples: four blocks of sums, the last one ragged.
+    // 3,500 samples: two blocks of sums, the second one ragged.
     const digits = await mnistTest(3500);
     const one = await train(digits, { iterations: 8, seed: 3, threads: 1, backend });
     for (const threads of [2, 3, 4, 8]) {

@@ -73,29 +73,12 @@ Deno.test("train CLI: --json ends with one JSON line of results; --save writes a
 });
 
 Deno.test("train CLI: mini-batches with Adam, a schedule and shifts; the JSON says so; any size saves and loads", async () => {
-  const { code, stdout, stderr } = await run([
-    "--data",
-    csv,
-    "--test",
-    csv,
-    "--dev-size",
-    "100",
-    "--hidden",
-    "48,24",
-    "--optimizer",
-    "adam",
-    "--batch-size",
-    "32",
-    "--epochs",
-    "6",
-    "--schedule",
-    "cosine",
-    "--augment",
-    "1",
-    "--save",
-    `${dir}/wide.json`,
-    "--json",
-  ]);
+  // deno-fmt-ignore
+  const recipe = [
+    "--data", csv, "--test", csv, "--dev-size", "100", "--hidden", "48,24", "--optimizer", "adam",
+    "--batch-size", "32", "--epochs", "6", "--schedule", "cosine", "--augment", "1", "--json",
+  ];
+  const { code, stdout, stderr } = await run([...recipe, "--save", `${dir}/wide.json`]);
   assert.equal(code, 0, stderr);
   const lines = stdout.trim().split("\n");
   assert.match(
@@ -112,31 +95,7 @@ Deno.test("train CLI: mini-batches with Adam, a schedule and shifts; the JSON sa
   assert.deepEqual(result.sizes, [784, 48, 24, 10]);
   assert.deepEqual((await loadParams(`${dir}/wide.json`)).sizes, [784, 48, 24, 10]);
   // The same run on one thread: the same weights, bit for bit.
-  const one = await run([
-    "--data",
-    csv,
-    "--test",
-    csv,
-    "--dev-size",
-    "100",
-    "--hidden",
-    "48,24",
-    "--optimizer",
-    "adam",
-    "--batch-size",
-    "32",
-    "--epochs",
-    "6",
-    "--schedule",
-    "cosine",
-    "--augment",
-    "1",
-    "--threads",
-    "1",
-    "--save",
-    `${dir}/wide1.json`,
-    "--json",
-  ]);
+  const one = await run([...recipe, "--threads", "1", "--save", `${dir}/wide1.json`]);
   assert.equal(one.code, 0, one.stderr);
   assert.deepEqual(await loadParams(`${dir}/wide1.json`), await loadParams(`${dir}/wide.json`));
 });
