@@ -358,14 +358,12 @@ export function zero(ptr: usize, bytes: usize): void {
  * θ and the moments are float64 (P, M1, M2); θ is also written as float32 to P32.
  */
 export function update(
-  from: i32, to: i32, P: usize, P32: usize, G: usize, gStride: usize, chunks: i32, invB: f64,
-  decay: f64, lr: f64, kind: i32, mu: f64, nesterov: bool, beta1: f64, beta2: f64, eps: f64,
-  c1: f64, c2: f64, M1: usize, M2: usize,
+  from: i32, to: i32, P: usize, P32: usize, G: usize, gStride: usize, chunks: i32, M1: usize,
+  M2: usize,
 ): void {
-  configureStep(invB, decay, lr, kind, mu, nesterov, beta1, beta2, eps, c1, c2);
   for (let k = from; k < to; k += 64) {
     const end = min(k + 64, to);
-    // The chunks' float32 sums of 64 parameters, in chunk order, into float64 at TMP_SUMS.
+    // The chunks' float32 sums of 64 parameters, in chunk order, into float64 at sumsAt.
     for (let i = k; i < end; i += 2) {
       const o4 = <usize>i << 2;
       let sum = load2(G + o4);

@@ -455,30 +455,10 @@ export function attachWasm(
       }
       // Everything else: this thread's share of each range, from the chunks' sums.
       for (const slice of ranges) {
-        const [a, b] = shareOf(slice.from, slice.to, slot, threads);
-        if (b <= a) continue;
-        x.update(
-          a,
-          b,
-          at.P64,
-          at.P32,
-          at.G,
-          gStride,
-          chunks,
-          invB,
-          slice.decay ? o.weightDecay : 0,
-          lr,
-          kind,
-          o.momentum,
-          o.nesterov,
-          o.beta1,
-          o.beta2,
-          o.epsilon,
-          c1,
-          c2,
-          at.M1,
-          at.M2,
-        );
+        const [lo, hi] = shareOf(slice.from, slice.to, slot, threads);
+        if (hi <= lo) continue;
+        step(slice.decay);
+        x.update(lo, hi, at.P64, at.P32, at.G, gStride, chunks, at.M1, at.M2);
       }
     },
     params: () => unpackKernel(plan),

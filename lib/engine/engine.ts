@@ -26,6 +26,7 @@ import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
 import type { Params } from "../nn/params.ts";
 import { type Csr, toCsr } from "./sparse.ts";
 import { ring, waitForChange } from "./doorbell.ts";
+import { startWorker } from "./start_worker.ts";
 import { kernelBlock, wasmAvailable, wasmUnfit } from "./wasm.ts";
 
 /** Options of {@link createEngine}. */
@@ -194,7 +195,9 @@ export async function createEngine(
       slot: t,
     });
   }
-  const workers = await Promise.all(messages.map(startWorker));
+  const workers = await Promise.all(
+    messages.map((message) => startWorker(new URL("./engine_worker.ts", import.meta.url), message)),
+  );
   messages.length = 0;
   const mine = await createBlockAccumulator(backend, layout, csr, labels, blocksOf(0), BLOCK);
   let closed = false;
@@ -292,35 +295,6 @@ function scalarBiasGradients(g: Float64Array, layout: Layout): void {
 
 /** How long a step waits for a worker before it gives up. */
 const WORKER_TIMEOUT_MS = 600_000;
-
-/**
- * Start a worker and wait until it has set up its range; `error` then settles with the message
- * of the first error it reports.
- */
-async function startWorker(
-  message: WorkerMessage,
-): Promise<{ worker: Worker; error: Promise<string> }> {
-  const worker = new Worker(new URL("./engine_worker.ts", import.meta.url), { type: "module" });
-  await new Promise<void>((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent) => {
-      if (event.data?.error) reject(new Error(`Training worker failed: ${event.data.error}`));
-      else resolve();
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      reject(new Error(`Training worker failed: ${event.message}`));
-    };
-    worker.postMessage(message);
-  });
-  const error = new Promise<string>((resolve) => {
-    worker.onmessage = (event: MessageEvent) => resolve(String(event.data?.error));
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      resolve(event.message);
-    };
-  });
-  return { worker, error };
-}
 
 function sharedOf(csr: Csr) {
   return {

@@ -24,6 +24,7 @@ import type { OptimizerOptions } from "../nn/optimizers.ts";
 import type { Params } from "../nn/params.ts";
 import type { Backend } from "./accumulator.ts";
 import { ring, waitForChange } from "./doorbell.ts";
+import { startWorker } from "./start_worker.ts";
 import { defaultThreads, type StepResult } from "./engine.ts";
 import {
   allocateBackend,
@@ -138,15 +139,19 @@ export async function createMiniBatchEngine(
   const workers: Worker[] = [];
   try {
     for (let slot = 1; slot < threads; slot++) {
+      const url = new URL("./minibatch_worker.ts", import.meta.url);
       workers.push(
-        await startWorker({
-          backend: message,
-          plan: plan.buffer as SharedArrayBuffer,
-          values: values.buffer as SharedArrayBuffer,
-          bell: bell.buffer as SharedArrayBuffer,
-          slot,
-          threads,
-        }),
+        (await startWorker(
+          url,
+          {
+            backend: message,
+            plan: plan.buffer as SharedArrayBuffer,
+            values: values.buffer as SharedArrayBuffer,
+            bell: bell.buffer as SharedArrayBuffer,
+            slot,
+            threads,
+          } satisfies MiniBatchWorkerMessage,
+        )).worker,
       );
     }
   } catch (error) {
@@ -204,20 +209,4 @@ export async function createMiniBatchEngine(
       for (const worker of workers) worker.terminate();
     },
   };
-}
-
-async function startWorker(message: MiniBatchWorkerMessage): Promise<Worker> {
-  const worker = new Worker(new URL("./minibatch_worker.ts", import.meta.url), { type: "module" });
-  await new Promise<void>((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent) => {
-      if (event.data?.error) reject(new Error(`Training worker failed: ${event.data.error}`));
-      else resolve();
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      reject(new Error(`Training worker failed: ${event.message}`));
-    };
-    worker.postMessage(message);
-  });
-  return worker;
 }
