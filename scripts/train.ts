@@ -52,7 +52,7 @@ Data and network
 
 The seed's full-batch gradient descent (the default)
   --iterations N            gradient-descent steps over the whole training set (default 1000)
-  --alpha A, --lr A         learning rate (default 0.1; 0.001 with adam)
+  --alpha A, --lr A         learning rate, for both loops (default 0.1; 0.001 with adam)
   --original-bias-gradient  the seed's bias gradient, 1/m·np.sum(dZ) over everything
 
 Mini-batches (any of these flags selects them)
@@ -67,8 +67,7 @@ Mini-batches (any of these flags selects them)
   --augment K               shift each image by up to K pixels each way, anew every epoch
 
 Engine
-  --threads N               threads (default: CPU cores; the weights do not depend on it
-                            with mini-batches)
+  --threads N               threads (default: CPU cores; the weights do not depend on it)
   --backend B               wasm (WebAssembly SIMD, the default where it runs) or
                             typescript (the pure-TypeScript fallback)
   --json                    end with one JSON line of results
