@@ -22,3 +22,34 @@ export async function mnistTest(count: number, from = 0): Promise<Digits> {
     pixels: all.pixels.slice(from * 784, (from + count) * 784),
   };
 }
+
+const tasks: Record<string, { command: string }> = JSON.parse(
+  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+).tasks;
+
+/**
+ * Run `deno task NAME` with `args` as users run it: the task's script with the permissions
+ * `deno.json` gives it, in a child process.
+ */
+export async function runTask(
+  name: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const words = tasks[name].command.split(" ");
+  const permissions = words.filter((word) => word.startsWith("--allow-"));
+  const script = new URL(`../${words.find((word) => word.startsWith("scripts/"))}`, import.meta.url)
+    .pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissions, script, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/** The JSON object on the last line of a run's stdout (`--json`). */
+export function lastJson(stdout: string) {
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}

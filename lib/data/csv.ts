@@ -281,24 +281,30 @@ function tooMany(bytes: Uint8Array, start: number, line: number, columns: number
 }
 
 /**
- * Encode labeled digits in the Kaggle form, `rowsPerChunk` rows at a time (header first).
+ * Encode digits in the Kaggle form, `rowsPerChunk` rows at a time (header first): labeled
+ * (`label,pixel0,…`) when they have labels, unlabeled (`pixel0,…`, the form of Kaggle's
+ * `test.csv`) when they have none.
  *
  * @param digits The digits to write.
  * @param rowsPerChunk Rows per yielded chunk.
  * @returns Chunks of UTF-8 bytes that concatenate to the whole file.
  */
-export function* encodeLabeledCsv(digits: Digits, rowsPerChunk = 2000): Generator<Uint8Array> {
+export function* encodeCsv(
+  digits: UnlabeledDigits & { labels?: Uint8Array },
+  rowsPerChunk = 2000,
+): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  yield encoder.encode(LABELED_HEADER + "\n");
+  const { labels } = digits;
+  yield encoder.encode((labels ? LABELED_HEADER : UNLABELED_HEADER) + "\n");
   const numbers = Array.from({ length: 256 }, (_, v) => encoder.encode(String(v)));
   for (let from = 0; from < digits.count; from += rowsPerChunk) {
     const to = Math.min(digits.count, from + rowsPerChunk);
     const chunk = new Uint8Array((to - from) * (PIXELS + 1) * 4);
     let p = 0;
     for (let i = from; i < to; i++) {
-      chunk[p++] = ZERO + digits.labels[i];
+      if (labels) chunk[p++] = ZERO + labels[i];
       for (let k = i * PIXELS, stop = k + PIXELS; k < stop; k++) {
-        chunk[p++] = COMMA;
+        if (k > i * PIXELS || labels) chunk[p++] = COMMA;
         const text = numbers[digits.pixels[k]];
         chunk.set(text, p);
         p += text.length;
@@ -309,20 +315,29 @@ export function* encodeLabeledCsv(digits: Digits, rowsPerChunk = 2000): Generato
   }
 }
 
+/** {@link encodeCsv} for labeled digits: the form of Kaggle's `train.csv`. */
+export function encodeLabeledCsv(digits: Digits, rowsPerChunk = 2000): Generator<Uint8Array> {
+  return encodeCsv(digits, rowsPerChunk);
+}
+
 /**
- * Write labeled digits as a Kaggle-form CSV, atomically: the bytes go to `PATH.tmp`, which is
- * renamed to `PATH` only when complete, so a crash never leaves a half-written file.
+ * Write digits as a Kaggle-form CSV — labeled if they have labels, else unlabeled — atomically:
+ * the bytes go to `PATH.tmp`, which is renamed to `PATH` only when complete, so a crash never
+ * leaves a half-written file.
  *
  * @param path Where to write.
  * @param digits The digits.
  * @returns The number of bytes written.
  */
-export async function writeLabeledCsv(path: string, digits: Digits): Promise<number> {
+export async function writeCsv(
+  path: string,
+  digits: UnlabeledDigits & { labels?: Uint8Array },
+): Promise<number> {
   const temp = `${path}.tmp`;
   let size = 0;
   const file = await Deno.open(temp, { write: true, create: true, truncate: true });
   try {
-    for (const chunk of encodeLabeledCsv(digits)) {
+    for (const chunk of encodeCsv(digits)) {
       for (let done = 0; done < chunk.length;) done += await file.write(chunk.subarray(done));
       size += chunk.length;
     }
@@ -334,4 +349,9 @@ export async function writeLabeledCsv(path: string, digits: Digits): Promise<num
   file.close();
   await Deno.rename(temp, path);
   return size;
+}
+
+/** {@link writeCsv} for labeled digits, such as `data/train.csv`. */
+export function writeLabeledCsv(path: string, digits: Digits): Promise<number> {
+  return writeCsv(path, digits);
 }

@@ -5,7 +5,8 @@
  *
  * - {@link Digits}: `count` images, their `labels` and row-major grey levels (`pixels`, 0–255).
  * - Reading and writing: {@link readLabeledCsv}, {@link writeLabeledCsv}, {@link readMnist}.
- * - Making `data/train.csv` and `data/mnist_test.csv`: {@link makeData}.
+ * - Making `data/train.csv`, `data/mnist_test.csv` and Kaggle's unlabeled `data/test.csv`:
+ *   {@link makeData}; a Kaggle submission: {@link writeSubmission}.
  * - Splitting: {@link shuffleDigits}, {@link splitDev}, {@link takeDigits}, all driven by
  *   {@link createRng}, the one seeded generator behind every random step of the project.
  *
@@ -18,3 +19,4 @@ export * from "./csv.ts";
 export * from "./idx.ts";
 export * from "./mnist_files.ts";
 export * from "./augment.ts";
+export * from "./submission.ts";

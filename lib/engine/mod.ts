@@ -8,13 +8,15 @@
  *   kernels tuned for small first layers, with a history, dev checkpoints and progress.
  * - {@link trainMiniBatch}: `miniBatchGradientDescent` — any layer sizes, mini-batches, momentum
  *   or Adam, a schedule, random shifts — as matrix products over chunks of samples.
- * - {@link evaluate}: probabilities, predictions, accuracy and loss of a set of digits.
+ * - {@link evaluate}: probabilities, predictions, accuracy and loss of a set of digits;
+ *   {@link predict}: the predictions alone, for images without labels.
  * - {@link createEngine}: the seed's engine one step at a time, for those who drive the loop.
  *
  * @module
  */
 
 export { evaluate, train } from "./train.ts";
+export { predict } from "./predict.ts";
 export type { EvaluateOptions, Evaluation, TrainOptions, TrainResult } from "./train.ts";
 export { createEngine, defaultThreads } from "./engine.ts";
 export type { Engine, EngineOptions, StepResult } from "./engine.ts";

@@ -1,29 +1,8 @@
 import assert from "node:assert/strict";
 import { loadParams, writeLabeledCsv } from "../../lib/mod.ts";
-import { mnistTest } from "../helpers.ts";
+import { lastJson, mnistTest, runTask } from "../helpers.ts";
 
-const script = new URL("../../scripts/train.ts", import.meta.url).pathname;
-// The permissions `deno task train` gives (deno.json), so that the test sees what users see.
-const taskCommand: string = JSON.parse(
-  await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
-).tasks.train.command;
-const permissions = taskCommand.split(" ").filter((word) => word.startsWith("--allow-"));
-
-/** The JSON object on the last line of a run's stdout (`--json`). */
-function lastJson(stdout: string) {
-  return JSON.parse(stdout.trim().split("\n").at(-1)!);
-}
-
-async function run(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissions, script, ...args],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+const run = (args: string[]) => runTask("train", args);
 
 const dir = await Deno.makeTempDir();
 const csv = `${dir}/small.csv`;

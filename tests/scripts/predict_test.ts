@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import {
+  createRng,
+  evaluate,
+  initParams,
+  makeData,
+  saveParams,
+  trainMiniBatch,
+  writeCsv,
+  writeLabeledCsv,
+} from "../../lib/mod.ts";
+import { lastJson, mnistTest, runTask } from "../helpers.ts";
+
+const run = (args: string[]) => runTask("predict", args);
+const dir = await Deno.makeTempDir();
+const model = `${dir}/model.json`;
+const train = await mnistTest(2000);
+const { params } = await trainMiniBatch(train, {
+  sizes: [784, 32, 10],
+  optimizer: "adam",
+  epochs: 2,
+  batchSize: 32,
+});
+await saveParams(model, params);
+const digits = await mnistTest(500, 5000);
+
+Deno.test("predict CLI: on a labeled file, the accuracy evaluate() gives, and its submission", async () => {
+  const csv = `${dir}/labeled.csv`;
+  await writeLabeledCsv(csv, digits);
+  const { code, stdout, stderr } = await run([
+    "--model",
+    model,
+    "--data",
+    csv,
+    "--out",
+    `${dir}/labeled_submission.csv`,
+    "--json",
+  ]);
+  assert.equal(code, 0, stderr);
+  const scores = evaluate(params, digits);
+  const result = lastJson(stdout);
+  assert.equal(result.accuracy, scores.accuracy);
+  assert.ok(scores.accuracy > 0.8, `accuracy ${scores.accuracy}`);
+  assert.match(stdout, /^Accuracy: 0\.\d{4} \(\d+ of 500 right\)$/m);
+  const lines = (await Deno.readTextFile(`${dir}/labeled_submission.csv`)).trim().split("\n");
+  assert.deepEqual(lines.slice(1).map((l) => Number(l.split(",")[1])), [...scores.predictions]);
+});
+
+Deno.test("predict CLI: on an unlabeled file, a submission ImageId,Label from 1", async () => {
+  const csv = `${dir}/unlabeled.csv`;
+  await writeCsv(csv, { count: digits.count, pixels: digits.pixels });
+  const out = `${dir}/submission.csv`;
+  const { code, stdout, stderr } = await run(["--model", model, "--data", csv, "--out", out]);
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stdout, /Accuracy/);
+  const lines = (await Deno.readTextFile(out)).trim().split("\n");
+  assert.equal(lines[0], "ImageId,Label");
+  assert.equal(lines.length, 501);
+  const predictions = evaluate(params, digits).predictions;
+  lines.slice(1).forEach((line, i) => assert.equal(line, `${i + 1},${predictions[i]}`));
+});
+
+Deno.test("predict CLI: Kaggle's test.csv gives a 28,000-row submission", async () => {
+  await makeData(fileURLToPath(new URL("../../data", import.meta.url)));
+  const out = `${dir}/kaggle.csv`;
+  const { code, stderr } = await run(["--model", model, "--out", out]);
+  assert.equal(code, 0, stderr);
+  const lines = (await Deno.readTextFile(out)).trim().split("\n");
+  assert.equal(lines[0], "ImageId,Label");
+  assert.equal(lines.length, 28001);
+  assert.equal(lines.at(-1)!.split(",")[0], "28000");
+  assert.ok(lines.slice(1).every((l) => /^\d+,\d$/.test(l)));
+});
+
+for (
+  const [args, message] of [
+    [[], "error: --model FILE is required: a model file from `deno task train --save FILE`"],
+    [["--model", "missing.json"], /^error: Cannot read missing\.json/],
+    [
+      ["--model", "narrow.json"],
+      "error: Cannot use narrow.json on MNIST: its network takes 100 inputs, not 784",
+    ],
+    [
+      ["--model", "model.json", "--data", "bad.csv"],
+      /^error: Cannot read bad\.csv: line 1 has 2 header fields/,
+    ],
+  ] as const
+) {
+  Deno.test(`predict CLI: ${args.join(" ") || "no flags"} exits 1 with one sentence`, async () => {
+    await saveParams(`${dir}/narrow.json`, initParams(createRng(1), [100, 10]));
+    await Deno.writeTextFile(`${dir}/bad.csv`, "pixel0,pixel1\n1,2,3\n");
+    const cwdArgs = args.map((a) => a.endsWith(".json") || a.endsWith(".csv") ? `${dir}/${a}` : a);
+    const { code, stderr } = await run(cwdArgs as string[]);
+    assert.equal(code, 1);
+    const line = stderr.trim().replaceAll(`${dir}/`, "");
+    assert.equal(line.split("\n").length, 1, stderr);
+    if (typeof message === "string") assert.equal(line, message);
+    else assert.match(line, message);
+  });
+}
