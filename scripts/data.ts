@@ -7,13 +7,11 @@
 
 import { fileURLToPath } from "node:url";
 import { makeData } from "../lib/mod.ts";
+import { runMain } from "./cli.ts";
 
 if (import.meta.main) {
-  try {
-    const outDir = Deno.args[0] ?? fileURLToPath(new URL("../data", import.meta.url));
+  await runMain(async (args) => {
+    const outDir = args[0] ?? fileURLToPath(new URL("../data", import.meta.url));
     for (const line of await makeData(outDir)) console.log(line);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    Deno.exit(1);
-  }
+  });
 }

@@ -19,6 +19,7 @@ import {
   withFileBytes,
   writeSubmission,
 } from "../lib/mod.ts";
+import { runMain } from "./cli.ts";
 
 const HELP = `Run a trained network on a Kaggle-form CSV and write a submission.
 
@@ -102,12 +103,4 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    await main(Deno.args);
-  } catch (error) {
-    const message = (error as Error).message.replace(/\.$/, "");
-    console.error(`error: ${message}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain(main);

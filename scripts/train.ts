@@ -32,6 +32,7 @@ import {
 } from "../lib/mod.ts";
 import { progressBar } from "./progress.ts";
 import { peakRssMb } from "./rss.ts";
+import { runMain } from "./cli.ts";
 
 const HELP = `Train a network on MNIST: the seed's full-batch gradient descent by default, or
 mini-batches with momentum or Adam, a learning-rate schedule and random shifts.
@@ -415,12 +416,4 @@ async function runMiniBatch(
   };
 }
 
-if (import.meta.main) {
-  try {
-    await main(Deno.args);
-  } catch (error) {
-    const message = (error as Error).message.replace(/\.$/, "");
-    console.error(`error: ${message}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain(main);

@@ -21,6 +21,16 @@ const INV255: f32 = <f32>(1.0 / 255.0);
   return base + (<usize>index << 2);
 }
 
+/** A nonzero's value, grey/255, in four lanes (entry = grey << 16 | pixel). */
+@inline function pixelValue(e: u32): v128 {
+  return f32x4.splat(<f32>(e >>> 16) * INV255);
+}
+
+/** Where columns t… of the nonzero's row start, in a pixel-major matrix of row stride s. */
+@inline function pixelRow(base: usize, e: u32, s: i32, t: i32): usize {
+  return base + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+}
+
 /**
  * Layer 1 forward over sparse rows, for samples j0 … j1−1 of the CSR (rowPtr i32, entry u32 =
  * grey << 16 | pixel):  A1[j − j0] = ReLU(b1 + Σ_nonzeros (grey/255)·WT1[pixel])   (s1 wide;
@@ -42,8 +52,7 @@ export function sparseForward(
       let c6 = v128.load(bt, 96), c7 = v128.load(bt, 112);
       for (let p = p0; p < p1; p++) {
         const e = load<u32>(at(entry, p));
-        const x = f32x4.splat(<f32>(e >>> 16) * INV255);
-        const w = WT + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+        const x = pixelValue(e), w = pixelRow(WT, e, s, t);
         c0 = f32x4.relaxed_madd(x, v128.load(w), c0);
         c1 = f32x4.relaxed_madd(x, v128.load(w, 16), c1);
         c2 = f32x4.relaxed_madd(x, v128.load(w, 32), c2);
@@ -67,8 +76,7 @@ export function sparseForward(
       let c0 = v128.load(at(b, t)), c1 = v128.load(at(b, t), 16);
       for (let p = p0; p < p1; p++) {
         const e = load<u32>(at(entry, p));
-        const x = f32x4.splat(<f32>(e >>> 16) * INV255);
-        const w = WT + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+        const x = pixelValue(e), w = pixelRow(WT, e, s, t);
         c0 = f32x4.relaxed_madd(x, v128.load(w), c0);
         c1 = f32x4.relaxed_madd(x, v128.load(w, 16), c1);
       }
@@ -97,8 +105,7 @@ export function sparseGradient(
       const d6 = v128.load(dt, 96), d7 = v128.load(dt, 112);
       for (let p = p0; p < p1; p++) {
         const e = load<u32>(at(entry, p));
-        const x = f32x4.splat(<f32>(e >>> 16) * INV255);
-        const g = G + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+        const x = pixelValue(e), g = pixelRow(G, e, s, t);
         v128.store(g, f32x4.relaxed_madd(x, d0, v128.load(g)));
         v128.store(g, f32x4.relaxed_madd(x, d1, v128.load(g, 16)), 16);
         v128.store(g, f32x4.relaxed_madd(x, d2, v128.load(g, 32)), 32);
@@ -113,8 +120,7 @@ export function sparseGradient(
       const d0 = v128.load(at(d, t)), d1 = v128.load(at(d, t), 16);
       for (let p = p0; p < p1; p++) {
         const e = load<u32>(at(entry, p));
-        const x = f32x4.splat(<f32>(e >>> 16) * INV255);
-        const g = G + ((<usize>(e & 0xffff) * <usize>s + <usize>t) << 2);
+        const x = pixelValue(e), g = pixelRow(G, e, s, t);
         v128.store(g, f32x4.relaxed_madd(x, d0, v128.load(g)));
         v128.store(g, f32x4.relaxed_madd(x, d1, v128.load(g, 16)), 16);
       }
