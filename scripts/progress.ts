@@ -27,7 +27,8 @@ export function progressBar(total: number): ProgressBar | undefined {
       last = now;
       const fraction = total === 0 ? 1 : done / total;
       const width = 30, filled = Math.round(fraction * width);
-      const eta = fraction > 0 ? ((now - start) / 1000) * (1 / fraction - 1) : NaN;
+      // No estimate before 2% is done: the first steps run before the JIT has warmed up.
+      const eta = fraction >= 0.02 ? ((now - start) / 1000) * (1 / fraction - 1) : NaN;
       write(
         `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${label}  ETA ${
           Number.isFinite(eta) ? eta.toFixed(1) + " s" : "…"
