@@ -380,7 +380,7 @@ export function update(
   }
 }
 
-// The optimizer's constants for the current step (set by configureStep), and where `update`
+// The optimizer's constants for the current step (set by setStep), and where `update`
 // keeps its float64 sums: each instance (each thread) has its own globals; `sumsAt` is set by
 // the host to this thread's scratch.
 let sInvB: f64 = 0, sDecay: f64 = 0, sLr: f64 = 0, sMu: f64 = 0, sB1: f64 = 0, sB2: f64 = 0;
@@ -393,7 +393,8 @@ export function setScratch(at: usize): void {
   sumsAt = at;
 }
 
-function configureStep(
+/** Set the optimizer's constants for the step, for `update` and `sparseUpdate`. */
+export function setStep(
   invB: f64, decay: f64, lr: f64, kind: i32, mu: f64, nesterov: bool, beta1: f64, beta2: f64,
   eps: f64, c1: f64, c2: f64,
 ): void {
@@ -586,12 +587,4 @@ export function sparseUpdate(
       t += width;
     }
   }
-}
-
-/** Set the optimizer's constants for `sparseUpdate` (see `update`). */
-export function setStep(
-  invB: f64, decay: f64, lr: f64, kind: i32, mu: f64, nesterov: bool, beta1: f64, beta2: f64,
-  eps: f64, c1: f64, c2: f64,
-): void {
-  configureStep(invB, decay, lr, kind, mu, nesterov, beta1, beta2, eps, c1, c2);
 }

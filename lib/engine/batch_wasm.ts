@@ -306,7 +306,6 @@ export function attachWasm(
   const { sizes, s, wt, b, at, gStride, m } = plan;
   const L = sizes.length - 1;
   const buffer = plan.memory.buffer;
-  const f32 = new Float32Array(buffer);
   const A: number[] = [], D: number[] = [];
   let scratch = at.SCRATCH + slot * plan.scratchBytes;
   for (let l = 0; l < L; l++) {
@@ -364,14 +363,21 @@ export function attachWasm(
       // dZ[l−1] = dZ[l]·W[l] ⊙ ReLU′(Z[l−1]); dZ[0] goes to the batch's rows (for sparseUpdate).
       const dZ = (l: number) => (l === 0 ? dZ1 : D[l]);
       const stats = at.STATS + c * 16;
-      if (L === 1) {
-        // No hidden layer: dZ[0] is the softmax's, written to scratch (it pads rows to R), then
-        // its real rows copied to the batch's.
-        x.softmaxLoss(A[0], rows, R, s[0], sizes[1], at.LABELS + from, D[0], stats, 0);
-        f32.copyWithin(dZ1 >> 2, D[0] >> 2, (D[0] >> 2) + rows * s[0]);
-      } else {
-        x.softmaxLoss(A[L - 1], rows, R, s[L - 1], sizes[L], at.LABELS + from, D[L - 1], stats, 0);
-      }
+      // softmaxLoss zeroes dZ's padded rows up to its R: needed in scratch, which the products
+      // read over R rows, but not in the batch's dZ1 (a network without a hidden layer), whose
+      // next rows are the next chunk's.
+      const padded = L > 1 ? R : rows;
+      x.softmaxLoss(
+        A[L - 1],
+        rows,
+        padded,
+        s[L - 1],
+        sizes[L],
+        at.LABELS + from,
+        dZ(L - 1),
+        stats,
+        0,
+      );
       for (let l = L - 1; l >= 1; l--) {
         x.gemmTN(s[l - 1], s[l], R, A[l - 1], s[l - 1], D[l], s[l], g(wt[l]), s[l]);
         x.columnSums(R, s[l], D[l], s[l], g(b[l]));
