@@ -11,3 +11,5 @@ export * from "./curves.ts";
 export * from "./images.ts";
 export * from "./digits.ts";
 export * from "./confusion.ts";
+export * from "./drawing.ts";
+export * from "./digit_pad.ts";
