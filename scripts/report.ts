@@ -1,11 +1,15 @@
 /**
- * `deno task report`: the main job. From a clean clone it makes the data, executes
- * `notebooks/mnist.ipynb` on a project-local Deno kernelspec (the user's Jupyter setup is never
- * touched), exports one self-contained HTML file and prints its path and the final accuracies.
+ * `deno task report`: the main job. From a clean clone it makes the data, executes both
+ * notebooks — `notebooks/mnist.ipynb` (the seed) and `notebooks/beyond.ipynb` (from 90% to
+ * 98.5%) — on a project-local Deno kernelspec (the user's Jupyter setup is never touched),
+ * exports each as one self-contained HTML file, writes `index.html` linking both with their
+ * headline figures, and prints the paths and accuracies.
  *
- * Flags: `--out DIR` (default `reports/`), `--notebook PATH`. Environment variables
- * `MNIST_ITERATIONS`, `MNIST_ALPHA` and `MNIST_SEED` pass through to the notebook's parameters
- * cell (the tests use them for a short run).
+ * Flags: `--out DIR` (default `reports/`), `--only mnist|beyond` (one notebook; the index still
+ * lists the other's last report if there is one). Environment variables `MNIST_ITERATIONS`,
+ * `MNIST_ALPHA`, `MNIST_SEED`, `BEYOND_EPOCHS` and `BEYOND_FULL_BATCH_STEPS` pass through to the
+ * notebooks' parameters cells (the tests use them for short runs); `BEYOND_OUT` is set to the
+ * output folder, where the beyond notebook saves its model and Kaggle submission.
  *
  * @module
  */
@@ -66,32 +70,47 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
   }
 }
 
-/** The summary the notebook's last cell publishes. */
+/** The summary a notebook's last cell publishes (`application/x-mnist-summary+json`). */
 export interface ReportSummary {
-  train_accuracy: number;
-  dev_accuracy: number;
   test_accuracy: number;
+  dev_accuracy: number;
   [key: string]: unknown;
 }
 
-/**
- * Execute the notebook and export the report.
- *
- * @returns Paths written, the summary and timings.
- */
-export async function makeReport(options: { out?: string; notebook?: string } = {}) {
-  const out = options.out ?? join(root, "reports");
-  const notebook = options.notebook ?? join(root, "notebooks", "mnist.ipynb");
-  const name = basename(notebook, ".ipynb");
-  await Deno.mkdir(out, { recursive: true });
-  await makeData(join(root, "data"));
-  const python = await findJupyterPython();
-  const kernels = await writeKernelspec();
+/** The notebooks `deno task report` runs, in order, and what their index entry says. */
+export const NOTEBOOKS = {
+  mnist: "The seed: a 784-10-10-10 network by full-batch gradient descent, equation by equation",
+  beyond: "From 90% to 98.5%: one change at a time, a digit pad and a Kaggle submission",
+} as const;
+
+/** A notebook's name in {@link NOTEBOOKS}. */
+export type NotebookName = keyof typeof NOTEBOOKS;
+
+/** One executed, exported notebook. */
+export interface NotebookReport {
+  name: NotebookName;
+  htmlPath: string;
+  executed: string;
+  summary: ReportSummary;
+  equations: number;
+  bytes: number;
+  executeSeconds: number;
+}
+
+/** Execute one notebook into `out/NAME.ipynb` and export `out/NAME.html`. */
+async function reportNotebook(
+  name: NotebookName,
+  out: string,
+  python: string,
+): Promise<NotebookReport> {
+  const notebook = join(root, "notebooks", `${name}.ipynb`);
   const executed = join(out, `${name}.ipynb`);
+  const kernels = await writeKernelspec();
   const t0 = performance.now();
   try {
     await run(python, [join(root, "scripts", "execute_notebook.py"), notebook, executed], {
       JUPYTER_PATH: kernels,
+      BEYOND_OUT: out,
     });
   } finally {
     await Deno.remove(kernels, { recursive: true });
@@ -116,18 +135,94 @@ export async function makeReport(options: { out?: string; notebook?: string } = 
     ]);
     const exported = await Deno.readTextFile(join(exportDir, `${name}.html`));
     const { html, equations } = renderMath(exported);
-    const external = externalResources(html);
-    if (external.length) {
-      throw new Error(`Cannot make a self-contained report: it would load ${external.join(", ")}`);
-    }
     const htmlPath = join(out, `${name}.html`);
-    await Deno.writeTextFile(`${htmlPath}.tmp`, html);
-    await Deno.rename(`${htmlPath}.tmp`, htmlPath);
+    await writeSelfContained(htmlPath, html);
     const summary = readSummary(JSON.parse(await Deno.readTextFile(executed)));
-    return { htmlPath, executed, summary, equations, bytes: html.length, executeSeconds };
+    return { name, htmlPath, executed, summary, equations, bytes: html.length, executeSeconds };
   } finally {
     await Deno.remove(exportDir, { recursive: true });
   }
+}
+
+/** Write `html` to `path` (atomically), refusing a page that would load anything from outside. */
+async function writeSelfContained(path: string, html: string): Promise<void> {
+  const external = externalResources(html);
+  if (external.length) {
+    throw new Error(`Cannot make a self-contained report: it would load ${external.join(", ")}`);
+  }
+  await Deno.writeTextFile(`${path}.tmp`, html);
+  await Deno.rename(`${path}.tmp`, path);
+}
+
+/**
+ * Execute the notebooks (all, or `only` one) and export their reports and the index page.
+ *
+ * @returns The reports made now, and the index's path.
+ */
+export async function makeReport(
+  options: { out?: string; only?: NotebookName } = {},
+): Promise<{ reports: NotebookReport[]; indexPath: string }> {
+  const out = options.out ?? join(root, "reports");
+  if (options.only !== undefined && !(options.only in NOTEBOOKS)) {
+    throw new Error(
+      `Cannot report notebook "${options.only}": expected one of ${
+        Object.keys(NOTEBOOKS).join(", ")
+      }`,
+    );
+  }
+  const names = options.only ? [options.only] : Object.keys(NOTEBOOKS) as NotebookName[];
+  await Deno.mkdir(out, { recursive: true });
+  await makeData(join(root, "data"));
+  const python = await findJupyterPython();
+  const reports: NotebookReport[] = [];
+  for (const name of names) reports.push(await reportNotebook(name, out, python));
+  const indexPath = join(out, "index.html");
+  await writeSelfContained(indexPath, indexHtml(await indexEntries(out)));
+  return { reports, indexPath };
+}
+
+/** Each notebook whose report is in `out`, with the summary of its executed copy. */
+async function indexEntries(out: string) {
+  const entries = [];
+  for (const [name, blurb] of Object.entries(NOTEBOOKS)) {
+    try {
+      await Deno.stat(join(out, `${name}.html`));
+      const nb = JSON.parse(await Deno.readTextFile(join(out, `${name}.ipynb`)));
+      entries.push({ name, blurb, summary: readSummary(nb) });
+    } catch { /* not made yet */ }
+  }
+  return entries;
+}
+
+/** The index page: one card per report, with its headline accuracy and time. */
+export function indexHtml(
+  entries: { name: string; blurb: string; summary: ReportSummary }[],
+): string {
+  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+  const cards = entries.map(({ name, blurb, summary }) => {
+    const seconds = Number(summary.seconds ?? summary.train_seconds);
+    const facts = [
+      `test accuracy <b>${pct(summary.test_accuracy)}</b>`,
+      `dev ${pct(summary.dev_accuracy)}`,
+      Number.isFinite(seconds) ? `${seconds.toFixed(1)} s of training` : "",
+    ].filter(Boolean).join(" · ");
+    return `<a class="card" href="${name}.html"><h2>${name}.html</h2><p>${blurb}</p>` +
+      `<p class="facts" data-testid="facts-${name}">${facts}</p></a>`;
+  }).join("\n");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>MNIST from scratch — reports</title><style>
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 760px; margin: 48px auto; padding: 0 16px; color: #222; }
+.card { display: block; border: 1px solid #ccc; border-radius: 8px; padding: 12px 20px; margin: 16px 0; color: inherit; text-decoration: none; }
+.card:hover { border-color: #4269d0; }
+.card h2 { margin: 0; color: #4269d0; font-size: 20px; }
+.facts { color: #555; }
+</style></head><body>
+<h1>MNIST from scratch, in TypeScript</h1>
+<p>A neural network learns to read handwritten digits, every equation written out as code. Each report is one executed notebook, with its figures and a digit pad to draw on; it works offline.</p>
+${cards}
+</body></html>
+`;
 }
 
 /** The `application/x-mnist-summary+json` output of the executed notebook. */
@@ -147,23 +242,28 @@ if (import.meta.main) {
   try {
     const { values } = parseArgs({
       args: Deno.args,
-      options: { out: { type: "string" }, notebook: { type: "string" } },
+      options: { out: { type: "string" }, only: { type: "string" } },
     });
-    console.log("Executing notebooks/mnist.ipynb on the Deno kernel…");
-    const r = await makeReport(values);
+    const t0 = performance.now();
+    const { reports, indexPath } = await makeReport({
+      out: values.out,
+      only: values.only as NotebookName | undefined,
+    });
     const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-    console.log(`Executed in ${r.executeSeconds.toFixed(1)} s → ${r.executed}`);
-    console.log(
-      `Report: ${r.htmlPath} (${
-        (r.bytes / 1e6).toFixed(2)
-      } MB, ${r.equations} equations, self-contained)`,
-    );
-    console.log(
-      `Accuracy after ${r.summary.iterations} iterations: train ${
-        pct(r.summary.train_accuracy)
-      }, ` +
-        `dev ${pct(r.summary.dev_accuracy)}, test ${pct(r.summary.test_accuracy)}`,
-    );
+    for (const r of reports) {
+      console.log(
+        `${r.name}: executed in ${r.executeSeconds.toFixed(1)} s → ${r.htmlPath} (${
+          (r.bytes / 1e6).toFixed(2)
+        } MB, ${r.equations} equations, self-contained)`,
+      );
+      console.log(
+        `  test ${pct(r.summary.test_accuracy)}, dev ${pct(r.summary.dev_accuracy)}` +
+          (r.summary.train_accuracy !== undefined
+            ? `, train ${pct(r.summary.train_accuracy as number)}`
+            : ""),
+      );
+    }
+    console.log(`Index: ${indexPath} (${((performance.now() - t0) / 1000).toFixed(0)} s in all)`);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     Deno.exit(1);

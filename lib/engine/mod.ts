@@ -24,3 +24,5 @@ export type { Backend } from "./accumulator.ts";
 export { trainMiniBatch } from "./train_minibatch.ts";
 export type { MiniBatchTrainOptions, MiniBatchTrainResult } from "./train_minibatch.ts";
 export type { MiniBatchEngineOptions } from "./minibatch_engine.ts";
+export { runRecipe, weightCount } from "./recipe.ts";
+export type { Recipe, RecipeResult } from "./recipe.ts";

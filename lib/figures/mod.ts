@@ -13,3 +13,4 @@ export * from "./digits.ts";
 export * from "./confusion.ts";
 export * from "./drawing.ts";
 export * from "./digit_pad.ts";
+export * from "./runs.ts";

@@ -3,6 +3,7 @@ import { decode } from "fast-png";
 import {
   accuracyCurves,
   compareAccuracy,
+  compareRuns,
   confusionHeatmap,
   digitPng,
   digitSamples,
@@ -115,4 +116,28 @@ Deno.test("weightImages() draws one image per hidden unit; confusionHeatmap() on
   const heat = noWarnings(() => confusionHeatmap(C));
   assert.equal(count(heat, "rect"), 100);
   assert.match(heat, />90</);
+});
+
+Deno.test("compareRuns() draws one line per run against epochs or seconds, dev error on a log y", () => {
+  const run = (name: string, scale: number) => ({
+    name,
+    history: Array.from({ length: 6 }, (_, e) => ({
+      epoch: e + 1,
+      lr: 0.1,
+      trainAccuracy: 0.9,
+      loss: 0.3,
+      seconds: scale * (e + 1),
+      ...(e === 2 ? {} : { devAccuracy: 1 - 0.2 / (e + 1) / scale }),
+    })),
+  });
+  const runs = [run("slow", 1), run("fast", 2)];
+  for (const x of ["epoch", "seconds"] as const) {
+    const html = noWarnings(() => compareRuns(runs, { x }));
+    assert.match(html, /^<figure/);
+    assert.ok(html.includes(x === "epoch" ? "Dev accuracy against epochs" : "against seconds"));
+    assert.equal(html.match(/<path [^>]*stroke="#/g)?.length, 2, "a line per run");
+    assert.equal(html.match(/<circle/g)?.length, 10, "a dot per scored epoch: 5 of 6 per run");
+    assert.ok(html.includes("slow") && html.includes("fast"), "both in the legend");
+    assert.equal(compareRuns(runs, { x }), html, "deterministic");
+  }
 });

@@ -1,13 +1,16 @@
 /**
- * The product test: execute the notebook (short: MNIST_ITERATIONS=60) through the same code as
- * `deno task report`, check its outputs, then open the exported HTML in headless Chromium with
- * every network request blocked.
+ * The product test: execute both notebooks (short runs, set by environment variables) through
+ * the same code as `deno task report`, check their outputs, then open the exported pages in
+ * headless Chromium with every network request blocked, and draw digits on their pads with the
+ * mouse.
  */
 
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { loadParams, readLabeledCsv } from "../../lib/mod.ts";
 import { makeReport } from "../../scripts/report.ts";
+import { digitStrokes } from "../figures/strokes.ts";
 
 type Output = {
   output_type: string;
@@ -26,29 +29,46 @@ type Cell = {
 const CHROMIUM = "/usr/bin/chromium";
 const text = (s: string[] | string | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
 
-Deno.test("the notebook executes, and its report renders offline in Chromium", async (t) => {
-  Deno.env.set("MNIST_ITERATIONS", "60");
-  const out = await Deno.makeTempDir({ prefix: "mnist-report-test-" });
-  const report = await makeReport({ out });
-  const nb = JSON.parse(await Deno.readTextFile(report.executed)) as { cells: Cell[] };
-  const code = nb.cells.filter((c) => c.cell_type === "code");
+// Short runs, yet networks good enough to read a drawn digit.
+Deno.env.set("MNIST_ITERATIONS", "300");
+Deno.env.set("BEYOND_EPOCHS", "1");
+Deno.env.set("BEYOND_FULL_BATCH_STEPS", "20");
+const out = await Deno.makeTempDir({ prefix: "mnist-report-test-" });
+const { reports, indexPath } = await makeReport({ out });
+const [mnist, beyond] = reports;
+const cellsOf = async (path: string) =>
+  (JSON.parse(await Deno.readTextFile(path)) as { cells: Cell[] }).cells.filter((c) =>
+    c.cell_type === "code"
+  );
 
-  await t.step("no cell raised an error", () => {
-    const errors = code.flatMap((c) => c.outputs!.filter((o) => o.output_type === "error"));
-    assert.deepEqual(errors.map((e) => `${e.ename}: ${e.evalue}`), []);
+/** Every code cell but the imports shows something, and none raised an error. */
+function checkCells(code: Cell[]) {
+  const errors = code.flatMap((c) => c.outputs!.filter((o) => o.output_type === "error"));
+  assert.deepEqual(errors.map((e) => `${e.ename}: ${e.evalue}`), []);
+  code.forEach((cell, i) => {
+    const source = text(cell.source);
+    const isImport = /^import /m.test(source) && !/await|console/.test(source);
+    // A cell that defines a helper and runs nothing at its top level.
+    const isDefinition = /^(async )?function /m.test(source) && !/^(await|console)\b/m.test(source);
+    if (!isImport && !isDefinition) {
+      assert.ok(
+        cell.outputs!.length > 0,
+        `code cell ${i + 1} has no output:\n${text(cell.source)}`,
+      );
+    }
   });
+}
 
-  await t.step("every code cell but the imports shows something", () => {
-    code.forEach((cell, i) => {
-      const isImport = /^import /m.test(text(cell.source)) &&
-        !/await|console/.test(text(cell.source));
-      if (!isImport) {
-        assert.ok(
-          cell.outputs!.length > 0,
-          `code cell ${i + 1} has no output:\n${text(cell.source)}`,
-        );
-      }
-    });
+const htmlOutputs = (code: Cell[]) =>
+  code.flatMap((c) => c.outputs!.map((o) => String(o.data?.["text/html"] ?? "")));
+
+Deno.test("the seed notebook executes and shows what it should", async (t) => {
+  const report = mnist;
+  assert.equal(report.name, "mnist");
+  const code = await cellsOf(report.executed);
+
+  await t.step("no cell raised an error; every code cell but the imports shows something", () => {
+    checkCells(code);
   });
 
   await t.step(
@@ -67,9 +87,8 @@ Deno.test("the notebook executes, and its report renders offline in Chromium", a
   );
 
   await t.step("the figures are there, as HTML, never as bare SVG", () => {
-    const html = code.flatMap((c) => c.outputs!.map((o) => String(o.data?.["text/html"] ?? "")));
-    const figures = html.filter((h) => h.startsWith("<figure"));
-    assert.ok(figures.length >= 8, `${figures.length} figures`);
+    const figures = htmlOutputs(code).filter((h) => h.startsWith("<figure"));
+    assert.ok(figures.length >= 9, `${figures.length} figures`);
     for (
       const title of [
         "Accuracy: train and dev",
@@ -78,6 +97,7 @@ Deno.test("the notebook executes, and its report renders offline in Chromium", a
         "Confusion matrix",
         "First-layer weights",
         "correct vs original bias gradient",
+        "Draw a digit",
       ]
     ) {
       assert.ok(figures.some((f) => f.includes(title)), `a figure titled "${title}"`);
@@ -115,78 +135,242 @@ Deno.test("the notebook executes, and its report renders offline in Chromium", a
 
   await t.step("the summary holds the three accuracies", () => {
     for (const key of ["train_accuracy", "dev_accuracy", "test_accuracy"] as const) {
-      assert.ok(
-        report.summary[key] > 0.3 && report.summary[key] <= 1,
-        `${key} = ${report.summary[key]}`,
-      );
+      const value = report.summary[key] as number;
+      assert.ok(value > 0.3 && value <= 1, `${key} = ${value}`);
     }
-    assert.equal(report.summary.iterations, 60);
+    assert.equal(report.summary.iterations, 300);
+  });
+});
+
+Deno.test("the beyond notebook executes: every step, the table, the curves, a model and a submission", async (t) => {
+  assert.equal(beyond.name, "beyond");
+  const code = await cellsOf(beyond.executed);
+  const steps = beyond.summary.steps as { name: string; test_accuracy: number }[];
+
+  await t.step("no cell raised an error; every code cell but the imports shows something", () => {
+    checkCells(code);
   });
 
-  await t.step(
-    "Chromium shows the report with the network off: no request, no console error",
-    async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      }).catch((error: Error) => {
-        throw new Error(
-          `Cannot start Chromium at ${CHROMIUM} (apt-get install chromium): ${
-            error.message.split("\n")[0]
-          }`,
-        );
-      });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-        const blocked: string[] = [], problems: string[] = [];
-        await page.route("**/*", (route) => {
-          const url = route.request().url();
-          if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
-          blocked.push(url);
-          return route.abort();
-        });
-        page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-        page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-        await page.goto(`file://${report.htmlPath}`, { waitUntil: "load" });
-        assert.deepEqual(blocked, [], "requests that tried to leave the page");
-        assert.deepEqual(problems, []);
+  await t.step("eight steps, from the seed to shifts, each trained and scored", () => {
+    assert.deepEqual(steps.map((s) => s.name.split(" · ")[0]), [
+      "0",
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+    ]);
+    // 20 full-batch steps, then one epoch each: short, but every step learns.
+    for (const s of steps) assert.ok(s.test_accuracy > 0.15 && s.test_accuracy <= 1, s.name);
+    for (const s of steps.slice(2)) assert.ok(s.test_accuracy > 0.6, s.name);
+    // Even one epoch of the wide network beats 20 full-batch steps of the seed's.
+    assert.ok(steps[7].test_accuracy > steps[0].test_accuracy + 0.1);
+    assert.equal(beyond.summary.test_accuracy, steps[7].test_accuracy);
+  });
 
-        assert.ok(await page.locator("math").count() >= 30, "equations rendered as MathML");
-        const mathBox = await page.locator("math[display=block]").first().boundingBox();
-        assert.ok(
-          mathBox && mathBox.height > 60,
-          "the forward equations take real space on screen",
-        );
-        assert.ok(await page.locator("figure").count() >= 8);
-        assert.ok(await page.locator("figure svg image").count() >= 50, "digit images");
-        assert.match(
-          await page.locator("body").innerText(),
-          /\d→\d \d+%/,
-          "mistakes captioned true→predicted",
-        );
+  await t.step("the table of all steps and the curves against epochs and seconds", () => {
+    const table = code.flatMap((c) =>
+      c.outputs!.map((o) => String(o.data?.["text/markdown"] ?? ""))
+    )
+      .find((m) => m.startsWith("| step |"))!;
+    assert.ok(table, "a table of the steps");
+    const rows = table.split("\n").slice(2);
+    assert.equal(rows.length, 8);
+    assert.match(rows[0], /784-10-10-10 \| full batch, sgd, lr 0\.1, constant, seed init \| 20 \|/);
+    assert.match(
+      rows[7],
+      /784-256-128-10 \| batch 128, adam, lr 0\.003, cosine, ±1 px, He \| 1 \|/,
+    );
+    const figures = htmlOutputs(code).filter((h) => h.startsWith("<figure"));
+    for (
+      const title of [
+        "Dev accuracy against epochs",
+        "Dev accuracy against seconds",
+        "Confusion matrix",
+        "Misclassified digits",
+        "Draw a digit",
+        "a random shift of each",
+      ]
+    ) {
+      assert.ok(figures.some((f) => f.includes(title)), `a figure titled "${title}"`);
+    }
+    // Every step's line is in both charts' legends.
+    for (const chart of figures.filter((f) => f.includes("Dev accuracy against"))) {
+      for (const s of steps) assert.ok(chart.includes(s.name), `${s.name} in the chart`);
+    }
+  });
 
-        const png = decode(await page.screenshot({ fullPage: true }));
-        const channels = png.channels;
-        let ink = 0;
-        for (let p = 0; p < png.data.length; p += channels) if (png.data[p] < 200) ink++;
-        const share = ink / (png.width * png.height);
-        assert.ok(png.height > 5000, `a long page (${png.height}px)`);
-        assert.ok(
-          share > 0.01 && share < 0.6,
-          `screenshot is not blank: ${(100 * share).toFixed(1)}% dark pixels`,
-        );
-      } finally {
-        await browser.close();
-      }
+  await t.step("the saved model is the final network; the submission has 28,000 rows", async () => {
+    const params = await loadParams(`${out}/beyond_model.json`);
+    assert.deepEqual(params.sizes, [784, 256, 128, 10]);
+    const lines = (await Deno.readTextFile(`${out}/submission.csv`)).trimEnd().split("\n");
+    assert.equal(lines[0], "ImageId,Label");
+    assert.equal(lines.length, 28001);
+    assert.match(lines[1], /^1,\d$/);
+    assert.match(lines[28000], /^28000,\d$/);
+    // The last 10,000 rows of test.csv are MNIST's test set (data/README.md): score them.
+    const known = await readLabeledCsv("data/mnist_test.csv");
+    const right = known.labels.filter((y, j) => Number(lines[18001 + j].split(",")[1]) === y);
+    const accuracy = right.length / known.count;
+    assert.ok(Math.abs(accuracy - beyond.summary.test_accuracy) < 1e-9, `${accuracy}`);
+  });
+});
+
+Deno.test("the index page links both reports with their headline figures", async () => {
+  const html = await Deno.readTextFile(indexPath);
+  assert.match(html, /href="mnist\.html"/);
+  assert.match(html, /href="beyond\.html"/);
+  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+  assert.ok(html.includes(`test accuracy <b>${pct(mnist.summary.test_accuracy)}</b>`));
+  assert.ok(html.includes(`test accuracy <b>${pct(beyond.summary.test_accuracy)}</b>`));
+});
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+async function launch(): Promise<Browser> {
+  return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).catch(
+    (error: Error) => {
+      throw new Error(
+        `Cannot start Chromium at ${CHROMIUM} (apt-get install chromium): ${
+          error.message.split("\n")[0]
+        }`,
+      );
     },
   );
-  await Deno.remove(out, { recursive: true });
+}
+
+/** Open `path` with every request but `file:` and `data:` blocked; collect what went wrong. */
+async function open(browser: Browser, path: string) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const blocked: string[] = [], problems: string[] = [];
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`file://${path}`, { waitUntil: "load" });
+  return { page, blocked, problems };
+}
+
+/** Draw digit `digit` on the pad with the mouse, in the box at (x, y) of height `size`. */
+async function draw(page: Page, digit: "0" | "1" | "7", x: number, y: number, size: number) {
+  const pad = page.getByTestId("digit-pad");
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  for (const stroke of digitStrokes(digit, x, y, size)) {
+    await page.mouse.move(box.x + stroke[0][0], box.y + stroke[0][1]);
+    await page.mouse.down();
+    for (const [px, py] of stroke.slice(1)) await page.mouse.move(box.x + px, box.y + py);
+    await page.mouse.up();
+  }
+}
+
+/** The pad's answer once it has settled: its text and the ten bars' probabilities. */
+async function answer(page: Page) {
+  await page.waitForTimeout(50); // the pad answers on the next animation frame
+  const prediction = await page.getByTestId("digit-prediction").textContent();
+  const probabilities = await page.getByTestId("digit-probabilities").locator("[data-digit]")
+    .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.probability)));
+  return { prediction, probabilities };
+}
+
+async function checkPad(page: Page) {
+  assert.equal(await page.getByTestId("digit-pad").count(), 1);
+  assert.equal((await answer(page)).prediction, "", "an empty pad predicts nothing");
+  for (
+    const [digit, x, y, size, where] of [
+      ["1", 60, 40, 200, "large, centred"],
+      ["0", 60, 40, 200, "large, centred"],
+      ["7", 60, 40, 200, "large, centred"],
+      ["7", 8, 225, 45, "small, bottom-left corner"],
+    ] as const
+  ) {
+    await draw(page, digit, x, y, size);
+    const { prediction, probabilities } = await answer(page);
+    assert.equal(prediction, digit, `a ${digit}, ${where}: read as ${prediction}`);
+    const sum = probabilities.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-9, `probabilities sum to ${sum}`);
+    assert.equal(probabilities.indexOf(Math.max(...probabilities)), Number(digit));
+
+    await page.getByTestId("digit-clear").click();
+    const cleared = await answer(page);
+    assert.equal(cleared.prediction, "", "clear empties the prediction");
+    assert.deepEqual(cleared.probabilities, new Array(10).fill(0));
+    const inked = await page.getByTestId("digit-pad").evaluate((canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      return data.filter((_, k) => k % 4 === 3 && data[k] > 0).length;
+    });
+    assert.equal(inked, 0, "clear empties the pad");
+  }
+}
+
+Deno.test("in Chromium, offline: the reports render, and their digit pads read drawn digits", async (t) => {
+  const browser = await launch();
+  try {
+    await t.step("the seed's report: equations, figures, digits, a working pad", async () => {
+      const { page, blocked, problems } = await open(browser, mnist.htmlPath);
+      assert.deepEqual(blocked, [], "requests that tried to leave the page");
+      assert.deepEqual(problems, []);
+      assert.ok(await page.locator("math").count() >= 30, "equations rendered as MathML");
+      const mathBox = await page.locator("math[display=block]").first().boundingBox();
+      assert.ok(mathBox && mathBox.height > 60, "the forward equations take real space on screen");
+      assert.ok(await page.locator("figure").count() >= 9);
+      assert.ok(await page.locator("figure svg image").count() >= 50, "digit images");
+      assert.match(
+        await page.locator("body").innerText(),
+        /\d→\d \d+%/,
+        "mistakes captioned true→predicted",
+      );
+      const png = decode(await page.screenshot({ fullPage: true }));
+      let ink = 0;
+      for (let p = 0; p < png.data.length; p += png.channels) if (png.data[p] < 200) ink++;
+      const share = ink / (png.width * png.height);
+      assert.ok(png.height > 5000, `a long page (${png.height}px)`);
+      assert.ok(share > 0.01 && share < 0.6, `not blank: ${(100 * share).toFixed(1)}% dark`);
+      await checkPad(page);
+      assert.deepEqual(problems, [], "nothing went wrong while drawing");
+      assert.deepEqual(blocked, []);
+    });
+
+    await t.step("the beyond report: equations, the curves, a working pad", async () => {
+      const { page, blocked, problems } = await open(browser, beyond.htmlPath);
+      assert.deepEqual(blocked, []);
+      assert.deepEqual(problems, []);
+      assert.ok(await page.locator("math").count() >= 15, "equations rendered as MathML");
+      assert.ok(await page.locator("figure svg path").count() >= 16, "the curves are drawn");
+      await checkPad(page);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(blocked, []);
+    });
+
+    await t.step("the index links both", async () => {
+      const { page, blocked, problems } = await open(browser, indexPath);
+      await page.getByRole("link", { name: /beyond\.html/ }).click();
+      await page.waitForLoadState("load");
+      assert.ok(page.url().endsWith("/beyond.html"));
+      assert.deepEqual(blocked, []);
+      assert.deepEqual(problems, []);
+    });
+  } finally {
+    await browser.close();
+  }
+});
+
+Deno.test({
+  name: "(cleanup)",
+  fn: () => Deno.remove(out, { recursive: true }),
 });

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import {
+  createRng,
+  initParams,
+  maxParamDifference,
+  type Recipe,
+  runRecipe,
+  train,
+  trainMiniBatch,
+  weightCount,
+} from "../../lib/mod.ts";
+import { mnistTest } from "../helpers.ts";
+
+const trainSet = await mnistTest(1500);
+const dev = await mnistTest(300, 5000);
+const test = await mnistTest(300, 6000);
+
+const seedRecipe: Recipe = {
+  sizes: [784, 10, 10, 10],
+  initScheme: "seed",
+  batchSize: "all",
+  epochs: 12,
+  optimizer: "sgd",
+  lr: 0.1,
+  schedule: "constant",
+  augment: 0,
+  seed: 3,
+};
+
+Deno.test("weightCount() counts weights and biases: 8,070 for the seed, 235,146 for 256-128", () => {
+  assert.equal(weightCount([784, 10, 10, 10]), 7840 + 10 + 100 + 10 + 100 + 10);
+  assert.equal(weightCount([784, 256, 128, 10]), 235_146);
+});
+
+Deno.test("runRecipe() runs plain full batch on the seed's engine: the weights train() gives", async () => {
+  const run = await runRecipe(trainSet, seedRecipe, { dev, test });
+  const direct = await train(trainSet, {
+    iterations: 12,
+    alpha: 0.1,
+    params: initParams(createRng(3)),
+  });
+  assert.equal(maxParamDifference(run.params, direct.params), 0);
+  assert.deepEqual(run.history.map((p) => p.epoch), Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.ok(run.history.every((p, i) => i === 0 || p.seconds! >= run.history[i - 1].seconds!));
+  assert.ok(run.history.at(-1)!.devAccuracy !== undefined, "the last point is scored on dev");
+  assert.equal(run.weights, 8070);
+  assert.ok(run.testAccuracy! > 0 && run.devAccuracy > 0);
+});
+
+Deno.test("runRecipe() runs everything else on the mini-batch engine: trainMiniBatch's weights", async () => {
+  const recipe: Recipe = {
+    ...seedRecipe,
+    sizes: [784, 32, 10],
+    initScheme: "he",
+    batchSize: 64,
+    epochs: 2,
+    optimizer: "adam",
+    lr: 0.003,
+    schedule: "cosine",
+    augment: 1,
+  };
+  const run = await runRecipe(trainSet, recipe, { dev, test });
+  const direct = await trainMiniBatch(trainSet, { ...recipe, batchSize: 64, dev });
+  assert.equal(maxParamDifference(run.params, direct.params), 0);
+  assert.deepEqual(run.history, run.history.map((p, i) => ({ ...direct.history[i], ...p })));
+  assert.equal(run.history.length, 2);
+  // A full batch with anything but plain sgd on the seed's sizes also takes the mini-batch engine.
+  const momentum = await runRecipe(
+    trainSet,
+    { ...seedRecipe, epochs: 3, optimizer: "momentum", lr: 0.01 },
+    { dev },
+  );
+  assert.equal(momentum.history.length, 3);
+  assert.equal(momentum.testAccuracy, undefined, "no test set, no test score");
+});
