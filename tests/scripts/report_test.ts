@@ -225,6 +225,7 @@ Deno.test("the index page links both reports with their headline figures", async
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   assert.ok(html.includes(`test accuracy <b>${pct(mnist.summary.test_accuracy)}</b>`));
   assert.ok(html.includes(`test accuracy <b>${pct(beyond.summary.test_accuracy)}</b>`));
+  assert.equal(html.match(/\d s of training/g)?.length, 2, "each with its training time");
 });
 
 const CHROMIUM_ARGS = [
