@@ -238,6 +238,9 @@ export function digitPad(
 </div>
 <script>(() => {
 ${code}
-mountDigitPad(document.getElementById(${JSON.stringify(id)}), ${model});
+// The figure around this script (Jupyter may run it before the output is in the document).
+const root = document.currentScript?.closest("figure.digit-pad") ??
+  document.getElementById(${JSON.stringify(id)});
+mountDigitPad(root, ${model});
 })();</script></figure>`;
 }

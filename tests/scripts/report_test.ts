@@ -371,6 +371,13 @@ Deno.test("in Chromium, offline: the reports render, and their digit pads read d
   }
 });
 
+Deno.test("makeReport() names the notebooks it knows when --only names another", async () => {
+  await assert.rejects(
+    () => makeReport({ out, only: "seed" as "mnist" }),
+    /^Error: Cannot report notebook "seed": expected one of mnist, beyond$/,
+  );
+});
+
 Deno.test({
   name: "(cleanup)",
   fn: () => Deno.remove(out, { recursive: true }),
