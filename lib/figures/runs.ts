@@ -42,6 +42,7 @@ export function compareRuns(
       }];
     })
   );
+  const ticks = oneTwoFive(rows.map((r) => r.error));
   const fig = Plot.plot({
     document: plotDocument(),
     title: options.title ?? `Dev accuracy against ${x === "epoch" ? "epochs" : "seconds"}`,
@@ -52,7 +53,13 @@ export function compareRuns(
     x: x === "epoch"
       ? { type: "log", label: "Epochs (log scale)" }
       : { label: "Seconds of training", zero: true },
-    y: { type: "log", label: "Dev error", tickFormat: (d: number) => `${+(100 * d).toFixed(1)}%` },
+    y: {
+      type: "log",
+      label: "Dev error",
+      domain: [ticks[0], ticks.at(-1)!],
+      ticks,
+      tickFormat: (d: number) => `${+(100 * d).toFixed(1)}%`,
+    },
     color: { legend: true, domain: runs.map((r) => r.name) },
     marks: [
       Plot.gridY({ strokeOpacity: 0.08 }),
@@ -67,4 +74,15 @@ export function compareRuns(
     ],
   });
   return toHtml(fig as unknown as Element);
+}
+
+/** The 1-2-5 steps (…, 1%, 2%, 5%, 10%, …) that cover `values` and at least 1% to 50%. */
+function oneTwoFive(values: number[]): number[] {
+  const lo = Math.min(...values, 0.5), hi = Math.max(...values, 0.01);
+  const steps: number[] = [];
+  for (let decade = 1e-4; decade <= 1; decade *= 10) {
+    for (const m of [1, 2, 5]) steps.push(+(m * decade).toPrecision(1));
+  }
+  const first = steps.findLastIndex((v) => v <= lo), last = steps.findIndex((v) => v >= hi);
+  return steps.slice(Math.max(0, first), last < 0 ? steps.length : last + 1).filter((v) => v <= 1);
 }
