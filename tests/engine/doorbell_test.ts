@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ring, waitForChange } from "../../lib/engine/doorbell.ts";
+import { ring, spinBudgetMs, waitForChange } from "../../lib/engine/doorbell.ts";
 
 Deno.test("waitForChange() sees a ring from another thread, asleep or spinning", () => {
   const cells = new Int32Array(new SharedArrayBuffer(8));
@@ -29,4 +29,17 @@ Deno.test("ring() sets the cell; a changed cell returns at once", () => {
   ring(cells, 1, 5);
   assert.equal(cells[1], 5);
   assert.equal(waitForChange(cells, 1, 4), 5);
+});
+
+Deno.test("waitForChange() spins less after waits that slept, and more after rings that came in time", () => {
+  const cells = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 10; i++) waitForChange(cells, 0, 0, { timeoutMs: 2 }); // each sleeps
+  assert.equal(spinBudgetMs(), 0.02, "down to the floor");
+  cells[0] = 1;
+  waitForChange(cells, 0, 0); // changed already: no sleep
+  assert.equal(spinBudgetMs(), 0.04);
+  for (let i = 0; i < 10; i++) waitForChange(cells, 0, 0);
+  assert.equal(spinBudgetMs(), 1, "back to a millisecond, no more");
+  waitForChange(cells, 0, 0, { spinMs: 0, timeoutMs: 2 }); // an explicit spin leaves it alone
+  assert.equal(spinBudgetMs(), 1);
 });
