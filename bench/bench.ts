@@ -34,18 +34,57 @@ import { createRng, initParams, saveParams } from "../lib/mod.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    json: { type: "boolean", default: false },
-    repeats: { type: "string", default: "3" },
-    iterations: { type: "string", default: "1000" },
-    "wide-iterations": { type: "string", default: "20" },
-    "recipe-epochs": { type: "string", default: "30" },
-    only: { type: "string" },
-    python: { type: "string", default: "python3" },
-  },
-});
+const HELP = `Speed against numpy and PyTorch, measured in the same run (about fifteen minutes).
+
+Usage: deno task bench [flags]
+
+  --only seed|beyond      one part: the seed workload and CSV load, or the networks beyond it
+  --repeats N             runs per engine, the median kept (3)
+  --iterations N          iterations of the seed workload (1000)
+  --wide-iterations N     iterations of the 784-128-64-10 full batch (20)
+  --recipe-epochs N       epochs of the 98.5% recipe (30)
+  --python PATH           the Python with numpy (python3); PyTorch is looked for in /usr/bin/python3 first
+  --json                  end with one JSON object of every figure
+  --help                  this text
+`;
+
+function parseFlags() {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      json: { type: "boolean", default: false },
+      repeats: { type: "string", default: "3" },
+      iterations: { type: "string", default: "1000" },
+      "wide-iterations": { type: "string", default: "20" },
+      "recipe-epochs": { type: "string", default: "30" },
+      only: { type: "string" },
+      python: { type: "string", default: "python3" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  for (const flag of ["repeats", "iterations", "wide-iterations", "recipe-epochs"] as const) {
+    const n = Number(values[flag]);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(`--${flag} must be a whole number of at least 1, not "${values[flag]}"`);
+    }
+  }
+  if (values.only !== undefined && values.only !== "seed" && values.only !== "beyond") {
+    throw new Error(`--only must be seed or beyond, not "${values.only}"`);
+  }
+  return values;
+}
+
+let values: ReturnType<typeof parseFlags>;
+try {
+  values = parseFlags();
+} catch (error) {
+  console.error(`error: ${(error as Error).message.replace(/\.$/, "")} (see --help)`);
+  Deno.exit(1);
+}
+if (values.help) {
+  console.log(HELP);
+  Deno.exit(0);
+}
 const repeats = Number(values.repeats);
 const python = values.python!;
 const csv = here("../data/train.csv");

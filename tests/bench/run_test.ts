@@ -19,3 +19,41 @@ Deno.test("median() of odd and even counts", () => {
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 3, 2]), 2.5);
 });
+
+for (
+  const [args, message] of [
+    [["--nope"], /^error: Unknown option '--nope' \(see --help\)$/],
+    [["--repeats", "0"], /^error: --repeats must be a whole number of at least 1, not "0"/],
+    [["--only", "all"], /^error: --only must be seed or beyond, not "all" \(see --help\)$/],
+  ] as const
+) {
+  Deno.test(`bench: ${args.join(" ")} exits 1 with one sentence, before measuring anything`, async () => {
+    const bench = new URL("../../bench/bench.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", bench, ...args],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr).trim();
+    assert.equal(out.code, 1);
+    assert.match(stderr, message);
+    assert.equal(stderr.split("\n").length, 1, "one line, no stack trace");
+    assert.equal(out.stdout.length, 0);
+  });
+}
+
+Deno.test("bench: --help lists every flag and exits 0", async () => {
+  const bench = new URL("../../bench/bench.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", bench, "--help"],
+    stdout: "piped",
+  }).output();
+  const help = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0);
+  for (
+    const flag of ["--only", "--repeats", "--iterations", "--wide-iterations", "--recipe-epochs"]
+  ) {
+    assert.ok(help.includes(flag), flag);
+  }
+});
