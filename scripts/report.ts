@@ -180,21 +180,31 @@ export async function makeReport(
   const reports: NotebookReport[] = [];
   for (const name of names) reports.push(await reportNotebook(name, out, python));
   const indexPath = join(out, "index.html");
-  await writeSelfContained(indexPath, indexHtml(await indexEntries(out)));
+  await writeSelfContained(indexPath, indexHtml(await indexEntries(out, reports)));
   return { reports, indexPath };
 }
 
-/** Each notebook whose report is in `out`, with the summary of its executed copy. */
-async function indexEntries(out: string) {
+/**
+ * Each notebook whose report is in `out`, with its summary: from this run's reports, or else
+ * from the executed copy an earlier run left (`--only` makes one of them).
+ */
+async function indexEntries(out: string, made: NotebookReport[]) {
   const entries = [];
   for (const [name, blurb] of Object.entries(NOTEBOOKS)) {
-    try {
-      await Deno.stat(join(out, `${name}.html`));
-      const nb = JSON.parse(await Deno.readTextFile(join(out, `${name}.ipynb`)));
-      entries.push({ name, blurb, summary: readSummary(nb) });
-    } catch { /* not made yet */ }
+    const summary = made.find((r) => r.name === name)?.summary ?? await earlierSummary(out, name);
+    if (summary) entries.push({ name, blurb, summary });
   }
   return entries;
+}
+
+/** The summary of `out/NAME.ipynb` when `out/NAME.html` exists too, else undefined. */
+async function earlierSummary(out: string, name: string): Promise<ReportSummary | undefined> {
+  try {
+    await Deno.stat(join(out, `${name}.html`));
+    return readSummary(JSON.parse(await Deno.readTextFile(join(out, `${name}.ipynb`))));
+  } catch {
+    return undefined; // not made yet
+  }
 }
 
 /** The `application/x-mnist-summary+json` output of the executed notebook. */

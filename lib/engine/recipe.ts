@@ -133,7 +133,8 @@ export async function runRecipe(
     params,
     history,
     seconds,
-    devAccuracy: evaluate(params, dev).accuracy,
+    // Both engines score the dev set on the trained weights for their last point.
+    devAccuracy: history.at(-1)?.devAccuracy ?? evaluate(params, dev).accuracy,
     testAccuracy: test ? evaluate(params, test).accuracy : undefined,
     weights: weightCount(recipe.sizes),
   };
