@@ -27,7 +27,7 @@
 
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { pythonEnv, pythonHas, repeatChild } from "./run.ts";
+import { flagsOrExit, pythonEnv, pythonHas, repeatChild } from "./run.ts";
 import { makeData } from "../lib/mod.ts";
 import { benchBeyond } from "./beyond.ts";
 import { createRng, initParams, saveParams } from "../lib/mod.ts";
@@ -74,17 +74,7 @@ function parseFlags() {
   return values;
 }
 
-let values: ReturnType<typeof parseFlags>;
-try {
-  values = parseFlags();
-} catch (error) {
-  console.error(`error: ${(error as Error).message.replace(/\.$/, "")} (see --help)`);
-  Deno.exit(1);
-}
-if (values.help) {
-  console.log(HELP);
-  Deno.exit(0);
-}
+const values = flagsOrExit(parseFlags, HELP);
 const repeats = Number(values.repeats);
 const python = values.python!;
 const csv = here("../data/train.csv");

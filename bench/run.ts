@@ -1,9 +1,29 @@
 /**
- * Helpers for the benchmarks: run a child process that prints one JSON line, repeat it, and
- * take the median, so that numbers from a noisy shared machine can be compared within one run.
+ * Helpers for the benchmarks: read the flags, run a child process that prints one JSON line,
+ * repeat it, and take the median, so that numbers from a noisy shared machine can be compared
+ * within one run.
  *
  * @module
  */
+
+/**
+ * A benchmark's flags from `parse`, or the end of the program: a flag `parse` rejects is one
+ * sentence on stderr and exit 1; `--help` prints `help` and exits 0.
+ */
+export function flagsOrExit<T extends { help?: boolean }>(parse: () => T, help: string): T {
+  let flags: T;
+  try {
+    flags = parse();
+  } catch (error) {
+    console.error(`error: ${(error as Error).message.replace(/\.$/, "")} (see --help)`);
+    Deno.exit(1);
+  }
+  if (flags.help) {
+    console.log(help);
+    Deno.exit(0);
+  }
+  return flags;
+}
 
 /** What a benchmark child prints on its last stdout line. */
 export interface ChildResult {

@@ -22,7 +22,8 @@
 import { parseArgs } from "node:util";
 import { readMnist } from "../lib/mod.ts";
 import { mnistSourceDir } from "../lib/data/mnist_files.ts";
-import { batchModule, type Kernels } from "../lib/engine/batch_wasm.ts";
+import { align, batchModule, type Kernels } from "../lib/engine/batch_wasm.ts";
+import { flagsOrExit } from "./run.ts";
 import { toCsr } from "../lib/engine/sparse.ts";
 
 const HELP = `Where the sparse first layer's time goes: the kernel on real images, and on the same
@@ -69,17 +70,7 @@ function parseFlags() {
   };
 }
 
-let flags: ReturnType<typeof parseFlags>;
-try {
-  flags = parseFlags();
-} catch (error) {
-  console.error(`error: ${(error as Error).message.replace(/\.$/, "")} (see --help)`);
-  Deno.exit(1);
-}
-if (flags.help) {
-  console.log(HELP);
-  Deno.exit(0);
-}
+const flags = flagsOrExit(parseFlags, HELP);
 const { m, s, repeats } = flags;
 
 const dir = mnistSourceDir();
@@ -91,7 +82,7 @@ const nnz = csr.entry.length, ROWS = 2563; // a chunk of the full batch, as the 
 let end = 65536;
 const region = (bytes: number) => {
   const start = end;
-  end += Math.ceil(bytes / 64) * 64;
+  end += align(bytes);
   return start;
 };
 const ROWPTR = region((m + 1) * 4), REAL = region(nnz * 4), FOLDED = region(nnz * 4);

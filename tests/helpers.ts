@@ -27,26 +27,41 @@ const tasks: Record<string, { command: string }> = JSON.parse(
   await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
 ).tasks;
 
-/**
- * Run `deno task NAME` with `args` as users run it: the task's script with the permissions
- * `deno.json` gives it, in a child process.
- */
-export async function runTask(
-  name: string,
+/** What a child process printed and how it ended. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the Deno script at `path` with `args` in a child process, with `permissions`. */
+export async function runScript(
+  path: URL,
   args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const words = tasks[name].command.split(" ");
-  const permissions = words.filter((word) => word.startsWith("--allow-"));
-  const script = new URL(`../${words.find((word) => word.startsWith("scripts/"))}`, import.meta.url)
-    .pathname;
+  permissions = ["--allow-all"],
+): Promise<RunResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissions, script, ...args],
+    args: ["run", ...permissions, path.pathname, ...args],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/**
+ * Run `deno task NAME` with `args` as users run it: the task's script with the permissions
+ * `deno.json` gives it, in a child process.
+ */
+export function runTask(name: string, args: string[]): Promise<RunResult> {
+  const words = tasks[name].command.split(" ");
+  const permissions = words.filter((word) => word.startsWith("--allow-"));
+  const script = new URL(
+    `../${words.find((word) => word.startsWith("scripts/"))}`,
+    import.meta.url,
+  );
+  return runScript(script, args, permissions);
 }
 
 /** The JSON object on the last line of a run's stdout (`--json`). */

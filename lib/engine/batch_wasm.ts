@@ -433,16 +433,16 @@ export function attachWasm(
         );
       // The first layer's weights: this thread's pixels, over the chunks' column lists (or, for
       // a large batch, with the rest below).
-      step(true);
       const w0 = wt[0], B = to - from;
       const ranges = B > COLUMN_WISE_MAX
         ? [{ from: wt[0], to: b[0], decay: true }, ...slices]
         : slices;
-      for (let c = 0; c < chunks; c++) {
-        const start = from + Math.floor((c * B) / chunks); // as the engine cuts the batch
-        table[c] = at.COLENT + (rowPtr[start] - rowPtr[from]) * 4;
-      }
       if (B <= COLUMN_WISE_MAX) {
+        step(true);
+        for (let c = 0; c < chunks; c++) {
+          const start = from + Math.floor((c * B) / chunks); // as the engine cuts the batch
+          table[c] = at.COLENT + (rowPtr[start] - rowPtr[from]) * 4;
+        }
         x.sparseUpdate(
           k0,
           k1,

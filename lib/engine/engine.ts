@@ -16,12 +16,7 @@
  */
 
 import type { Digits } from "../data/dataset.ts";
-import {
-  type Accumulator,
-  type AccumulatorPart,
-  type Backend,
-  createAccumulator,
-} from "./accumulator.ts";
+import { type AccumulatorPart, type Backend, createAccumulator } from "./accumulator.ts";
 import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
 import type { Params } from "../nn/params.ts";
 import { type Csr, toCsr } from "./sparse.ts";
@@ -154,11 +149,7 @@ export async function createEngine(
   const BLOCK = blockSize(layout.sizes, backend);
   const blockCount = Math.ceil(m / BLOCK), n = layout.length;
   const gBuffer = shared(blockCount * n * 8), statsBuffer = shared(blockCount * 16);
-  const G = Array.from({ length: blockCount }, (_, i) => new Float64Array(gBuffer, i * n * 8, n));
-  const stats = Array.from(
-    { length: blockCount },
-    (_, i) => new Float64Array(statsBuffer, i * 16, 2),
-  );
+  const { G, stats } = blockSums(gBuffer, statsBuffer, blockCount, n);
   const g = new Float64Array(n);
   // Worker t waits on bell[2t] for the number of the step to run, and sets bell[2t + 1] to it
   // when done (to minus it when it failed, after posting the error).
@@ -199,7 +190,10 @@ export async function createEngine(
     messages.map((message) => startWorker(new URL("./engine_worker.ts", import.meta.url), message)),
   );
   messages.length = 0;
-  const mine = await createBlockAccumulator(backend, layout, csr, labels, blocksOf(0), BLOCK);
+  const mine = await createBlockAccumulator(backend, layout, csr, labels, blocksOf(0), BLOCK, {
+    G,
+    stats,
+  });
   let closed = false;
 
   /** Forward and backward on every thread; the summed gradient is left in `g`. */
@@ -207,7 +201,7 @@ export async function createEngine(
     if (closed) throw new Error("Cannot use a closed engine");
     const round = ++generation;
     for (let t = 1; t < threads; t++) ring(bell, 2 * t, round);
-    mine?.run(P, mine.parts(G, stats));
+    mine?.run(P);
     for (let t = 1; t < threads; t++) {
       const done = waitForChange(bell, 2 * t + 1, round - 1, { timeoutMs: WORKER_TIMEOUT_MS });
       if (done === -round) throw new Error(`Training worker failed: ${await workers[t - 1].error}`);
@@ -249,9 +243,22 @@ export async function createEngine(
   };
 }
 
+/** Each block's gradient sums (`n` entries) and [correct, loss], as views of the shared buffers. */
+export function blockSums(
+  gBuffer: ArrayBufferLike,
+  statsBuffer: ArrayBufferLike,
+  blockCount: number,
+  n: number,
+): { G: Float64Array[]; stats: Float64Array[] } {
+  return {
+    G: Array.from({ length: blockCount }, (_, i) => new Float64Array(gBuffer, i * n * 8, n)),
+    stats: Array.from({ length: blockCount }, (_, i) => new Float64Array(statsBuffer, i * 16, 2)),
+  };
+}
+
 /**
- * One accumulator over a thread's blocks (consecutive), and the parts that send each block's
- * sums to its own buffers; none for a thread without blocks.
+ * A thread's step: one accumulator over its blocks (consecutive), each block's sums sent to its
+ * own buffers in `sums`; none for a thread without blocks.
  */
 export async function createBlockAccumulator(
   backend: Backend,
@@ -260,27 +267,19 @@ export async function createBlockAccumulator(
   labels: Uint8Array,
   blocks: number[],
   block: number,
-): Promise<
-  | (Accumulator & { parts(G: Float64Array[], stats: Float64Array[]): AccumulatorPart[] })
-  | undefined
-> {
+  sums: { G: Float64Array[]; stats: Float64Array[] },
+): Promise<{ run(P: Float64Array): void } | undefined> {
   if (blocks.length === 0) return undefined;
   const m = csr.count, range = (i: number) => [i * block, Math.min(m, (i + 1) * block)];
   const from = range(blocks[0])[0], to = range(blocks.at(-1)!)[1];
   const accumulator = await createAccumulator(backend, layout, csr, labels, from, to);
-  let cached: AccumulatorPart[] | undefined;
-  return {
-    run: accumulator.run,
-    parts(G, stats) {
-      cached ??= blocks.map((i) => ({
-        from: range(i)[0],
-        to: range(i)[1],
-        G: G[i],
-        stats: stats[i],
-      }));
-      return cached;
-    },
-  };
+  const parts: AccumulatorPart[] = blocks.map((i) => ({
+    from: range(i)[0],
+    to: range(i)[1],
+    G: sums.G[i],
+    stats: sums.stats[i],
+  }));
+  return { run: (P) => accumulator.run(P, parts) };
 }
 
 /** The seed's bias gradient: every unit of a layer gets the layer's total, `np.sum(dZ)`. */

@@ -8,7 +8,7 @@
 
 /// <reference lib="deno.worker" />
 
-import { CLOSE, createBlockAccumulator, type WorkerMessage } from "./engine.ts";
+import { blockSums, CLOSE, createBlockAccumulator, type WorkerMessage } from "./engine.ts";
 import { ring, waitForChange } from "./doorbell.ts";
 import { layoutOf } from "./kernel.ts";
 
@@ -21,13 +21,20 @@ self.onmessage = async (event: MessageEvent<WorkerMessage>) => {
       rowPtr: new Int32Array(message.csr.rowPtr),
       entry: new Uint32Array(message.csr.entry),
     };
+    const layout = layoutOf(message.sizes);
     accumulator = await createBlockAccumulator(
       message.backend,
-      layoutOf(message.sizes),
+      layout,
       csr,
       new Uint8Array(message.labels),
       message.blocks,
       message.block,
+      blockSums(
+        message.G,
+        message.stats,
+        Math.ceil(message.csr.count / message.block),
+        layout.length,
+      ),
     );
   } catch (error) {
     self.postMessage({ error: (error as Error).message });
@@ -42,20 +49,13 @@ function serve(
   accumulator: Awaited<ReturnType<typeof createBlockAccumulator>>,
   message: WorkerMessage,
 ): void {
-  const n = layoutOf(message.sizes).length;
-  const blocks = Math.ceil(message.csr.count / message.block);
   const P = new Float64Array(message.P);
-  const G = Array.from({ length: blocks }, (_, i) => new Float64Array(message.G, i * n * 8, n));
-  const stats = Array.from(
-    { length: blocks },
-    (_, i) => new Float64Array(message.stats, i * 16, 2),
-  );
   const bell = new Int32Array(message.bell), go = 2 * message.slot, done = go + 1;
   for (let step = 0;;) {
     step = waitForChange(bell, go, step);
     if (step === CLOSE) return;
     try {
-      accumulator?.run(P, accumulator.parts(G, stats));
+      accumulator?.run(P);
       ring(bell, done, step);
     } catch (error) {
       self.postMessage({ error: (error as Error).message });

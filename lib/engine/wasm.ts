@@ -16,7 +16,7 @@ import { KERNEL_WASM_BASE64 } from "./kernel_wasm.ts";
 import type { Layout } from "./kernel.ts";
 import type { Csr } from "./sparse.ts";
 
-/** Something that adds a range's gradient sums into `G` and its stats into `stats`. */
+/** Something that writes the gradient sums and stats of each part of a range of samples. */
 export interface Accumulator {
   /**
    * For each part, samples `from … to−1` of the range (the first part's `from` is the range's

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { median, pythonEnv, runChild } from "../../bench/run.ts";
+import { runScript } from "../helpers.ts";
+
+const bench = new URL("../../bench/bench.ts", import.meta.url);
 
 Deno.test("runChild() gives the child exactly the environment it is passed", async () => {
   Deno.env.set("OPENBLAS_CORETYPE", "Haswell");
@@ -28,14 +31,8 @@ for (
   ] as const
 ) {
   Deno.test(`bench: ${args.join(" ")} exits 1 with one sentence, before measuring anything`, async () => {
-    const bench = new URL("../../bench/bench.ts", import.meta.url).pathname;
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", bench, ...args],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr).trim();
+    const out = await runScript(bench, [...args]);
+    const stderr = out.stderr.trim();
     assert.equal(out.code, 1);
     assert.match(stderr, message);
     assert.equal(stderr.split("\n").length, 1, "one line, no stack trace");
@@ -44,12 +41,8 @@ for (
 }
 
 Deno.test("bench: --help lists every flag and exits 0", async () => {
-  const bench = new URL("../../bench/bench.ts", import.meta.url).pathname;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", bench, "--help"],
-    stdout: "piped",
-  }).output();
-  const help = new TextDecoder().decode(out.stdout);
+  const out = await runScript(bench, ["--help"]);
+  const help = out.stdout;
   assert.equal(out.code, 0);
   for (
     const flag of ["--only", "--repeats", "--iterations", "--wide-iterations", "--recipe-epochs"]

@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
 import { readMnist } from "../../lib/mod.ts";
 import { mnistSourceDir } from "../../lib/data/mnist_files.ts";
+import { runScript } from "../helpers.ts";
 
-const script = new URL("../../bench/sparse_bound.ts", import.meta.url).pathname;
+const script = new URL("../../bench/sparse_bound.ts", import.meta.url);
 
 async function run(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, ...args],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trim();
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+  const out = await runScript(script, args);
+  return { code: out.code, stdout: out.stdout.trim(), stderr: out.stderr.trim() };
 }
 
 Deno.test("sparse_bound: times the kernel on the real nonzeros and on the folded ones", async () => {
