@@ -22,9 +22,9 @@
 import { parseArgs } from "node:util";
 import { readMnist } from "../lib/mod.ts";
 import { mnistSourceDir } from "../lib/data/mnist_files.ts";
-import { align, batchModule, type Kernels } from "../lib/engine/batch_wasm.ts";
+import { align, batchModule, type Kernels } from "../lib/engine/batch/kernels_wasm.ts";
 import { flagsOrExit } from "./run.ts";
-import { toCsr } from "../lib/engine/sparse.ts";
+import { toCsr } from "../lib/engine/shared/sparse.ts";
 
 const HELP = `Where the sparse first layer's time goes: the kernel on real images, and on the same
 nonzeros folded onto 64 pixels (every weight it reads then in the first-level cache).

@@ -1,7 +1,9 @@
 /**
- * `deno task wasm`: compile `wasm/kernel.ts` (AssemblyScript) and embed the binary in
- * `lib/engine/kernel_wasm.ts`, so that the library loads it without reading files or fetching.
- * `--check` rebuilds and fails if the committed `lib/engine/kernel_wasm.ts` differs (CI runs it).
+ * `deno task wasm`: compile each engine's AssemblyScript kernels (`wasm/fused/kernel.ts`,
+ * `wasm/batch/kernels.ts`) and embed each binary, base64, in a module beside the engine's glue
+ * (`lib/engine/fused/kernel_wasm_binary.ts`, `lib/engine/batch/kernels_wasm_binary.ts`), so that
+ * the library loads them without reading files or fetching. `--check` rebuilds and fails if a
+ * committed binary module differs from its source (CI runs it).
  *
  * @module
  */
@@ -24,14 +26,14 @@ const COMMON = [
 /** The kernels: source, flags, and the module that embeds the binary. */
 const TARGETS = [
   {
-    source: "wasm/kernel.ts",
+    source: "wasm/fused/kernel.ts",
     flags: [...COMMON, "--memoryBase", "262144"],
-    out: "lib/engine/kernel_wasm.ts",
+    out: "lib/engine/fused/kernel_wasm_binary.ts",
     name: "KERNEL_WASM_BASE64",
     what: "The compiled WebAssembly kernel",
   },
   {
-    source: "wasm/batch.ts",
+    source: "wasm/batch/kernels.ts",
     flags: [
       ...COMMON,
       "--enable",
@@ -45,7 +47,7 @@ const TARGETS = [
       "--use",
       "abort=",
     ],
-    out: "lib/engine/batch_wasm_binary.ts",
+    out: "lib/engine/batch/kernels_wasm_binary.ts",
     name: "BATCH_WASM_BASE64",
     what: "The compiled mini-batch kernels",
   },

@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { basename, join } from "node:path";
 import { makeData } from "../lib/mod.ts";
 import { externalResources, renderMath } from "./report_html.ts";
-import { indexHtml } from "./report_index.ts";
+import { indexHtml, type ReportSummary } from "./report_index.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -71,12 +71,7 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
   }
 }
 
-/** The summary a notebook's last cell publishes (`application/x-mnist-summary+json`). */
-export interface ReportSummary {
-  test_accuracy: number;
-  dev_accuracy: number;
-  [key: string]: unknown;
-}
+export type { ReportSummary };
 
 /** The notebooks `deno task report` runs, in order, and what their index entry says. */
 export const NOTEBOOKS = {

@@ -5,7 +5,12 @@
  * @module
  */
 
-import type { ReportSummary } from "./report.ts";
+/** The summary a notebook's last cell publishes (`application/x-mnist-summary+json`). */
+export interface ReportSummary {
+  test_accuracy: number;
+  dev_accuracy: number;
+  [key: string]: unknown;
+}
 
 /** The index page: one card per report, with its headline accuracy and time. */
 export function indexHtml(

@@ -1,28 +1,51 @@
 /**
  * The fast engines: training and scoring that compute what `lib/nn/` computes, another way —
  * over the images' nonzero pixels only, in WebAssembly SIMD (or a TypeScript fallback), on every
- * core, with weights that do not depend on the number of threads. Their internals (sparse rows,
- * kernels, workers, doorbells, shared memory) stay behind this API.
+ * core, with weights that do not depend on the number of threads. Their internals stay behind
+ * this API. The folders say what is where:
  *
- * - {@link train}: the seed's full-batch `gradient_descent`, one sample at a time through fused
- *   kernels tuned for small first layers, with a history, dev checkpoints and progress.
+ * - `fused/`: the seed's engine — full-batch gradient descent, one sample at a time through fused
+ *   forward-and-backward kernels tuned for small first layers (`kernel_typescript.ts`,
+ *   `kernel_wasm.ts` and its binary, built from `wasm/fused/`).
+ * - `batch/`: the mini-batch engine — any layer sizes and batches, every optimizer, as matrix
+ *   products over chunks of samples (`kernels_typescript.ts`, `kernels_wasm.ts` and its binary,
+ *   built from `wasm/batch/`).
+ * - `shared/`: what both use — threads and doorbells, sparse rows, worker start-up, stopping.
+ * - Here: the API, and `choose.ts`, the one rule that picks an engine for a training. A
+ *   convolution engine goes beside the two, in `conv/` (its kernels in `wasm/conv/`), as a third
+ *   row of that rule.
+ *
+ * The API:
+ *
+ * - {@link train}: the seed's full-batch `gradient_descent`, with a history, dev checkpoints and
+ *   progress, on the fastest engine for the network.
  * - {@link trainMiniBatch}: `miniBatchGradientDescent` — any layer sizes, mini-batches, momentum
- *   or Adam, a schedule, random shifts — as matrix products over chunks of samples.
+ *   or Adam, a schedule, random shifts.
+ * - {@link runRecipe}: a whole recipe (network and training) through one of the two.
  * - {@link evaluate}: probabilities, predictions, accuracy and loss of a set of digits;
  *   {@link predict}: the predictions alone, for images without labels.
+ * - {@link chooseEngine}: which engine a training runs on.
+ * - Every training takes an `AbortSignal`; a stopped one throws {@link TrainingStopped}, which
+ *   holds what it trained ({@link lastStop} keeps the last one).
  * - {@link createEngine}: the seed's engine one step at a time, for those who drive the loop.
  *
  * @module
  */
 
-export { evaluate, train } from "./train.ts";
+export { train } from "./train.ts";
+export type { TrainOptions, TrainResult } from "./train.ts";
+export { evaluate } from "./evaluate.ts";
+export type { EvaluateOptions, Evaluation } from "./evaluate.ts";
 export { predict } from "./predict.ts";
-export type { EvaluateOptions, Evaluation, TrainOptions, TrainResult } from "./train.ts";
-export { createEngine, defaultThreads } from "./engine.ts";
-export type { Engine, EngineOptions, StepResult } from "./engine.ts";
-export type { Backend } from "./accumulator.ts";
+export { createEngine } from "./fused/engine.ts";
+export type { Engine, EngineOptions } from "./fused/engine.ts";
+export { defaultThreads, MAX_THREADS } from "./shared/backend.ts";
+export type { Backend, StepResult } from "./shared/backend.ts";
 export { trainMiniBatch } from "./train_minibatch.ts";
 export type { MiniBatchTrainOptions, MiniBatchTrainResult } from "./train_minibatch.ts";
-export type { MiniBatchEngineOptions } from "./minibatch_engine.ts";
+export type { MiniBatchEngineOptions } from "./batch/engine.ts";
 export { runRecipe, weightCount } from "./recipe.ts";
-export type { Recipe, RecipeResult } from "./recipe.ts";
+export type { Recipe, RecipeResult, RecipeSets } from "./recipe.ts";
+export { chooseEngine, fusedIsFastest } from "./choose.ts";
+export type { EngineChoice, EngineName, EnginePlan } from "./choose.ts";
+export { lastStop, TrainingStopped } from "./shared/stop.ts";

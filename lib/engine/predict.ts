@@ -6,7 +6,7 @@
 
 import type { UnlabeledDigits } from "../data/dataset.ts";
 import type { Params } from "../nn/params.ts";
-import { evaluate, type EvaluateOptions } from "./train.ts";
+import { evaluate, type EvaluateOptions } from "./evaluate.ts";
 
 /**
  * The predicted digit of each image, `argmax A[L]`: the network's forward pass over every image

@@ -10,9 +10,11 @@ import type { Digits } from "../data/dataset.ts";
 import { createRng } from "../data/random.ts";
 import type { EpochPoint } from "../nn/minibatch.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
-import { initParams, type InitScheme, isSeedSizes, type Params } from "../nn/params.ts";
+import { initParams, type InitScheme, type Params } from "../nn/params.ts";
 import type { ScheduleName } from "../nn/schedules.ts";
-import { evaluate, train } from "./train.ts";
+import { evaluate } from "./evaluate.ts";
+import { train } from "./train.ts";
+import { TrainingStopped } from "./shared/stop.ts";
 import { trainMiniBatch } from "./train_minibatch.ts";
 
 /** A network and its training, every choice spelled out. */
@@ -64,78 +66,101 @@ export function weightCount(sizes: readonly number[]): number {
   return count;
 }
 
+/** Options of {@link runRecipe}: the sets to score, progress and a way to stop. */
+export interface RecipeSets {
+  /** The held-out set scored after each epoch (for a full batch: at checkpoints). */
+  dev: Digits;
+  /** A test set scored once, after training. */
+  test?: Digits;
+  /** Called after each epoch (for a full batch: each step) with its point; awaited. */
+  onEpoch?: (point: EpochPoint, epochs: number) => void | Promise<void>;
+  /**
+   * Stops the training when aborted: `runRecipe` then throws {@link TrainingStopped} whose
+   * `result` is the {@link RecipeResult} of the epochs done, scored on dev and test.
+   */
+  signal?: AbortSignal;
+}
+
 /**
- * Train a recipe. Plain full-batch gradient descent on the seed's 784-10-10-10 runs on the
- * seed's engine (`train`, several times faster at that one job); everything else on the
- * mini-batch engine (`trainMiniBatch`). Both are proven equal to the readable loops.
+ * Train a recipe on the engine `chooseEngine` picks (`choose.ts`): plain full-batch gradient
+ * descent through `train` — the seed's fused engine for the seed's sizes, the mini-batch engine
+ * for wider ones — and everything else through `trainMiniBatch`. Every engine is proven equal to
+ * the readable loops.
  *
  * @example
  * ```ts ignore
  * const run = await runRecipe(trainSet, { ...seedRecipe, initScheme: "he" }, { dev, test });
  * console.log(run.devAccuracy, run.seconds);
  * ```
+ *
+ * @throws {TrainingStopped} When `signal` is aborted, with the epochs done.
  */
 export async function runRecipe(
   trainSet: Digits,
   recipe: Recipe,
-  sets: {
-    dev: Digits;
-    test?: Digits;
-    onEpoch?: (point: EpochPoint, epochs: number) => void | Promise<void>;
-  },
+  sets: RecipeSets,
 ): Promise<RecipeResult> {
-  const { dev, test, onEpoch } = sets;
+  const { dev, test, onEpoch, signal } = sets;
   const fullBatch = recipe.batchSize === "all" || recipe.batchSize >= trainSet.count;
+  const plainFullBatch = fullBatch && recipe.optimizer === "sgd" &&
+    recipe.schedule === "constant" && recipe.augment === 0;
   const t0 = performance.now();
-  let params: Params, history: EpochPoint[];
-  if (
-    fullBatch && recipe.optimizer === "sgd" && recipe.schedule === "constant" &&
-    recipe.augment === 0 && isSeedSizes(recipe.sizes)
-  ) {
-    history = [];
-    const every = Math.max(1, Math.round(recipe.epochs / 20));
-    const result = await train(trainSet, {
-      iterations: recipe.epochs,
-      alpha: recipe.lr,
-      params: initParams(createRng(recipe.seed), recipe.sizes, recipe.initScheme),
-      dev,
-      evalEvery: every,
-      // The seed's point i is taken before step i + 1: the state after i steps (epochs).
-      onProgress: async (p) => {
-        if (p.iteration === 0) return;
-        const point: EpochPoint = {
-          epoch: p.iteration,
-          lr: recipe.lr,
-          trainAccuracy: p.trainAccuracy,
-          loss: p.loss,
-          seconds: (performance.now() - t0) / 1000,
-        };
-        if (p.devAccuracy !== undefined) {
-          Object.assign(point, { devAccuracy: p.devAccuracy, devLoss: p.devLoss });
-        }
-        history.push(point);
-        await onEpoch?.(point, recipe.epochs);
-      },
-    });
-    params = result.params;
-  } else {
+  const finish = (params: Params, history: EpochPoint[]): RecipeResult => ({
+    recipe,
+    params,
+    history,
+    seconds: (performance.now() - t0) / 1000,
+    // Both loops score the dev set on the trained weights for their last point.
+    devAccuracy: history.at(-1)?.devAccuracy ?? evaluate(params, dev).accuracy,
+    testAccuracy: test ? evaluate(params, test).accuracy : undefined,
+    weights: weightCount(recipe.sizes),
+  });
+  const history: EpochPoint[] = [];
+  try {
+    if (plainFullBatch) {
+      const every = Math.max(1, Math.round(recipe.epochs / 20));
+      const result = await train(trainSet, {
+        iterations: recipe.epochs,
+        alpha: recipe.lr,
+        params: initParams(createRng(recipe.seed), recipe.sizes, recipe.initScheme),
+        dev,
+        evalEvery: every,
+        signal,
+        // The seed's point i is taken before step i + 1: the state after i steps (epochs).
+        onProgress: async (p) => {
+          if (p.iteration === 0) return;
+          const point: EpochPoint = {
+            epoch: p.iteration,
+            lr: recipe.lr,
+            trainAccuracy: p.trainAccuracy,
+            loss: p.loss,
+            seconds: (performance.now() - t0) / 1000,
+          };
+          if (p.devAccuracy !== undefined) {
+            Object.assign(point, { devAccuracy: p.devAccuracy, devLoss: p.devLoss });
+          }
+          history.push(point);
+          await onEpoch?.(point, recipe.epochs);
+        },
+      });
+      return finish(result.params, history);
+    }
     const result = await trainMiniBatch(trainSet, {
       ...recipe,
       batchSize: fullBatch ? trainSet.count : recipe.batchSize as number,
       dev,
       onEpoch,
+      signal,
     });
-    params = result.params, history = result.history;
+    return finish(result.params, result.history);
+  } catch (error) {
+    if (!(error instanceof TrainingStopped)) throw error;
+    const partial = error.result as { params: Params; history: unknown[] };
+    const points = plainFullBatch ? history : partial.history as EpochPoint[];
+    throw new TrainingStopped(
+      `training ${recipe.sizes.join("-")}`,
+      { done: error.done, total: error.total, unit: "epoch" },
+      finish(partial.params, points),
+    );
   }
-  const seconds = (performance.now() - t0) / 1000;
-  return {
-    recipe,
-    params,
-    history,
-    seconds,
-    // Both engines score the dev set on the trained weights for their last point.
-    devAccuracy: history.at(-1)?.devAccuracy ?? evaluate(params, dev).accuracy,
-    testAccuracy: test ? evaluate(params, test).accuracy : undefined,
-    weights: weightCount(recipe.sizes),
-  };
 }

@@ -1,22 +1,21 @@
 /**
- * Training as users run it: the seed's `gradient_descent` on the fast engine, with a history
- * for the curves, dev-set checkpoints and a progress callback. And `evaluate`, the forward
- * pass over a whole set of digits.
+ * Training as users run it: the seed's `gradient_descent` — full-batch gradient descent — on the
+ * fastest engine for the network (`choose.ts`), with a history for the curves, dev-set
+ * checkpoints, a progress callback and a signal to stop it.
  *
  * @module
  */
 
 import type { Digits } from "../data/dataset.ts";
-import { createEngine, type EngineOptions } from "./engine.ts";
-import type { HistoryPoint } from "../nn/gradient_descent.ts";
-import { createScratch, forwardSample, layoutOf, pack } from "./kernel.ts";
-import { type Matrix, matrix } from "../nn/matrix.ts";
-import { initParams, type Params, SEED_SIZES } from "../nn/params.ts";
 import { createRng } from "../data/random.ts";
-import { toCsr } from "./sparse.ts";
-import type { Backend } from "./accumulator.ts";
-import { evaluateWasm } from "./evaluate_wasm.ts";
-import { batchWasmRuns } from "./batch_wasm.ts";
+import type { HistoryPoint } from "../nn/gradient_descent.ts";
+import { initParams, type Params, SEED_SIZES } from "../nn/params.ts";
+import { chooseEngine, type EngineName } from "./choose.ts";
+import { evaluate } from "./evaluate.ts";
+import { createEngine, type EngineOptions } from "./fused/engine.ts";
+import { createMiniBatchEngine } from "./batch/engine.ts";
+import type { Backend, StepResult } from "./shared/backend.ts";
+import { stopCheck, TrainingStopped } from "./shared/stop.ts";
 
 /** Options of {@link train}; every one has the seed's default. */
 export interface TrainOptions extends EngineOptions {
@@ -36,6 +35,16 @@ export interface TrainOptions extends EngineOptions {
   evalEvery?: number;
   /** Called after each iteration with its history point; may be async (it is awaited). */
   onProgress?: (point: HistoryPoint, total: number) => void | Promise<void>;
+  /**
+   * The engine: `"auto"` (default) lets `chooseEngine` pick the fastest; `"fused"` or `"batch"`
+   * pins one (the tests and benchmarks compare them on the same job).
+   */
+  engine?: EngineName | "auto";
+  /**
+   * Stops the training between two iterations when aborted: `train` then throws
+   * {@link TrainingStopped}, whose `result` is this function's result for the iterations done.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link train} returns. */
@@ -49,8 +58,10 @@ export interface TrainResult {
   history: HistoryPoint[];
   /** Threads the engine used. */
   threads: number;
-  /** The kernel the engine used. */
-  backend: "wasm" | "typescript";
+  /** The engine that ran: the seed's fused kernels or the mini-batch engine. */
+  engine: EngineName;
+  /** The kernels the engine used. */
+  backend: Backend;
   /**
    * Wall-clock seconds: `setup` to start the engine (the sparse copies of the images, the
    * workers), `steps` inside the gradient-descent steps themselves — what the seed's loop
@@ -59,62 +70,41 @@ export interface TrainResult {
   seconds: { setup: number; steps: number; total: number };
 }
 
-/** Scores of a set of digits under some parameters. */
-export interface Evaluation {
-  /** Class probabilities, classes×m (the last `A`). */
-  probabilities: Matrix;
-  /** The predicted class of each image. */
-  predictions: Uint8Array;
-  /** Fraction predicted right. */
-  accuracy: number;
-  /** Mean cross-entropy loss. */
-  loss: number;
+/** A full-batch stepper: what `train` needs of an engine. */
+interface FullBatchEngine {
+  readonly threads: number;
+  readonly backend: Backend;
+  step(alpha: number): Promise<StepResult>;
+  score(): Promise<StepResult>;
+  params(): Params;
+  close(): void;
 }
 
-/** Options of {@link evaluate}. */
-export interface EvaluateOptions {
-  /**
-   * `"typescript"`: `forwardProp` fused per sample in float64; `"wasm"`: the mini-batch engine's
-   * float32 kernels, several times faster for wide networks; `"auto"` (default): wasm where
-   * WebAssembly relaxed SIMD runs.
-   */
-  backend?: Backend | "auto";
-}
-
-/**
- * Run the network forward on every image of `digits`, over the nonzero pixels only: what
- * `forwardProp` computes (the tests prove it: to 1e-14 in float64, to float32 precision in
- * WebAssembly).
- */
-export function evaluate(
-  params: Params,
-  digits: Digits,
-  options: EvaluateOptions = {},
-): Evaluation {
-  const wanted = options.backend ?? "auto";
-  if (wanted === "wasm" || (wanted === "auto" && batchWasmRuns())) {
-    return evaluateWasm(params, digits);
-  }
-  const layout = layoutOf(params.sizes);
-  const P = pack(params, layout, new Float64Array(layout.length));
-  const csr = toCsr(digits);
-  const s = createScratch(layout.sizes);
-  const classes = layout.sizes.at(-1)!, m = digits.count;
-  const probabilities = matrix(classes, m);
-  const predictions = new Uint8Array(m);
-  let right = 0, loss = 0;
-  for (let j = 0; j < m; j++) {
-    predictions[j] = forwardSample(P, layout, csr, j, s);
-    const a = s.a[s.a.length - 1], y = digits.labels[j];
-    for (let i = 0; i < classes; i++) probabilities.data[i * m + j] = a[i];
-    if (predictions[j] === y) right++;
-    loss += s.logNorm - s.z[s.z.length - 1][y]; // −log a[y], as the training kernel computes it
-  }
-  return { probabilities, predictions, accuracy: right / m, loss: loss / m };
+/** The mini-batch engine taking full-batch steps: one batch of all the images, in order. */
+async function fullBatchOnMiniBatchEngine(
+  trainSet: Digits,
+  start: Params,
+  options: TrainOptions & { backend: Backend },
+): Promise<FullBatchEngine> {
+  const m = trainSet.count;
+  const engine = await createMiniBatchEngine(trainSet, start, m, options);
+  const zeros = new Int8Array(m);
+  engine.arrange(Array.from({ length: m }, (_, j) => j), zeros, zeros);
+  return {
+    threads: engine.threads,
+    backend: engine.backend,
+    step: (alpha) => Promise.resolve(engine.step(0, m, alpha)),
+    score() {
+      const { accuracy, loss } = evaluate(engine.params(), trainSet, { backend: engine.backend });
+      return Promise.resolve({ accuracy, loss });
+    },
+    params: engine.params,
+    close: engine.close,
+  };
 }
 
 /**
- * Train by full-batch gradient descent on the fast engine: the seed's
+ * Train by full-batch gradient descent on the fastest engine for the network: the seed's
  * `gradient_descent(X_train, Y_train, iterations, alpha)`.
  *
  * @example
@@ -123,6 +113,7 @@ export function evaluate(
  * ```
  *
  * @throws {Error} `Training diverged at iteration N: …` when the loss stops being finite.
+ * @throws {TrainingStopped} When `signal` is aborted, with the iterations done.
  */
 export async function train(trainSet: Digits, options: TrainOptions = {}): Promise<TrainResult> {
   const { iterations = 1000, alpha = 0.1, dev, evalEvery = 100, onProgress } = options;
@@ -134,16 +125,42 @@ export async function train(trainSet: Digits, options: TrainOptions = {}): Promi
   }
   const start = options.params ??
     initParams(createRng(options.seed ?? 0), options.sizes ?? SEED_SIZES);
+  const { engine: name, backend } = chooseEngine({
+    sizes: start.sizes,
+    plainFullBatch: true,
+    originalBiasGradient: options.originalBiasGradient,
+    backend: options.backend,
+    engine: options.engine,
+  });
   const t0 = performance.now();
-  const engine = await createEngine(trainSet, start, options);
+  const engine: FullBatchEngine = name === "fused"
+    ? await createEngine(trainSet, start, { ...options, backend })
+    : await fullBatchOnMiniBatchEngine(trainSet, start, { ...options, backend });
   const setup = (performance.now() - t0) / 1000;
+  const stopped = stopCheck(options.signal);
   let steps = 0;
   const history: HistoryPoint[] = [];
+  const result = (): TrainResult => ({
+    params: engine.params(),
+    history,
+    threads: engine.threads,
+    engine: name,
+    backend: engine.backend,
+    seconds: { setup, steps: steps / 1000, total: (performance.now() - t0) / 1000 },
+  });
   try {
     for (let i = 0; i <= iterations; i++) {
       const last = i === iterations;
       let point: HistoryPoint;
       if (!last) {
+        if (await stopped()) {
+          const what = `training ${start.sizes.join("-")}`;
+          throw new TrainingStopped(
+            what,
+            { done: i, total: iterations, unit: "iteration" },
+            result(),
+          );
+        }
         const checkpoint = dev && i % evalEvery === 0;
         const devScores = checkpoint ? evaluate(engine.params(), dev) : undefined;
         const before = performance.now();
@@ -170,13 +187,7 @@ export async function train(trainSet: Digits, options: TrainOptions = {}): Promi
       history.push(point);
       await onProgress?.(point, iterations);
     }
-    return {
-      params: engine.params(),
-      history,
-      threads: engine.threads,
-      backend: engine.backend,
-      seconds: { setup, steps: steps / 1000, total: (performance.now() - t0) / 1000 },
-    };
+    return result();
   } finally {
     engine.close();
   }

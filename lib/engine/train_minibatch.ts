@@ -10,9 +10,11 @@ import { createRng } from "../data/random.ts";
 import { checkMiniBatch, type EpochPoint, planEpoch } from "../nn/minibatch.ts";
 import { initParams, type InitScheme, type Params, SEED_SIZES } from "../nn/params.ts";
 import { learningRate, type ScheduleOptions } from "../nn/schedules.ts";
-import type { Backend } from "./accumulator.ts";
-import { createMiniBatchEngine, type MiniBatchEngineOptions } from "./minibatch_engine.ts";
-import { evaluate } from "./train.ts";
+import type { Backend } from "./shared/backend.ts";
+import { createMiniBatchEngine, type MiniBatchEngineOptions } from "./batch/engine.ts";
+import { chooseEngine, type EngineName } from "./choose.ts";
+import { evaluate } from "./evaluate.ts";
+import { stopCheck, TrainingStopped } from "./shared/stop.ts";
 
 /** Options of {@link trainMiniBatch}. */
 export interface MiniBatchTrainOptions extends MiniBatchEngineOptions, ScheduleOptions {
@@ -38,6 +40,11 @@ export interface MiniBatchTrainOptions extends MiniBatchEngineOptions, ScheduleO
   onBatch?: (done: { epoch: number; batch: number; batches: number }) => void | Promise<void>;
   /** Called after each epoch with its point; may be async (it is awaited). */
   onEpoch?: (point: EpochPoint, epochs: number) => void | Promise<void>;
+  /**
+   * Stops the training between two batches when aborted: `trainMiniBatch` then throws
+   * {@link TrainingStopped}, whose `result` holds the weights so far and the epochs completed.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link trainMiniBatch} returns. */
@@ -48,6 +55,8 @@ export interface MiniBatchTrainResult {
   history: EpochPoint[];
   /** Threads the engine used. */
   threads: number;
+  /** The engine that ran: the mini-batch engine. */
+  engine: EngineName;
   /** The kernels the engine used. */
   backend: Backend;
   /** Wall-clock seconds: `setup` (engine start), `epochs` (the epochs themselves), `total`. */
@@ -69,6 +78,7 @@ export interface MiniBatchTrainResult {
  *
  * @throws {RangeError} For options out of range, in one sentence.
  * @throws {Error} `Training diverged in epoch E: …` when the loss stops being finite.
+ * @throws {TrainingStopped} When `signal` is aborted, with the epochs and batches done.
  */
 export async function trainMiniBatch(
   trainSet: Digits,
@@ -85,11 +95,28 @@ export async function trainMiniBatch(
   const rng = createRng(options.seed ?? 0);
   const start = options.params ??
     initParams(rng, options.sizes ?? SEED_SIZES, options.initScheme);
+  const { engine: name, backend } = chooseEngine({
+    sizes: start.sizes,
+    plainFullBatch: false,
+    backend: options.backend,
+  });
   const t0 = performance.now();
-  const engine = await createMiniBatchEngine(trainSet, start, batchSize, options);
+  const engine = await createMiniBatchEngine(trainSet, start, batchSize, { ...options, backend });
   const setup = (performance.now() - t0) / 1000;
   const history: EpochPoint[] = [];
   const batches = Math.ceil(m / batchSize);
+  const stopped = stopCheck(options.signal);
+  const resultSoFar = (): MiniBatchTrainResult => {
+    const total = (performance.now() - t0) / 1000;
+    return {
+      params: engine.params(),
+      history,
+      threads: engine.threads,
+      engine: name,
+      backend: engine.backend,
+      seconds: { setup, epochs: total - setup, total },
+    };
+  };
   try {
     for (let e = 0; e < epochs; e++) {
       const { order, dx, dy } = planEpoch(m, augment, rng, batchSize);
@@ -98,6 +125,14 @@ export async function trainMiniBatch(
       const rate = learningRate(lr, e, epochs, options);
       let correct = 0, loss = 0;
       for (let b = 0; b < batches; b++) {
+        if (await stopped()) {
+          const detail = b > 0 ? ` and batch ${b} of ${batches} of epoch ${e + 1}` : "";
+          throw new TrainingStopped(
+            `training ${start.sizes.join("-")}`,
+            { done: e, total: epochs, unit: "epoch", detail },
+            resultSoFar(),
+          );
+        }
         const from = b * batchSize, to = Math.min(m, from + batchSize);
         const result = engine.step(from, to, rate);
         if (!Number.isFinite(result.loss)) {
@@ -125,14 +160,7 @@ export async function trainMiniBatch(
       history.push(point);
       await onEpoch?.(point, epochs);
     }
-    const total = (performance.now() - t0) / 1000;
-    return {
-      params: engine.params(),
-      history,
-      threads: engine.threads,
-      backend: engine.backend,
-      seconds: { setup, epochs: total - setup, total },
-    };
+    return resultSoFar();
   } finally {
     engine.close();
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ring, spinBudgetMs, waitForChange } from "../../lib/engine/doorbell.ts";
+import { ring, spinBudgetMs, waitForChange } from "../../lib/engine/shared/doorbell.ts";
 
 Deno.test("waitForChange() sees a ring from another thread, asleep or spinning", () => {
   const cells = new Int32Array(new SharedArrayBuffer(8));

@@ -10,8 +10,8 @@ import {
   pixelsToX,
   train,
 } from "../../lib/mod.ts";
-import { layoutOf, pack, unpack } from "../../lib/engine/kernel.ts";
-import { wasmUnfit } from "../../lib/engine/wasm.ts";
+import { layoutOf, pack, unpack } from "../../lib/engine/fused/kernel_typescript.ts";
+import { wasmUnfit } from "../../lib/engine/fused/kernel_wasm.ts";
 import { mnistTest, randomDigits } from "../helpers.ts";
 
 // The TypeScript kernel adds the same float64 products as the textbook functions, but skips
@@ -27,18 +27,24 @@ import { mnistTest, randomDigits } from "../helpers.ts";
 // missed term, a wrong lane) shows as 1e-3 or more.
 const TOLERANCE = { typescript: 1e-10, wasm: 1e-7 };
 
+// Each engine on each backend, whichever `chooseEngine` would pick for these sizes; the seed's
+// scalar bias gradient runs on the fused engine only.
 const cases = ["typescript", "wasm"].flatMap((backend) =>
   [[784, 10, 10, 10], [784, 16, 12, 10], [784, 20, 10], [784, 10]].flatMap((sizes) =>
-    [false, true].map((originalBiasGradient) => ({
-      backend: backend as "typescript" | "wasm",
-      sizes,
-      originalBiasGradient,
-    }))
+    [false, true].flatMap((originalBiasGradient) =>
+      (originalBiasGradient ? ["fused"] : ["fused", "batch"]).map((engine) => ({
+        backend: backend as "typescript" | "wasm",
+        engine: engine as "fused" | "batch",
+        sizes,
+        originalBiasGradient,
+      }))
+    )
   )
 );
 
-for (const { backend, sizes, originalBiasGradient } of cases) {
-  const name = `train() on ${backend} equals gradientDescent(): ${sizes.join("-")}` +
+for (const { backend, engine, sizes, originalBiasGradient } of cases) {
+  const name =
+    `train() on the ${engine} engine, ${backend}, equals gradientDescent(): ${sizes.join("-")}` +
     (originalBiasGradient ? ", original bias gradient" : "");
   Deno.test(name, async () => {
     // More samples than the wasm kernel's block (1024 samples, 816 for 20 first-layer units),
@@ -56,6 +62,7 @@ for (const { backend, sizes, originalBiasGradient } of cases) {
         threads,
         originalBiasGradient,
         backend,
+        engine,
       });
       const diff = maxParamDifference(fast.params, textbook.params);
       assert.ok(diff <= TOLERANCE[backend], `${threads} threads: max weight difference ${diff}`);
@@ -69,6 +76,7 @@ for (const { backend, sizes, originalBiasGradient } of cases) {
       });
       assert.equal(fast.threads, threads);
       assert.equal(fast.backend, backend);
+      assert.equal(fast.engine, engine);
     }
   });
 }
@@ -241,15 +249,23 @@ Deno.test("train() on wasm follows the float64 trajectory on real digits", async
   );
 });
 
-Deno.test("train() picks TypeScript for networks the WebAssembly kernel does not take", async () => {
+Deno.test("train() runs on the engine chooseEngine() picks; the fused kernel's limits", async () => {
   const digits = randomDigits(createRng(2), 40);
   const wide = await train(digits, { iterations: 2, sizes: [784, 32, 10] });
-  assert.equal(wide.backend, "typescript");
+  assert.deepEqual([wide.engine, wide.backend], ["batch", "wasm"]);
   const seed = await train(digits, { iterations: 2 });
-  assert.equal(seed.backend, "wasm");
-  await assert.rejects(train(digits, { iterations: 2, sizes: [784, 32, 10], backend: "wasm" }), {
-    message: "Cannot run the WebAssembly kernel: it takes at most 20 first-layer units, not 32",
-  });
+  assert.deepEqual([seed.engine, seed.backend], ["fused", "wasm"]);
+  const fallback = await train(digits, { iterations: 2, backend: "typescript" });
+  assert.deepEqual([fallback.engine, fallback.backend], ["fused", "typescript"]);
+  await assert.rejects(
+    train(digits, {
+      iterations: 2,
+      sizes: [784, 32, 10],
+      backend: "wasm",
+      originalBiasGradient: true,
+    }),
+    { message: "Cannot run the WebAssembly kernel: it takes at most 20 first-layer units, not 32" },
+  );
   assert.equal(wasmUnfit([784, 20, 10]), undefined);
   // W1ᵀ's rows (80 bytes each for 20 units) must all start below 64 KiB
   assert.equal(wasmUnfit([807, 20, 10]), undefined);

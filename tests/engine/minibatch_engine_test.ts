@@ -8,7 +8,7 @@ import {
   type OptimizerName,
   trainMiniBatch,
 } from "../../lib/mod.ts";
-import { chunkCount } from "../../lib/engine/minibatch_engine.ts";
+import { chunkCount } from "../../lib/engine/batch/engine.ts";
 import { mnistTest } from "../helpers.ts";
 
 // The TypeScript kernel adds the same float64 products as the readable functions, in another

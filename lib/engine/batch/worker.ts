@@ -8,9 +8,10 @@
 
 /// <reference lib="deno.worker" />
 
-import { ring, waitForChange } from "./doorbell.ts";
-import { attachBackend, type BatchBackend } from "./minibatch_backend.ts";
-import { type MiniBatchWorkerMessage, runPhase } from "./minibatch_engine.ts";
+import { ring, waitForChange } from "../shared/doorbell.ts";
+import { attachBackend } from "./backend.ts";
+import type { BatchBackend } from "./contract.ts";
+import { type MiniBatchWorkerMessage, runPhase } from "./engine.ts";
 
 self.onmessage = (event: MessageEvent<MiniBatchWorkerMessage>) => {
   const message = event.data;

@@ -9,8 +9,8 @@
 /// <reference lib="deno.worker" />
 
 import { blockSums, CLOSE, createBlockAccumulator, type WorkerMessage } from "./engine.ts";
-import { ring, waitForChange } from "./doorbell.ts";
-import { layoutOf } from "./kernel.ts";
+import { ring, waitForChange } from "../shared/doorbell.ts";
+import { layoutOf } from "./kernel_typescript.ts";
 
 self.onmessage = async (event: MessageEvent<WorkerMessage>) => {
   const message = event.data;

@@ -12,9 +12,9 @@
  * @module
  */
 
-import { KERNEL_WASM_BASE64 } from "./kernel_wasm.ts";
-import type { Layout } from "./kernel.ts";
-import type { Csr } from "./sparse.ts";
+import { KERNEL_WASM_BASE64 } from "./kernel_wasm_binary.ts";
+import type { Layout } from "./kernel_typescript.ts";
+import type { Csr } from "../shared/sparse.ts";
 
 /** Something that writes the gradient sums and stats of each part of a range of samples. */
 export interface Accumulator {

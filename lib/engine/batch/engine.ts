@@ -19,22 +19,16 @@
  * @module
  */
 
-import type { Digits } from "../data/dataset.ts";
-import type { OptimizerOptions } from "../nn/optimizers.ts";
-import type { Params } from "../nn/params.ts";
-import type { Backend } from "./accumulator.ts";
-import { ring, waitForChange } from "./doorbell.ts";
-import { startWorker } from "./start_worker.ts";
-import { defaultThreads, type StepResult } from "./engine.ts";
-import {
-  allocateBackend,
-  attachBackend,
-  type BackendMessage,
-  type BatchBackend,
-  MAX_CHUNKS,
-} from "./minibatch_backend.ts";
-import { arrangeCsr, toCsr } from "./sparse.ts";
-import { batchWasmRuns } from "./batch_wasm.ts";
+import type { Digits } from "../../data/dataset.ts";
+import type { OptimizerOptions } from "../../nn/optimizers.ts";
+import type { Params } from "../../nn/params.ts";
+import { ring, waitForChange } from "../shared/doorbell.ts";
+import { startWorker } from "../shared/start_worker.ts";
+import { type Backend, type StepResult, threadCount } from "../shared/backend.ts";
+import { allocateBackend, attachBackend, type BackendMessage } from "./backend.ts";
+import { type BatchBackend, MAX_CHUNKS } from "./contract.ts";
+import { arrangeCsr, toCsr } from "../shared/sparse.ts";
+import { batchWasmRuns } from "./kernels_wasm.ts";
 
 /** Samples per chunk, about; at most `MAX_CHUNKS` chunks a batch. */
 export const CHUNK_SAMPLES = 32;
@@ -126,7 +120,7 @@ export async function createMiniBatchEngine(
       `Cannot train on images of ${train.pixels.length / m} pixels: the network takes ${n0}`,
     );
   }
-  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), MAX_CHUNKS));
+  const threads = Math.min(threadCount(options.threads), MAX_CHUNKS);
   const wanted = options.backend ?? "auto";
   const backend: Backend = wanted !== "auto" ? wanted : batchWasmRuns() ? "wasm" : "typescript";
   const source = toCsr(train);
@@ -139,7 +133,7 @@ export async function createMiniBatchEngine(
   const workers: Worker[] = [];
   try {
     for (let slot = 1; slot < threads; slot++) {
-      const url = new URL("./minibatch_worker.ts", import.meta.url);
+      const url = new URL("./worker.ts", import.meta.url);
       workers.push(
         (await startWorker(
           url,

@@ -15,9 +15,9 @@
  * @module
  */
 
-import { matrix } from "../nn/matrix.ts";
-import type { Params } from "../nn/params.ts";
-import { type Csr, SCALED } from "./sparse.ts";
+import { matrix } from "../../nn/matrix.ts";
+import type { Params } from "../../nn/params.ts";
+import { type Csr, SCALED } from "../shared/sparse.ts";
 
 /** Where each layer's weights and biases sit in a packed array. */
 export interface Layout {

@@ -28,12 +28,12 @@
  * @module
  */
 
-import type { OptimizerOptions } from "../nn/optimizers.ts";
-import { matrix } from "../nn/matrix.ts";
-import type { Params } from "../nn/params.ts";
-import { BATCH_WASM_BASE64 } from "./batch_wasm_binary.ts";
-import { type BatchBackend, shareOf, type Slice } from "./minibatch_backend.ts";
-import type { Csr } from "./sparse.ts";
+import type { OptimizerOptions } from "../../nn/optimizers.ts";
+import { matrix } from "../../nn/matrix.ts";
+import type { Params } from "../../nn/params.ts";
+import { BATCH_WASM_BASE64 } from "./kernels_wasm_binary.ts";
+import { type BatchBackend, shareOf, type Slice } from "./contract.ts";
+import type { Csr } from "../shared/sparse.ts";
 
 const PAGE = 65536;
 const BASE = 65536;

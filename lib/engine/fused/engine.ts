@@ -15,14 +15,15 @@
  * @module
  */
 
-import type { Digits } from "../data/dataset.ts";
-import { type AccumulatorPart, type Backend, createAccumulator } from "./accumulator.ts";
-import { type Layout, layoutOf, pack, unpack } from "./kernel.ts";
-import type { Params } from "../nn/params.ts";
-import { type Csr, toCsr } from "./sparse.ts";
-import { ring, waitForChange } from "./doorbell.ts";
-import { startWorker } from "./start_worker.ts";
-import { kernelBlock, wasmAvailable, wasmUnfit } from "./wasm.ts";
+import type { Digits } from "../../data/dataset.ts";
+import { type AccumulatorPart, createAccumulator } from "./accumulator.ts";
+import { type Backend, type StepResult, threadCount } from "../shared/backend.ts";
+import { type Layout, layoutOf, pack, unpack } from "./kernel_typescript.ts";
+import type { Params } from "../../nn/params.ts";
+import { type Csr, toCsr } from "../shared/sparse.ts";
+import { ring, waitForChange } from "../shared/doorbell.ts";
+import { startWorker } from "../shared/start_worker.ts";
+import { kernelBlock, wasmAvailable, wasmUnfit } from "./kernel_wasm.ts";
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -36,14 +37,6 @@ export interface EngineOptions {
    * the network fits it (at most 20 first-layer units, 8 layers), else typescript.
    */
   backend?: Backend | "auto";
-}
-
-/** What one iteration measured, from its forward pass (before the update). */
-export interface StepResult {
-  /** Accuracy on the training set. */
-  accuracy: number;
-  /** Mean cross-entropy loss on the training set. */
-  loss: number;
 }
 
 /** A running engine. Call `close()` when done, or the workers keep the process alive. */
@@ -98,11 +91,6 @@ export function blockSize(sizes: readonly number[], backend: Backend): number {
   return b * Math.max(1, Math.floor(2048 / b));
 }
 
-/** The default thread count: the CPU cores, at most 8. */
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
-}
-
 /**
  * Start an engine on the training set `train`, from the parameters `init`.
  *
@@ -126,7 +114,7 @@ export async function createEngine(
       }`,
     );
   }
-  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), m));
+  const threads = Math.min(threadCount(options.threads), m);
   const wanted = options.backend ?? "auto";
   // "auto": the WebAssembly kernel where it runs and takes this network, else TypeScript.
   const backend: Backend = wanted !== "auto"
@@ -187,7 +175,7 @@ export async function createEngine(
     });
   }
   const workers = await Promise.all(
-    messages.map((message) => startWorker(new URL("./engine_worker.ts", import.meta.url), message)),
+    messages.map((message) => startWorker(new URL("./worker.ts", import.meta.url), message)),
   );
   messages.length = 0;
   const mine = await createBlockAccumulator(backend, layout, csr, labels, blocksOf(0), BLOCK, {

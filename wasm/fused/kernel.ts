@@ -1,5 +1,5 @@
 // AssemblyScript (TypeScript syntax, compiled to WebAssembly with SIMD): the fast engine's
-// kernel. It computes what `accumulateGradients` in lib/engine/kernel.ts computes — forward and
+// kernel. It computes what `accumulateGradients` in lib/engine/fused/kernel_typescript.ts computes — forward and
 // backward propagation over a range of samples, visiting only nonzero pixels, adding the
 // gradient sums and the stats — in float32, four lanes at a time:
 //
@@ -25,9 +25,9 @@
 //
 // Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --enable relaxed-simd --noAssert
 // --memoryBase 262144)
-// → lib/engine/kernel_wasm.ts, the binary embedded as base64.
+// → lib/engine/fused/kernel_wasm_binary.ts, the binary embedded as base64.
 //
-// Memory, all set up by the host (lib/engine/wasm.ts) before `configure`: a config block of i32
+// Memory, all set up by the host (lib/engine/fused/kernel_wasm.ts) before `configure`: a config block of i32
 // fields (see CFG_*), then the regions it points at.
 
 // ---- configuration (byte offsets of i32 fields in the config block) ----
@@ -39,7 +39,7 @@ const CFG_PTRS = 40; //      pointers, in this order:
 //   1 TOT     f64 gradient totals in the host's packed layout (W1ᵀ n0 × n1, b1, W2, b2, …)
 //   2 ROWPTR  i32[count + 1] row (sample) starts in OFF and VAL, each a multiple of 4
 //   3 OFF     u16[…] the address of each nonzero pixel's row of W1ᵀ: P32 + pixel · s1 · 4, so
-//             P32 is low (1024) and W1ᵀ must end below 64 KiB: see wasmUnfit in lib/engine/wasm.ts
+//             P32 is low (1024) and W1ᵀ must end below 64 KiB: see wasmUnfit in lib/engine/fused/kernel_wasm.ts
 //   4 LABELS  u8[count]
 //   5 WORK    scratch, laid out by `configure`, which returns where it ends
 //   6 STATS   f64[2]: correct, loss

@@ -6,17 +6,12 @@
  * @module
  */
 
-import { accumulateGradients, createScratch, type Layout } from "./kernel.ts";
-import type { Csr } from "./sparse.ts";
-import { type Accumulator, type AccumulatorPart, createWasmAccumulator } from "./wasm.ts";
+import { accumulateGradients, createScratch, type Layout } from "./kernel_typescript.ts";
+import type { Csr } from "../shared/sparse.ts";
+import { type Accumulator, type AccumulatorPart, createWasmAccumulator } from "./kernel_wasm.ts";
+import type { Backend } from "../shared/backend.ts";
 
 export type { Accumulator, AccumulatorPart };
-
-/**
- * Which kernel runs the passes: `"wasm"`, the WebAssembly SIMD kernel (float32, fast), or
- * `"typescript"`, the TypeScript kernel (float64, the fallback where WebAssembly is missing).
- */
-export type Backend = "wasm" | "typescript";
 
 /** An accumulator over samples `from … to−1` on the given backend. */
 export async function createAccumulator(

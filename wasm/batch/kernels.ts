@@ -1,7 +1,7 @@
 // AssemblyScript (TypeScript syntax, compiled to WebAssembly with SIMD): the mini-batch engine's
 // kernels. Together they compute what `forwardProp` and `backProp` in lib/nn/network.ts compute
 // for a chunk of samples — as gradient sums, in float32, four lanes at a time — and the
-// optimizer step of lib/nn/optimizers.ts in float64. The host (lib/engine/batch_wasm.ts) lays
+// optimizer step of lib/nn/optimizers.ts in float64. The host (lib/engine/batch/kernels_wasm.ts) lays
 // out one shared memory for every thread and calls these functions; they keep no state.
 //
 // Matrices are row-major float32, one row per sample, so that a layer is a matrix product:
@@ -13,7 +13,7 @@
 // W[l]ᵀ (n_in × n_out), so that a row of WT holds the n_out weights one input feeds.
 //
 // Build: `deno task wasm` (asc -O3 --runtime stub --enable simd --enable relaxed-simd --enable
-// threads --importMemory --sharedMemory --noAssert …) → lib/engine/batch_wasm_binary.ts.
+// threads --importMemory --sharedMemory --noAssert …) → lib/engine/batch/kernels_wasm_binary.ts.
 
 const INV255: f32 = <f32>(1.0 / 255.0);
 
@@ -88,7 +88,7 @@ export function sparseForward(
 
 /**
  * Layer 1's weight gradient over sparse rows, added into G (n0 × s), for large batches (see
- * lib/engine/batch_wasm.ts):
+ * lib/engine/batch/kernels_wasm.ts):
  *   dWT1[pixel] += (grey/255)·dZ1[j − j0]   for every nonzero of samples j0 … j1−1, in order
  */
 export function sparseGradient(

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Digits } from "../data/dataset.ts";
+import type { Digits } from "../../data/dataset.ts";
 
 /**
  * Compressed sparse rows: for `p` from `rowPtr[j]` to `rowPtr[j + 1] − 1`, the nonzero pixels of

@@ -7,12 +7,12 @@
  * @module
  */
 
-import type { Digits } from "../data/dataset.ts";
-import { matrix } from "../nn/matrix.ts";
-import type { Params } from "../nn/params.ts";
-import { align, batchModule, kernelLayout, type Kernels, packKernelInto } from "./batch_wasm.ts";
-import { toCsr } from "./sparse.ts";
-import type { Evaluation } from "./train.ts";
+import type { Digits } from "../../data/dataset.ts";
+import { matrix } from "../../nn/matrix.ts";
+import type { Params } from "../../nn/params.ts";
+import { align, batchModule, kernelLayout, type Kernels, packKernelInto } from "./kernels_wasm.ts";
+import { toCsr } from "../shared/sparse.ts";
+import type { Evaluation } from "../shared/backend.ts";
 
 const ROWS = 256;
 const BASE = 65536;

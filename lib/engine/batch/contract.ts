@@ -1,0 +1,68 @@
+/**
+ * The contract of the mini-batch engine's backends, {@link BatchBackend}: one thread's view of
+ * the shared state (the parameters, the optimizer's moments, the chunks' gradient sums, the
+ * arranged epoch) and its two jobs — a chunk's forward and backward passes, and the optimizer
+ * step on a share of the parameters. `kernels_typescript.ts` and `kernels_wasm.ts` fulfil it;
+ * `backend.ts` picks one.
+ *
+ * @module
+ */
+
+import type { Params } from "../../nn/params.ts";
+import type { Csr } from "../shared/sparse.ts";
+
+/** The most chunks a batch is cut into (each needs a gradient buffer). */
+export const MAX_CHUNKS = 16;
+
+/** A range of parameters the optimizer treats alike: a weight matrix (decayed) or a bias. */
+export interface Slice {
+  /** First index. */
+  from: number;
+  /** One past the last index. */
+  to: number;
+  /** Whether weight decay applies (weights: yes; biases: no). */
+  decay: boolean;
+}
+
+/** Thread `slot`'s share of `from … to−1` among `threads`, cut at multiples of 8. */
+export function shareOf(from: number, to: number, slot: number, threads: number): [number, number] {
+  const cut = (s: number) => from + Math.floor(((to - from) * s) / threads / 8) * 8;
+  return [cut(slot), slot === threads - 1 ? to : cut(slot + 1)];
+}
+
+/** What a step's update phase needs to know. */
+export interface UpdateStep {
+  /** Chunks of the batch. */
+  chunks: number;
+  /** The batch: samples `from … to−1` of the arranged epoch. */
+  from: number;
+  /** One past the batch's last sample. */
+  to: number;
+  /** The learning rate η. */
+  lr: number;
+  /** The step's number, from 1. */
+  t: number;
+}
+
+/** One thread's view of the engine's shared state, and its jobs. */
+export interface BatchBackend {
+  /** The arranged epoch's sparse rows (written by the main thread between epochs). */
+  csr: Csr;
+  /** The arranged epoch's labels. */
+  labels: Uint8Array;
+  /** Per chunk: [correct, loss sum], `MAX_CHUNKS × 2`. */
+  stats: Float64Array;
+  /**
+   * Forward and backward over samples `from … to−1` of the epoch (chunk c of the batch
+   * `batchFrom … batchTo−1`) into chunk c's buffers.
+   */
+  runChunk(c: number, from: number, to: number, batchFrom: number, batchTo: number): void;
+  /**
+   * Thread `slot`'s share of the update: for each parameter, the chunks' sums added in chunk
+   * order (or, for the first layer's weights, the batch's samples in order), divided by the
+   * batch size, stepped by the optimizer. Shares never overlap and cover every parameter.
+   */
+  updateShare(slot: number, threads: number, step: UpdateStep): void;
+  /** A copy of the current parameters. */
+  params(): Params;
+}
