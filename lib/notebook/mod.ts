@@ -1,9 +1,11 @@
 /**
- * Showing results in the Deno Jupyter kernel: HTML figures, Markdown tables, and an output that
- * redraws in place while a loop runs. `Deno.jupyter` exists only inside the kernel, so it is
+ * The Deno Jupyter kernel's side of the notebooks: HTML figures, Markdown tables, an output that
+ * redraws in place while a loop runs, and {@link stopSignal}, which makes Jupyter's Stop button
+ * stop a training instead of killing the kernel. `Deno.jupyter` and the SIGINT listener are
  * touched inside these functions, never when a module loads.
  *
  * @module
  */
 
 export * from "./display.ts";
+export * from "./stop.ts";
