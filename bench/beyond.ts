@@ -108,7 +108,7 @@ export async function benchBeyond(o: BeyondOptions): Promise<Record<string, unkn
         `  ${name.padEnd(30)} ${r.value.toFixed(1).padStart(8)} ms/iter ${
           (ratio ? ratio.toFixed(3) + "× numpy" : "").padStart(14)
         }  peak RSS ${r.peak_rss_mb.toFixed(0)} MB` +
-          (r.last.threads ? `  (${r.last.threads} threads)` : ""),
+          (r.last.threads ? `  (${r.last.engine} engine, ${r.last.threads} threads)` : ""),
       );
     }
     report.wide_full_batch = {

@@ -1,6 +1,8 @@
 /**
- * A benchmark child: train a network with `trainMiniBatch` on the raw files `bench/beyond.ts`
- * writes (the same bytes PyTorch and numpy read), score the test set, print one JSON line.
+ * A benchmark child: train a network on the raw files `bench/beyond.ts` writes (the same bytes
+ * PyTorch and numpy read), score the test set, print one JSON line. Plain full-batch gradient
+ * descent (no `batch_size`, sgd) goes through `train`, everything else through `trainMiniBatch`:
+ * the engine is the one `chooseEngine` picks for users, and the JSON names it.
  *
  * Usage: mlp_child.ts DIR SPEC, where SPEC is JSON: { sizes, epochs, batch_size, lr, optimizer,
  * schedule, augment, seed, threads?, backend? }.
@@ -8,7 +10,7 @@
  * @module
  */
 
-import { evaluate, trainMiniBatch } from "../lib/mod.ts";
+import { evaluate, train as trainFullBatch, trainMiniBatch } from "../lib/mod.ts";
 import type { Digits } from "../lib/mod.ts";
 import { peakRssMb } from "../scripts/rss.ts";
 
@@ -20,27 +22,30 @@ const read = async (name: string): Promise<Digits> => {
   return { count: labels.length, labels, pixels };
 };
 const train = await read("train"), test = await read("test");
-const result = await trainMiniBatch(train, {
-  sizes: spec.sizes,
-  epochs: spec.epochs,
-  batchSize: spec.batch_size ?? train.count,
-  lr: spec.lr,
-  optimizer: spec.optimizer,
-  schedule: spec.schedule,
-  augment: spec.augment,
-  seed: spec.seed,
-  threads: spec.threads,
-  backend: spec.backend,
-});
+const fullBatch = spec.batch_size === undefined && (spec.optimizer ?? "sgd") === "sgd";
+const common = { sizes: spec.sizes, seed: spec.seed, threads: spec.threads, backend: spec.backend };
+const run = fullBatch
+  ? await trainFullBatch(train, { ...common, iterations: spec.epochs, alpha: spec.lr })
+    .then((r) => ({ ...r, seconds: r.seconds.steps, setup: r.seconds.setup }))
+  : await trainMiniBatch(train, {
+    ...common,
+    epochs: spec.epochs,
+    batchSize: spec.batch_size,
+    lr: spec.lr,
+    optimizer: spec.optimizer,
+    schedule: spec.schedule,
+    augment: spec.augment,
+  }).then((r) => ({ ...r, seconds: r.seconds.epochs, setup: r.seconds.setup }));
 const steps = spec.epochs * Math.ceil(train.count / (spec.batch_size ?? train.count));
 console.log(JSON.stringify({
-  seconds: result.seconds.epochs,
-  setup_seconds: result.seconds.setup,
-  seconds_per_epoch: result.seconds.epochs / spec.epochs,
-  ms_per_iteration: (1000 * result.seconds.epochs) / steps,
-  train_accuracy: result.history.at(-1)?.trainAccuracy ?? null,
-  test_accuracy: evaluate(result.params, test).accuracy,
+  seconds: run.seconds,
+  setup_seconds: run.setup,
+  seconds_per_epoch: run.seconds / spec.epochs,
+  ms_per_iteration: (1000 * run.seconds) / steps,
+  train_accuracy: run.history.at(-1)?.trainAccuracy ?? null,
+  test_accuracy: evaluate(run.params, test).accuracy,
   peak_rss_mb: peakRssMb(),
-  threads: result.threads,
-  backend: result.backend,
+  threads: run.threads,
+  engine: run.engine,
+  backend: run.backend,
 }));

@@ -1,6 +1,6 @@
 /**
  * `deno run -A bench/sparse_bound.ts`: what holds the sparse first layer back. It runs the
- * mini-batch engine's `sparseForward` kernel (`wasm/batch.ts`) over real MNIST training images
+ * mini-batch engine's `sparseForward` kernel (`wasm/batch/kernels.ts`) over real MNIST training images
  * twice, alternating, the best of `--repeats` runs each:
  *
  * - on the images as they are, which read the rows of W1ᵀ of their nonzero pixels (784 rows of

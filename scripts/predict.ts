@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import {
   evaluate,
   LABELED_HEADER,
-  loadParams,
+  loadModel,
   makeData,
   predict,
   readLabeledCsv,
@@ -64,7 +64,7 @@ async function main(args: string[]): Promise<void> {
   if (values.model === undefined) {
     throw new Error("--model FILE is required: a model file from `deno task train --save FILE`");
   }
-  const params = await loadParams(values.model);
+  const { params, training } = await loadModel(values.model);
   if (params.sizes[0] !== 784) {
     throw new Error(
       `Cannot use ${values.model} on MNIST: its network takes ${params.sizes[0]} inputs, not 784`,
@@ -86,7 +86,10 @@ async function main(args: string[]): Promise<void> {
   console.log(
     `Wrote ${predictions.length.toLocaleString("en")} predictions of ${
       params.sizes.join("-")
-    } for ${path} to ${values.out}`,
+    } for ${path} to ${values.out}` +
+      (training?.stoppedEarly
+        ? ` (its training was stopped early, after ${training.unit} ${training.done} of ${training.total})`
+        : ""),
   );
   if (accuracy !== undefined) {
     const right = Math.round(accuracy * predictions.length);

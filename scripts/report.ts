@@ -16,7 +16,7 @@
 
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { basename, join } from "node:path";
+import { basename, join, relative } from "node:path";
 import { makeData } from "../lib/mod.ts";
 import { externalResources, renderMath } from "./report_html.ts";
 import { indexHtml, type ReportSummary } from "./report_index.ts";
@@ -106,7 +106,8 @@ async function reportNotebook(
   try {
     await run(python, [join(root, "scripts", "execute_notebook.py"), notebook, executed], {
       JUPYTER_PATH: kernels,
-      BEYOND_OUT: out,
+      // Relative to the notebook, so that no page or notebook prints this machine's paths.
+      BEYOND_OUT: relative(join(root, "notebooks"), out),
     });
   } finally {
     await Deno.remove(kernels, { recursive: true });

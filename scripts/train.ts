@@ -3,6 +3,9 @@
  * gradient descent by default, or mini-batches with an optimizer, a schedule and random shifts.
  * Run with `--help` for the flags.
  *
+ * Ctrl-C once stops the training after its current step, prints what was trained, writes
+ * `--save`'s model file (marked as stopped early) and exits with 130; twice exits at once.
+ *
  * @module
  */
 
@@ -17,6 +20,7 @@ import {
   type InitScheme,
   loadParams,
   makeData,
+  MAX_THREADS,
   type OptimizerName,
   OPTIMIZERS,
   type Params,
@@ -28,6 +32,8 @@ import {
   shuffleDigits,
   splitDev,
   train,
+  trainingProblem,
+  TrainingStopped,
   trainMiniBatch,
 } from "../lib/mod.ts";
 import { progressBar } from "./progress.ts";
@@ -41,7 +47,9 @@ Usage: deno task train [flags]
 
 Data and network
   --data PATH               Kaggle-form CSV (default data/train.csv, created if missing)
-  --test PATH               labeled CSV scored at the end (default data/mnist_test.csv if present)
+  --test PATH               labeled CSV scored at the end (default: data/mnist_test.csv if
+                            present, with the default --data only: MNIST's test digits belong
+                            to MNIST's training digits, not to another data set)
   --dev-size N              rows held out as the dev set after shuffling (default 1000)
   --seed S                  seed for the shuffle, the weights, the batches (default 0)
   --no-shuffle              keep the file's order
@@ -49,15 +57,15 @@ Data and network
   --init-scheme seed|he     initial weights: the seed's scales (784-10-10-10 only, its default)
                             or He, N·√(2/n_in) (the default for other sizes)
   --init FILE               start from a model file instead of random weights
-  --save FILE               write the trained parameters to a model file
+  --save FILE               write the trained parameters to a model file (also when stopped)
 
 The seed's full-batch gradient descent (the default)
-  --iterations N            gradient-descent steps over the whole training set (default 1000)
+  --iterations N            gradient-descent steps over the whole training set, ≥ 1 (default 1000)
   --alpha A, --lr A         learning rate, for both loops (default 0.1; 0.001 with adam)
   --original-bias-gradient  the seed's bias gradient, 1/m·np.sum(dZ) over everything
 
 Mini-batches (any of these flags selects them)
-  --epochs N                passes over the training set (default 10)
+  --epochs N                passes over the training set, ≥ 1 (default 10)
   --batch-size N            images per step (default: all of them, one step per epoch)
   --optimizer O             sgd, momentum or adam (default sgd)
   --momentum MU             momentum's μ (default 0.9; with --optimizer momentum)
@@ -67,12 +75,19 @@ Mini-batches (any of these flags selects them)
                             epochs) or cosine (down to 0) (default constant)
   --augment K               shift each image by up to K pixels each way, anew every epoch
 
-Engine
-  --threads N               threads (default: CPU cores; the weights do not depend on it)
+Engine (picked by one rule: the seed's fused engine for small full batches, the mini-batch
+engine otherwise; the JSON line says which ran)
+  --threads N               threads, from 1 to ${MAX_THREADS} (default: CPU cores, at most 8; the
+                            weights do not depend on it, and more threads than cores only wait)
   --backend B               wasm (WebAssembly SIMD, the default where it runs) or
                             typescript (the pure-TypeScript fallback)
   --json                    end with one JSON line of results
   --help                    this text
+
+A network too large for the memory is refused before training. A run that plainly failed
+(still at chance, or a loss that grew) ends with a warning on stderr and in the JSON.
+Ctrl-C stops after the current step, saves --save's file marked as stopped early and exits
+with 130; a second Ctrl-C exits at once.
 `;
 
 const DEFAULT_DATA = fileURLToPath(new URL("../data/train.csv", import.meta.url));
@@ -191,11 +206,16 @@ async function main(args: string[]): Promise<void> {
   const lr = rateText === undefined
     ? (optimizer === "adam" ? 0.001 : 0.1)
     : positive(values.lr !== undefined ? "lr" : "alpha", rateText);
-  const iterations = integer("iterations", values.iterations ?? "1000");
-  const epochs = integer("epochs", values.epochs ?? "10");
+  const iterations = integer("iterations", values.iterations ?? "1000", 1);
+  const epochs = integer("epochs", values.epochs ?? "10", 1);
   const devSize = integer("dev-size", values["dev-size"]!);
   const seed = integer("seed", values.seed!);
   const threads = values.threads === undefined ? undefined : integer("threads", values.threads, 1);
+  if (threads !== undefined && threads > MAX_THREADS) {
+    throw new Error(
+      `--threads must be a whole number from 1 to ${MAX_THREADS}, not "${threads}": a step is cut into at most ${MAX_THREADS} parts`,
+    );
+  }
   const hidden = values.hidden === undefined
     ? undefined
     : values.hidden.split(",").map((h) => integer("hidden", h.trim(), 1));
@@ -217,7 +237,9 @@ async function main(args: string[]): Promise<void> {
   const t0 = performance.now();
   const all = await readLabeledCsv(path);
   const loadSeconds = (performance.now() - t0) / 1000;
-  const testPath = values.test ?? (existsSync(DEFAULT_TEST) ? DEFAULT_TEST : undefined);
+  // MNIST's test digits score a network trained on MNIST's training digits only.
+  const testPath = values.test ??
+    (values.data === undefined && existsSync(DEFAULT_TEST) ? DEFAULT_TEST : undefined);
   const test = testPath === undefined ? undefined : await readLabeledCsv(testPath);
   const rng = createRng(seed);
   const { dev, train: trainSet } = splitDev(
@@ -246,7 +268,24 @@ async function main(args: string[]): Promise<void> {
     params = initParams(rng, hidden ? [784, ...hidden, 10] : SEED_SIZES, scheme);
   }
 
-  const common = { params, threads, backend, dev: devSize > 0 ? dev : undefined };
+  // Ctrl-C: the first stops the training after its current step, a second exits at once (as
+  // does one before the training starts: nothing is trained yet).
+  const controller = new AbortController();
+  let interrupts = 0, training = false;
+  Deno.addSignalListener("SIGINT", () => {
+    if (++interrupts > 1 || !training) Deno.exit(130);
+    const erase = Deno.stderr.isTerminal() ? "\r\x1b[2K" : "";
+    console.error(`${erase}Stopping after the current step (Ctrl-C again to quit at once)…`);
+    controller.abort();
+  });
+  const common = {
+    params,
+    threads,
+    backend,
+    dev: devSize > 0 ? dev : undefined,
+    signal: controller.signal,
+  };
+  training = true;
   const run = miniBatch
     ? await runMiniBatch(trainSet, {
       ...common,
@@ -268,16 +307,34 @@ async function main(args: string[]): Promise<void> {
       originalBiasGradient: values["original-bias-gradient"],
     });
   const testScores = test ? evaluate(run.params, test) : undefined;
+  const { stopped } = run;
   console.log(
-    `Trained ${run.params.sizes.join("-")} for ${run.what} in ${run.seconds.toFixed(1)} s ` +
-      `(${run.backend}, ${run.threads} thread${run.threads > 1 ? "s" : ""}): ` +
+    (stopped
+      ? `Stopped ${
+        run.params.sizes.join("-")
+      } after ${stopped.unit} ${stopped.done} of ${stopped.total} ` +
+        `(Ctrl-C), ${run.seconds.toFixed(1)} s `
+      : `Trained ${run.params.sizes.join("-")} for ${run.what} in ${run.seconds.toFixed(1)} s `) +
+      `(${run.engine} engine, ${run.backend}, ${run.threads} thread${
+        run.threads > 1 ? "s" : ""
+      }): ` +
       `train accuracy ${run.trainAccuracy.toFixed(4)}` +
       (run.devAccuracy !== undefined ? `, dev accuracy ${run.devAccuracy.toFixed(4)}` : "") +
       (testScores ? `, test accuracy ${testScores.accuracy.toFixed(4)}` : ""),
   );
+  const problem = stopped ? undefined : trainingProblem(run.history, { steps: run.steps, lr });
+  if (problem) console.error(`warning: ${problem}`);
   if (values.save) {
-    await saveParams(values.save, run.params);
-    console.log(`Saved the parameters to ${values.save}`);
+    await saveParams(values.save, run.params, {
+      unit: run.unit,
+      done: stopped?.done ?? run.total,
+      total: run.total,
+      stoppedEarly: stopped !== undefined,
+    });
+    console.log(
+      `Saved the parameters to ${values.save}` +
+        (stopped ? `, marked as stopped early after ${stopped.unit} ${stopped.done}` : ""),
+    );
   }
   if (values.json) {
     console.log(JSON.stringify({
@@ -291,12 +348,17 @@ async function main(args: string[]): Promise<void> {
       sizes: run.params.sizes,
       seed,
       threads: run.threads,
+      engine: run.engine,
       backend: run.backend,
+      stopped_early: stopped !== undefined,
+      done: stopped?.done ?? run.total,
+      warning: problem ?? null,
       train_size: trainSet.count,
       dev_size: devSize,
       peak_rss_mb: peakRssMb(),
     }));
   }
+  if (stopped || interrupts > 0) Deno.exit(130);
 }
 
 /** What either loop reports. */
@@ -304,12 +366,38 @@ interface Run {
   params: Params;
   what: string;
   seconds: number;
+  engine: string;
   backend: string;
   threads: number;
   trainAccuracy: number;
   devAccuracy?: number;
   loss: number;
+  /** The history, oldest first, for `trainingProblem`. */
+  history: { trainAccuracy: number; loss: number }[];
+  /** Updates taken. */
+  steps: number;
+  /** What a step of the loop is, and how many were asked for. */
+  unit: "iteration" | "epoch";
+  total: number;
+  /** Where Ctrl-C stopped the training, if it did. */
+  stopped?: { unit: "iteration" | "epoch"; done: number; total: number };
   json: Record<string, unknown>;
+}
+
+/**
+ * The result of `training`, or — when Ctrl-C stopped it — the result of the steps it took,
+ * with where it stopped.
+ */
+async function untilStopped<R>(
+  training: Promise<R>,
+): Promise<{ result: R; stopped?: { unit: "iteration" | "epoch"; done: number; total: number } }> {
+  try {
+    return { result: await training };
+  } catch (error) {
+    if (!(error instanceof TrainingStopped)) throw error;
+    const { unit, done, total } = error;
+    return { result: error.result as R, stopped: { unit, done, total } };
+  }
 }
 
 /** The seed's loop: full-batch gradient descent, its lines every 100 iterations. */
@@ -319,7 +407,7 @@ async function runFullBatch(
 ): Promise<Run> {
   const { iterations } = options;
   const bar = progressBar(iterations);
-  const result = await train(trainSet, {
+  const { result, stopped } = await untilStopped(train(trainSet, {
     ...options,
     onProgress(point) {
       if (point.iteration % 100 === 0 && point.iteration < iterations) {
@@ -338,18 +426,27 @@ async function runFullBatch(
         `${point.iteration}/${iterations}  accuracy ${point.trainAccuracy.toFixed(4)}`,
       );
     },
-  });
+  }));
   bar?.clear();
-  const final = result.history.at(-1)!;
+  const done = stopped?.done ?? iterations;
+  // A finished run's last point scores the trained weights; a stopped one's, the weights before
+  // its last step: score those it stopped with.
+  const final = stopped ? scoreNow(result.params, trainSet, options.dev) : result.history.at(-1)!;
   return {
     params: result.params,
     what: `${iterations} iterations`,
     seconds: result.seconds.total,
+    engine: result.engine,
     backend: result.backend,
     threads: result.threads,
     trainAccuracy: final.trainAccuracy,
     devAccuracy: final.devAccuracy,
     loss: final.loss,
+    history: result.history,
+    steps: done,
+    unit: "iteration",
+    total: iterations,
+    stopped,
     json: {
       iterations,
       alpha: options.alpha,
@@ -357,7 +454,7 @@ async function runFullBatch(
       optimizer: "sgd",
       setup_seconds: result.seconds.setup,
       // the gradient-descent steps alone, as the seed's loop is timed in bench/numpy_train.py
-      ms_per_iteration: iterations > 0 ? (1000 * result.seconds.steps) / iterations : null,
+      ms_per_iteration: done > 0 ? (1000 * result.seconds.steps) / done : null,
       original_bias_gradient: options.originalBiasGradient ?? false,
     },
   };
@@ -371,9 +468,11 @@ async function runMiniBatch(
   const { epochs, batchSize } = options;
   const batches = Math.ceil(trainSet.count / batchSize);
   const bar = progressBar(epochs * batches);
-  const result = await trainMiniBatch(trainSet, {
+  let batchesDone = 0;
+  const { result, stopped } = await untilStopped(trainMiniBatch(trainSet, {
     ...options,
     onBatch({ epoch, batch }) {
+      batchesDone = epoch * batches + batch;
       bar?.update(
         epoch * batches + batch,
         `epoch ${epoch + 1}/${epochs}, batch ${batch}/${batches}`,
@@ -390,18 +489,25 @@ async function runMiniBatch(
           `   ${point.seconds!.toFixed(1)} s`,
       );
     },
-  });
+  }));
   bar?.clear();
-  const final = result.history.at(-1);
+  // An epoch's point averages its batches before their steps; a stopped run is scored anew.
+  const final = stopped ? scoreNow(result.params, trainSet, options.dev) : result.history.at(-1)!;
   return {
     params: result.params,
     what: `${epochs} epochs of ${batches} batches`,
     seconds: result.seconds.total,
+    engine: result.engine,
     backend: result.backend,
     threads: result.threads,
-    trainAccuracy: final?.trainAccuracy ?? NaN,
-    devAccuracy: final?.devAccuracy,
-    loss: final?.loss ?? NaN,
+    trainAccuracy: final.trainAccuracy,
+    devAccuracy: final.devAccuracy,
+    loss: final.loss,
+    history: result.history,
+    steps: batchesDone,
+    unit: "epoch",
+    total: epochs,
+    stopped,
     json: {
       epochs,
       batch_size: batchSize,
@@ -411,8 +517,20 @@ async function runMiniBatch(
       augment: options.augment,
       weight_decay: options.weightDecay,
       setup_seconds: result.seconds.setup,
-      seconds_per_epoch: epochs > 0 ? result.seconds.epochs / epochs : null,
+      seconds_per_epoch: result.history.length > 0
+        ? result.seconds.epochs / (stopped ? batchesDone / batches : epochs)
+        : null,
     },
+  };
+}
+
+/** Train accuracy and loss, and dev accuracy, of the parameters as they are now. */
+function scoreNow(params: Params, trainSet: Digits, dev: Digits | undefined) {
+  const scores = evaluate(params, trainSet);
+  return {
+    trainAccuracy: scores.accuracy,
+    loss: scores.loss,
+    devAccuracy: dev ? evaluate(params, dev).accuracy : undefined,
   };
 }
 

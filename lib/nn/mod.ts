@@ -11,7 +11,8 @@
  *   sgd, momentum, Nesterov, Adam, weight decay), the schedules ({@link learningRate}).
  * - Scores: {@link getPredictions}, {@link getAccuracy}, {@link crossEntropy},
  *   {@link confusionMatrix}, {@link mistakesByClass}.
- * - Model files: {@link saveParams}, {@link loadParams}.
+ * - Model files: {@link saveParams}, {@link loadParams}; a failed run said in a sentence:
+ *   {@link trainingProblem}.
  *
  * @module
  */
@@ -27,3 +28,4 @@ export * from "./model_file.ts";
 export * from "./optimizers.ts";
 export * from "./schedules.ts";
 export * from "./minibatch.ts";
+export * from "./diagnose.ts";

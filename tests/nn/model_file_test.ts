@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import {
   createRng,
   initParams,
+  loadModel,
   loadParams,
+  parseModel,
   parseParams,
   saveParams,
   serializeParams,
@@ -63,5 +65,29 @@ Deno.test("parseParams() rejects broken model files naming what is wrong", () =>
 Deno.test("loadParams() names a missing file", async () => {
   await assert.rejects(loadParams("no/such.json"), {
     message: "Cannot read no/such.json: no such file",
+  });
+});
+
+Deno.test("saveParams() records how the parameters were trained; loadModel() reads it back", async () => {
+  const params = initParams(createRng(2), [784, 4, 10]);
+  const dir = await Deno.makeTempDir();
+  const training = { unit: "epoch" as const, done: 3, total: 30, stoppedEarly: true };
+  await saveParams(`${dir}/m.json`, params, training);
+  assert.deepEqual(await loadModel(`${dir}/m.json`), { params, training });
+  assert.deepEqual(
+    JSON.parse(await Deno.readTextFile(`${dir}/m.json`)).training,
+    { unit: "epoch", done: 3, total: 30, stopped_early: true },
+  );
+  await saveParams(`${dir}/plain.json`, params); // files without it still load
+  assert.deepEqual(await loadModel(`${dir}/plain.json`), { params });
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("parseModel() rejects a training field of the wrong form in one sentence", () => {
+  const o = JSON.parse(serializeParams(initParams(createRng(1), [784, 3, 10])));
+  o.training = { unit: "batch", done: 1, total: 2, stopped_early: false };
+  assert.throws(() => parseModel(JSON.stringify(o), "m.json"), {
+    message: 'Cannot load m.json: training must be { "unit": "iteration" or "epoch", "done": N, ' +
+      '"total": N, "stopped_early": true or false }',
   });
 });

@@ -99,3 +99,20 @@ for (
     else assert.match(line, message);
   });
 }
+
+Deno.test("predict CLI: says when a model's training was stopped early", async () => {
+  const stopped = `${dir}/stopped.json`;
+  await saveParams(stopped, params, { unit: "epoch", done: 3, total: 30, stoppedEarly: true });
+  const csv = `${dir}/few.csv`;
+  await writeLabeledCsv(csv, await mnistTest(20));
+  const { code, stdout, stderr } = await run([
+    "--model",
+    stopped,
+    "--data",
+    csv,
+    "--out",
+    `${dir}/s.csv`,
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /\(its training was stopped early, after epoch 3 of 30\)$/m);
+});

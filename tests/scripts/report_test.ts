@@ -202,6 +202,25 @@ Deno.test("the beyond notebook executes: every step, the table, the curves, a mo
     }
   });
 
+  await t.step("no page or executed notebook shows a path of this machine", async () => {
+    // An absolute path starts a token: after a quote, a space, `=`, `(` or `>`. (A relative one,
+    // such as the notebook's `../reports`, is the user's own choice of folder.)
+    const roots = [new URL("../..", import.meta.url).pathname, out, Deno.env.get("HOME") ?? "/root"]
+      .map((p) => p.split("/")[1]);
+    const absolute = new RegExp(
+      `(?:^|[\\s"'=(>;]|&#34;)(/(?:${
+        [...new Set([...roots, "tmp", "home"])].join("|")
+      })/[^\\s"'<]*)`,
+      "m",
+    );
+    for (const name of ["mnist.html", "mnist.ipynb", "beyond.html", "beyond.ipynb", "index.html"]) {
+      const content = await Deno.readTextFile(`${out}/${name}`);
+      const found = content.match(absolute);
+      assert.equal(found, null, `${name} shows the local path ${found?.[1]}`);
+      assert.doesNotMatch(content, /file:\/\/\//, `${name} links a local file`);
+    }
+  });
+
   await t.step("the saved model is the final network; the submission has 28,000 rows", async () => {
     const params = await loadParams(`${out}/beyond_model.json`);
     assert.deepEqual(params.sizes, [784, 256, 128, 10]);

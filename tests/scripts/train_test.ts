@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadParams, writeLabeledCsv } from "../../lib/mod.ts";
+import { loadModel, loadParams, writeLabeledCsv } from "../../lib/mod.ts";
 import { lastJson, mnistTest, runTask } from "../helpers.ts";
 
 const run = (args: string[]) => runTask("train", args);
@@ -110,6 +110,11 @@ Deno.test("train CLI: --init continues from a model file; --hidden sets the laye
   ]);
   assert.equal(wide.code, 0, wide.stderr);
   assert.deepEqual(lastJson(wide.stdout).sizes, [784, 32, 10]);
+  // 32 first-layer units: the mini-batch engine's products beat the fused kernel.
+  assert.deepEqual([lastJson(wide.stdout).engine, lastJson(wide.stdout).backend], [
+    "batch",
+    "wasm",
+  ]);
   const ts = await run([
     "--data",
     csv,
@@ -127,8 +132,18 @@ Deno.test("train CLI: --init continues from a model file; --hidden sets the laye
 for (
   const [args, message] of [
     [["--alpha", "fast"], 'error: --alpha must be a positive number, not "fast"'],
-    [["--iterations=-3"], 'error: --iterations must be a whole number, not "-3"'],
-    [["--iterations", "2.5"], 'error: --iterations must be a whole number, not "2.5"'],
+    [["--iterations=-3"], 'error: --iterations must be a whole number ≥ 1, not "-3"'],
+    [["--iterations", "2.5"], 'error: --iterations must be a whole number ≥ 1, not "2.5"'],
+    [["--iterations", "0"], 'error: --iterations must be a whole number ≥ 1, not "0"'],
+    [["--epochs", "0"], 'error: --epochs must be a whole number ≥ 1, not "0"'],
+    [
+      ["--threads", "1000"],
+      'error: --threads must be a whole number from 1 to 16, not "1000": a step is cut into at most 16 parts',
+    ],
+    [
+      ["--hidden", "8000,8000", "--iterations", "1"],
+      /^error: Cannot train 784-8000-8000-10 \(70,368,010 parameters\): the mini-batch engine on WebAssembly needs \d+\.\d GB for it, more than the 4\.3 GB \(4 GiB\) a WebAssembly memory holds$/,
+    ],
     [["--hidden", "10,x"], 'error: --hidden must be a whole number ≥ 1, not "x"'],
     [["--bogus"], "error: Unknown option '--bogus'"],
     [["--backend", "gpu"], 'error: --backend must be wasm, typescript or auto, not "gpu"'],
@@ -190,4 +205,76 @@ Deno.test("train CLI: a malformed CSV is named with its line and field", async (
   );
   const missing = await run(["--data", `${dir}/none.csv`]);
   assert.equal(missing.stderr.trim(), `error: Cannot read ${dir}/none.csv: no such file`);
+});
+
+Deno.test("train CLI: another data set without --test scores no test set", async () => {
+  // deno-fmt-ignore
+  const { code, stdout, stderr } = await run(["--data", csv, "--dev-size", "100", "--iterations", "3",
+    "--json"]);
+  assert.equal(code, 0, stderr);
+  assert.equal(lastJson(stdout).test_accuracy, null);
+  assert.doesNotMatch(stdout, /test accuracy/);
+});
+
+Deno.test("train CLI: a run left at chance ends with a warning naming the learning rate", async () => {
+  // deno-fmt-ignore
+  const args = ["--data", csv, "--dev-size", "100", "--alpha", "50", "--iterations", "150", "--json"];
+  const { code, stdout, stderr } = await run(args);
+  assert.equal(code, 0, stderr);
+  const warning = lastJson(stdout).warning;
+  assert.match(
+    warning,
+    /^Training failed: after 150 updates the train accuracy is \d+\.\d%, about chance \(10\.0%\); the learning rate 50 is likely too large/,
+  );
+  assert.equal(stderr.trim(), `warning: ${warning}`);
+  const fine = await run(["--data", csv, "--dev-size", "100", "--iterations", "150", "--json"]);
+  assert.equal(lastJson(fine.stdout).warning, null);
+  assert.equal(fine.stderr.trim(), "");
+});
+
+Deno.test("train CLI: Ctrl-C stops after the current step, saves a model marked as stopped, exits 130", async () => {
+  for (const loop of [["--epochs", "100000", "--batch-size", "32"], ["--iterations", "1000000"]]) {
+    const save = `${dir}/stopped.json`;
+    const script = new URL("../../scripts/train.ts", import.meta.url).pathname;
+    // deno-fmt-ignore
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", script, "--data", csv, "--dev-size", "100", ...loop, "--save", save,
+        "--json"],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    // Wait for the first progress line on stdout, then press Ctrl-C.
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let stdout = "";
+    while (!/^(Epoch|Iteration): +1?00? /m.test(stdout)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stdout += value;
+    }
+    child.kill("SIGINT");
+    for (let r = await reader.read(); !r.done; r = await reader.read()) stdout += r.value;
+    const status = await child.status;
+    assert.equal(status.code, 130, await stderr);
+    assert.equal(
+      (await stderr).trim(),
+      "Stopping after the current step (Ctrl-C again to quit at once)…",
+    );
+    const unit = loop[0] === "--epochs" ? "epoch" : "iteration";
+    const total = Number(loop[1]);
+    const line = stdout.split("\n").find((l) => l.startsWith("Stopped"))!;
+    assert.match(
+      line,
+      new RegExp(`^Stopped 784-10-10-10 after ${unit} \\d+ of ${total} \\(Ctrl-C\\)`),
+    );
+    const done = Number(line.match(/after \w+ (\d+)/)![1]);
+    assert.ok(done >= 1 && done < total, line);
+    const { params, training } = await loadModel(save);
+    assert.deepEqual(params.sizes, [784, 10, 10, 10]);
+    assert.deepEqual(training, { unit, done, total, stoppedEarly: true });
+    const json = lastJson(stdout);
+    assert.equal(json.stopped_early, true);
+    assert.equal(json.done, done);
+  }
 });
