@@ -29,3 +29,4 @@ export * from "./optimizers.ts";
 export * from "./schedules.ts";
 export * from "./minibatch.ts";
 export * from "./diagnose.ts";
+export * from "./layers/mod.ts";
