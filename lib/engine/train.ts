@@ -12,9 +12,9 @@ import type { HistoryPoint } from "../nn/gradient_descent.ts";
 import { initParams, type Params, SEED_SIZES } from "../nn/params.ts";
 import { chooseEngine, type EngineName } from "./choose.ts";
 import { evaluate } from "./evaluate.ts";
-import { createEngine, type EngineOptions } from "./fused/engine.ts";
+import { createEngine, type Engine, type EngineOptions } from "./fused/engine.ts";
 import { createMiniBatchEngine } from "./batch/engine.ts";
-import type { Backend, StepResult } from "./shared/backend.ts";
+import type { Backend } from "./shared/backend.ts";
 import { stopCheck, TrainingStopped } from "./shared/stop.ts";
 
 /** Options of {@link train}; every one has the seed's default. */
@@ -70,22 +70,12 @@ export interface TrainResult {
   seconds: { setup: number; steps: number; total: number };
 }
 
-/** A full-batch stepper: what `train` needs of an engine. */
-interface FullBatchEngine {
-  readonly threads: number;
-  readonly backend: Backend;
-  step(alpha: number): Promise<StepResult>;
-  score(): Promise<StepResult>;
-  params(): Params;
-  close(): void;
-}
-
 /** The mini-batch engine taking full-batch steps: one batch of all the images, in order. */
 async function fullBatchOnMiniBatchEngine(
   trainSet: Digits,
   start: Params,
   options: TrainOptions & { backend: Backend },
-): Promise<FullBatchEngine> {
+): Promise<Engine> {
   const m = trainSet.count;
   const engine = await createMiniBatchEngine(trainSet, start, m, options);
   const zeros = new Int8Array(m);
@@ -133,7 +123,8 @@ export async function train(trainSet: Digits, options: TrainOptions = {}): Promi
     engine: options.engine,
   });
   const t0 = performance.now();
-  const engine: FullBatchEngine = name === "fused"
+  // Either engine behind the fused engine's interface: a full-batch step, a score, the weights.
+  const engine: Engine = name === "fused"
     ? await createEngine(trainSet, start, { ...options, backend })
     : await fullBatchOnMiniBatchEngine(trainSet, start, { ...options, backend });
   const setup = (performance.now() - t0) / 1000;
