@@ -13,17 +13,22 @@
  *    a batch of all), every optimizer, schedule and shift.
  * 3. On WebAssembly SIMD wherever it runs; TypeScript (float64) where it does not, or when asked.
  *
- * A convolution engine will be the third row of this rule (`conv/`).
+ * 4. A network with convolution or pooling layers: the convolution engine (`conv/`), on
+ *    TypeScript until its WebAssembly backend comes.
  *
  * @module
  */
 
 import type { Backend } from "./shared/backend.ts";
+import type { LayerSpec } from "../nn/layers/spec.ts";
 import { batchWasmRuns } from "./batch/kernels_wasm.ts";
 import { wasmUnfit } from "./fused/kernel_wasm.ts";
 
-/** The engines: the seed's fused per-sample kernels, or the mini-batch matrix products. */
-export type EngineName = "fused" | "batch";
+/**
+ * The engines: the seed's fused per-sample kernels, the mini-batch matrix products, or the
+ * engine for layer lists with convolutions.
+ */
+export type EngineName = "fused" | "batch" | "conv";
 
 /** An engine and the language of its kernels. */
 export interface EngineChoice {
@@ -35,8 +40,10 @@ export interface EngineChoice {
 
 /** What the rule looks at. */
 export interface EnginePlan {
-  /** Layer sizes, input first. */
+  /** Layer sizes, input first (a dense network). */
   sizes: readonly number[];
+  /** The layer list, for a network with convolutions or pooling (then `sizes` is unused). */
+  layers?: readonly LayerSpec[];
   /**
    * Full-batch gradient descent: every step over every image, unshifted, `W := W − α·dW` at a
    * constant α, no weight decay (the seed's loop).
@@ -75,12 +82,23 @@ export function chooseEngine(plan: EnginePlan): EngineChoice {
     );
   }
   const backend: Backend = wanted === "typescript" || !wasmRuns ? "typescript" : "wasm";
+  if (plan.layers?.some((l) => l.kind === "conv" || l.kind === "maxPool")) {
+    if (wanted === "wasm") {
+      throw new Error(
+        "Cannot train a convolutional network on WebAssembly yet: its engine runs TypeScript only",
+      );
+    }
+    return { engine: "conv", backend: "typescript" };
+  }
   const asked = plan.engine ?? "auto";
   if (asked === "batch" && plan.originalBiasGradient) {
     throw new Error("Cannot run the seed's scalar bias gradient on the mini-batch engine");
   }
   if (asked === "fused" && !plan.plainFullBatch) {
     throw new Error("Cannot run mini-batches on the fused engine: it takes full-batch steps");
+  }
+  if (asked === "conv") {
+    throw new Error("Cannot run a dense network on the convolution engine: it takes layer lists");
   }
   if (asked === "batch") return { engine: "batch", backend };
   if (asked === "fused" && !plan.originalBiasGradient) return { engine: "fused", backend };

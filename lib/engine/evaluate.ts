@@ -8,6 +8,8 @@
 import type { Digits } from "../data/dataset.ts";
 import { matrix } from "../nn/matrix.ts";
 import type { Params } from "../nn/params.ts";
+import { imagesToBatch, sizeOf } from "../nn/layers/batch.ts";
+import { type Network, networkForward } from "../nn/layers/network.ts";
 import type { Backend, Evaluation } from "./shared/backend.ts";
 import { toCsr } from "./shared/sparse.ts";
 import { createScratch, forwardSample, layoutOf, pack } from "./fused/kernel_typescript.ts";
@@ -27,15 +29,18 @@ export interface EvaluateOptions {
 }
 
 /**
- * Run the network forward on every image of `digits`, over the nonzero pixels only: what
- * `forwardProp` computes (the tests prove it: to 1e-14 in float64, to float32 precision in
- * WebAssembly).
+ * Run the network forward on every image of `digits`: for a dense network (`Params`), over the
+ * nonzero pixels only, what `forwardProp` computes (the tests prove it: to 1e-14 in float64, to
+ * float32 precision in WebAssembly); for a layer-list `Network`, its readable layers, 256 images
+ * at a time.
  */
 export function evaluate(
-  params: Params,
+  model: Params | Network,
   digits: Digits,
   options: EvaluateOptions = {},
 ): Evaluation {
+  if ("layers" in model) return evaluateNetwork(model, digits);
+  const params = model;
   const wanted = options.backend ?? "auto";
   if (wanted === "wasm" || (wanted === "auto" && batchWasmRuns())) {
     return evaluateWasm(params, digits);
@@ -54,6 +59,32 @@ export function evaluate(
     for (let i = 0; i < classes; i++) probabilities.data[i * m + j] = a[i];
     if (predictions[j] === y) right++;
     loss += s.logNorm - s.z[s.z.length - 1][y]; // −log a[y], as the training kernel computes it
+  }
+  return { probabilities, predictions, accuracy: right / m, loss: loss / m };
+}
+
+/** {@link evaluate} for a layer-list network: its forward pass over batches of 256 images. */
+function evaluateNetwork(net: Network, digits: Digits): Evaluation {
+  const m = digits.count, size = sizeOf(net.input);
+  const classes = (net.layers.findLast((l) => l.kind === "dense") as { units: number }).units;
+  const probabilities = matrix(classes, m);
+  const predictions = new Uint8Array(m);
+  let right = 0, loss = 0;
+  for (let from = 0; from < m; from += 256) {
+    const to = Math.min(m, from + 256);
+    const images = { count: to - from, pixels: digits.pixels.subarray(from * size, to * size) };
+    const P = networkForward(net, imagesToBatch(images, net.input)).probabilities.data;
+    for (let j = from; j < to; j++) {
+      let best = 0;
+      for (let i = 0; i < classes; i++) {
+        const p = P[(j - from) * classes + i];
+        probabilities.data[i * m + j] = p;
+        if (p > P[(j - from) * classes + best]) best = i;
+      }
+      predictions[j] = best;
+      if (best === digits.labels[j]) right++;
+      loss -= Math.log(P[(j - from) * classes + digits.labels[j]]);
+    }
   }
   return { probabilities, predictions, accuracy: right / m, loss: loss / m };
 }

@@ -11,9 +11,9 @@
  *   products over chunks of samples (`kernels_typescript.ts`, `kernels_wasm.ts` and its binary,
  *   built from `wasm/batch/`).
  * - `shared/`: what both use — threads and doorbells, sparse rows, worker start-up, stopping.
- * - Here: the API, and `choose.ts`, the one rule that picks an engine for a training. A
- *   convolution engine goes beside the two, in `conv/` (its kernels in `wasm/conv/`), as a third
- *   row of that rule.
+ * - `conv/`: the convolution engine, for layer lists — today its TypeScript backend (the
+ *   readable layers); its WebAssembly kernels will go in `wasm/conv/`.
+ * - Here: the API, and `choose.ts`, the one rule that picks an engine for a training.
  *
  * The API:
  *
@@ -21,6 +21,8 @@
  *   progress, on the fastest engine for the network.
  * - {@link trainMiniBatch}: `miniBatchGradientDescent` — any layer sizes, mini-batches, momentum
  *   or Adam, a schedule, random shifts.
+ * - {@link trainNetwork}: a network given as a list of layers — convolutions, pooling, dense —
+ *   by mini-batches, with the same options.
  * - {@link runRecipe}: a whole recipe (network and training) through one of the two.
  * - {@link evaluate}: probabilities, predictions, accuracy and loss of a set of digits;
  *   {@link predict}: the predictions alone, for images without labels.
@@ -44,6 +46,9 @@ export type { Backend, StepResult } from "./shared/backend.ts";
 export { trainMiniBatch } from "./train_minibatch.ts";
 export type { MiniBatchTrainOptions, MiniBatchTrainResult } from "./train_minibatch.ts";
 export type { MiniBatchEngineOptions } from "./batch/engine.ts";
+export { trainNetwork } from "./train_network.ts";
+export type { NetworkTrainOptions, NetworkTrainResult } from "./train_network.ts";
+export type { ConvEngine, ConvEngineOptions } from "./conv/engine.ts";
 export { runRecipe, weightCount } from "./recipe.ts";
 export type { Recipe, RecipeResult, RecipeSets } from "./recipe.ts";
 export { chooseEngine, fusedIsFastest } from "./choose.ts";

@@ -6,6 +6,8 @@
 
 import type { UnlabeledDigits } from "../data/dataset.ts";
 import type { Params } from "../nn/params.ts";
+import { sizeOf } from "../nn/layers/batch.ts";
+import type { Network } from "../nn/layers/network.ts";
 import { evaluate, type EvaluateOptions } from "./evaluate.ts";
 
 /**
@@ -15,17 +17,18 @@ import { evaluate, type EvaluateOptions } from "./evaluate.ts";
  * @throws {RangeError} When the images do not have the network's number of inputs.
  */
 export function predict(
-  params: Params,
+  model: Params | Network,
   images: UnlabeledDigits,
   options: EvaluateOptions = {},
 ): Uint8Array {
-  if (images.pixels.length !== images.count * params.sizes[0]) {
+  const inputs = "layers" in model ? sizeOf(model.input) : model.sizes[0];
+  if (images.pixels.length !== images.count * inputs) {
     throw new RangeError(
-      `Cannot run a network of ${params.sizes[0]} inputs on images of ${
+      `Cannot run a network of ${inputs} inputs on images of ${
         images.pixels.length / images.count
       } pixels`,
     );
   }
   const labels = new Uint8Array(images.count); // unused: nothing is scored
-  return evaluate(params, { ...images, labels }, options).predictions;
+  return evaluate(model, { ...images, labels }, options).predictions;
 }

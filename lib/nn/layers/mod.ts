@@ -14,3 +14,4 @@ export * from "./relu.ts";
 export * from "./dense.ts";
 export * from "./spec.ts";
 export * from "./network.ts";
+export * from "./train.ts";

@@ -41,6 +41,14 @@ export function layerName(layer: LayerSpec): string {
 }
 
 /**
+ * The layers in the short form, the ReLUs and flatten left implicit and the output layer written
+ * out: `conv5x32,pool2,dense256,dense10`.
+ */
+export function layersText(layers: readonly LayerSpec[]): string {
+  return layers.filter((l) => l.kind !== "relu" && l.kind !== "flatten").map(layerName).join(",");
+}
+
+/**
  * The shape of every activation: `shapes[0]` is the input's, `shapes[l + 1]` layer l's output.
  *
  * @throws {RangeError} `Cannot build … on 28×28 images: …` for a layer that does not fit.

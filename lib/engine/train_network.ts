@@ -1,0 +1,166 @@
+/**
+ * Training a network given as a list of layers (`lib/nn/layers/`) — convolutions, pooling, dense
+ * layers — by mini-batches, with every option of `trainMiniBatch`: optimizers, schedules, random
+ * shifts, weight decay, dev scores after each epoch, progress callbacks and a signal to stop.
+ *
+ * @module
+ */
+
+import type { Digits } from "../data/dataset.ts";
+import { createRng } from "../data/random.ts";
+import { initNetwork, type Network } from "../nn/layers/network.ts";
+import { type LayerSpec, layersText } from "../nn/layers/spec.ts";
+import { checkMiniBatch, type EpochPoint, planEpoch } from "../nn/minibatch.ts";
+import type { OptimizerOptions } from "../nn/optimizers.ts";
+import { learningRate, type ScheduleOptions } from "../nn/schedules.ts";
+import { chooseEngine, type EngineName } from "./choose.ts";
+import { createConvEngine } from "./conv/engine.ts";
+import { evaluate } from "./evaluate.ts";
+import type { Backend } from "./shared/backend.ts";
+import { stopCheck, TrainingStopped } from "./shared/stop.ts";
+
+/** Options of {@link trainNetwork}. */
+export interface NetworkTrainOptions extends OptimizerOptions, ScheduleOptions {
+  /** The layers, when `network` is not given: He-initialised from `seed`. */
+  layers?: LayerSpec[];
+  /** The starting network (default: `initNetwork(layers, createRng(seed))`). */
+  network?: Network;
+  /** Passes over the training set (10). */
+  epochs?: number;
+  /** Images per step (128). */
+  batchSize?: number;
+  /** The base learning rate η₀ (0.001 for Adam, else 0.1). */
+  lr?: number;
+  /** Shift each image by up to this many pixels each way, anew every epoch (0). */
+  augment?: number;
+  /** Seed of the initial weights and of every epoch's order and shifts (0). */
+  seed?: number;
+  /** A held-out set scored after each epoch. */
+  dev?: Digits;
+  /** The kernels: `"auto"` (default) or `"typescript"`. */
+  backend?: Backend | "auto";
+  /** Called after each batch; may be async (it is awaited). */
+  onBatch?: (done: { epoch: number; batch: number; batches: number }) => void | Promise<void>;
+  /** Called after each epoch with its point; may be async (it is awaited). */
+  onEpoch?: (point: EpochPoint, epochs: number) => void | Promise<void>;
+  /** Stops the training between two batches when aborted: see {@link TrainingStopped}. */
+  signal?: AbortSignal;
+}
+
+/** What {@link trainNetwork} returns. */
+export interface NetworkTrainResult {
+  /** The trained network. */
+  network: Network;
+  /** One point per epoch. */
+  history: EpochPoint[];
+  /** Threads the engine used. */
+  threads: number;
+  /** The engine that ran. */
+  engine: EngineName;
+  /** The kernels it used. */
+  backend: Backend;
+  /** Wall-clock seconds: `setup`, `epochs` (the epochs themselves), `total`. */
+  seconds: { setup: number; epochs: number; total: number };
+}
+
+/**
+ * Train a layer-list network by mini-batch gradient descent: what
+ * `networkMiniBatchGradientDescent` computes, on the convolution engine.
+ *
+ * @example
+ * ```ts ignore
+ * const { network } = await trainNetwork(trainSet, {
+ *   layers: parseLayers("conv5x32,pool2,conv5x64,pool2,dense256"), optimizer: "adam", lr: 0.001,
+ *   batchSize: 128, epochs: 15, schedule: "cosine", augment: 2, dev,
+ * });
+ * ```
+ *
+ * @throws {RangeError} For options out of range, in one sentence.
+ * @throws {Error} `Training diverged in epoch E: …` when the loss stops being finite.
+ * @throws {TrainingStopped} When `signal` is aborted, with the epochs and batches done.
+ */
+export async function trainNetwork(
+  trainSet: Digits,
+  options: NetworkTrainOptions,
+): Promise<NetworkTrainResult> {
+  const { epochs = 10, augment = 0, dev, onBatch, onEpoch } = options;
+  const m = trainSet.count;
+  const batchSize = options.batchSize ?? Math.min(128, m);
+  const lr = options.lr ?? (options.optimizer === "adam" ? 0.001 : 0.1);
+  checkMiniBatch({ epochs, batchSize, lr }, m);
+  const rng = createRng(options.seed ?? 0);
+  if (!options.network && !options.layers) {
+    throw new RangeError("Cannot train a network without its layers: give layers or network");
+  }
+  const start = options.network ?? initNetwork(options.layers!, rng);
+  const { engine: name } = chooseEngine({
+    sizes: [],
+    layers: start.layers,
+    plainFullBatch: false,
+    backend: options.backend,
+  });
+  const t0 = performance.now();
+  const engine = createConvEngine(trainSet, start, { ...options, backend: "typescript" });
+  const setup = (performance.now() - t0) / 1000;
+  const history: EpochPoint[] = [];
+  const batches = Math.ceil(m / batchSize);
+  const stopped = stopCheck(options.signal);
+  const resultSoFar = (): NetworkTrainResult => {
+    const total = (performance.now() - t0) / 1000;
+    return {
+      network: engine.network(),
+      history,
+      threads: engine.threads,
+      engine: name,
+      backend: engine.backend,
+      seconds: { setup, epochs: total - setup, total },
+    };
+  };
+  const what = `training ${layersText(start.layers)}`;
+  try {
+    for (let e = 0; e < epochs; e++) {
+      const { order, dx, dy } = planEpoch(m, augment, rng, batchSize);
+      engine.arrange(order, dx, dy);
+      const rate = learningRate(lr, e, epochs, options);
+      let correct = 0, loss = 0;
+      for (let b = 0; b < batches; b++) {
+        if (await stopped()) {
+          const detail = b > 0 ? ` and batch ${b} of ${batches} of epoch ${e + 1}` : "";
+          throw new TrainingStopped(
+            what,
+            { done: e, total: epochs, unit: "epoch", detail },
+            resultSoFar(),
+          );
+        }
+        const from = b * batchSize, to = Math.min(m, from + batchSize);
+        const result = engine.step(from, to, rate);
+        if (!Number.isFinite(result.loss)) {
+          throw new Error(
+            `Training diverged in epoch ${
+              e + 1
+            }: the loss became ${result.loss}; try a smaller learning rate than ${lr}`,
+          );
+        }
+        correct += result.accuracy * (to - from);
+        loss += result.loss * (to - from);
+        await onBatch?.({ epoch: e, batch: b + 1, batches });
+      }
+      const point: EpochPoint = {
+        epoch: e + 1,
+        lr: rate,
+        trainAccuracy: correct / m,
+        loss: loss / m,
+      };
+      if (dev) {
+        const scores = evaluate(engine.network(), dev);
+        Object.assign(point, { devAccuracy: scores.accuracy, devLoss: scores.loss });
+      }
+      point.seconds = (performance.now() - t0) / 1000;
+      history.push(point);
+      await onEpoch?.(point, epochs);
+    }
+    return resultSoFar();
+  } finally {
+    engine.close();
+  }
+}
