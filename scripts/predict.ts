@@ -11,11 +11,13 @@ import { fileURLToPath } from "node:url";
 import {
   evaluate,
   LABELED_HEADER,
+  layersText,
   loadModel,
   makeData,
   predict,
   readLabeledCsv,
   readUnlabeledCsv,
+  sizeOf,
   withFileBytes,
   writeSubmission,
 } from "../lib/mod.ts";
@@ -64,29 +66,31 @@ async function main(args: string[]): Promise<void> {
   if (values.model === undefined) {
     throw new Error("--model FILE is required: a model file from `deno task train --save FILE`");
   }
-  const { params, training } = await loadModel(values.model);
-  if (params.sizes[0] !== 784) {
+  const { model, training } = await loadModel(values.model);
+  const inputs = "layers" in model ? sizeOf(model.input) : model.sizes[0];
+  if (inputs !== 784) {
     throw new Error(
-      `Cannot use ${values.model} on MNIST: its network takes ${params.sizes[0]} inputs, not 784`,
+      `Cannot use ${values.model} on MNIST: its network takes ${inputs} inputs, not 784`,
     );
   }
+  const name = "layers" in model ? layersText(model.layers) : model.sizes.join("-");
   const path = values.data ?? DEFAULT_DATA;
   if (values.data === undefined) await makeData(fileURLToPath(new URL("../data", import.meta.url)));
   const labeled = await isLabeled(path);
   let predictions: Uint8Array, accuracy: number | undefined;
   if (labeled) {
     const digits = await readLabeledCsv(path);
-    const scores = evaluate(params, digits);
+    const scores = evaluate(model, digits);
     predictions = scores.predictions;
     accuracy = scores.accuracy;
   } else {
-    predictions = predict(params, await readUnlabeledCsv(path));
+    predictions = predict(model, await readUnlabeledCsv(path));
   }
   await writeSubmission(values.out!, predictions);
   console.log(
-    `Wrote ${predictions.length.toLocaleString("en")} predictions of ${
-      params.sizes.join("-")
-    } for ${path} to ${values.out}` +
+    `Wrote ${
+      predictions.length.toLocaleString("en")
+    } predictions of ${name} for ${path} to ${values.out}` +
       (training?.stoppedEarly
         ? ` (its training was stopped early, after ${training.unit} ${training.done} of ${training.total})`
         : ""),
@@ -101,7 +105,8 @@ async function main(args: string[]): Promise<void> {
       labeled,
       accuracy: accuracy ?? null,
       out: values.out,
-      sizes: params.sizes,
+      network: name,
+      ...("sizes" in model && { sizes: model.sizes }),
     }));
   }
 }

@@ -16,16 +16,22 @@ import {
   createRng,
   type Digits,
   evaluate,
+  initNetwork,
   initParams,
   type InitScheme,
+  type LayerSpec,
+  layersText,
+  loadModel,
   loadParams,
   makeData,
   MAX_THREADS,
+  type Network,
   type OptimizerName,
   OPTIMIZERS,
   type Params,
+  parseLayers,
   readLabeledCsv,
-  saveParams,
+  saveModel,
   type ScheduleName,
   SCHEDULES,
   SEED_SIZES,
@@ -35,6 +41,7 @@ import {
   trainingProblem,
   TrainingStopped,
   trainMiniBatch,
+  trainNetwork,
 } from "../lib/mod.ts";
 import { progressBar } from "./progress.ts";
 import { peakRssMb } from "./rss.ts";
@@ -54,6 +61,11 @@ Data and network
   --seed S                  seed for the shuffle, the weights, the batches (default 0)
   --no-shuffle              keep the file's order
   --hidden 10,10            hidden layer sizes (default 10,10: the seed's 784-10-10-10)
+  --layers L                the network as a list: convKxC (K×K convolution to C channels,
+                            then ReLU), poolP (P×P max pool), denseN (N units, then ReLU);
+                            the output layer of 10 is implied. Only denseN: --hidden's short
+                            form. With conv or pool: mini-batches (default 128 images),
+                            e.g. --layers conv5x32,pool2,conv5x64,pool2,dense256
   --init-scheme seed|he     initial weights: the seed's scales (784-10-10-10 only, its default)
                             or He, N·√(2/n_in) (the default for other sizes)
   --init FILE               start from a model file instead of random weights
@@ -66,7 +78,8 @@ The seed's full-batch gradient descent (the default)
 
 Mini-batches (any of these flags selects them)
   --epochs N                passes over the training set, ≥ 1 (default 10)
-  --batch-size N            images per step (default: all of them, one step per epoch)
+  --batch-size N            images per step (default: all of them, one step per epoch; 128
+                            for a network with convolutions)
   --optimizer O             sgd, momentum or adam (default sgd)
   --momentum MU             momentum's μ (default 0.9; with --optimizer momentum)
   --nesterov                Nesterov's momentum (with --optimizer momentum)
@@ -154,6 +167,7 @@ async function main(args: string[]): Promise<void> {
       "dev-size": { type: "string", default: "1000" },
       seed: { type: "string", default: "0" },
       hidden: { type: "string" },
+      layers: { type: "string" },
       shuffle: { type: "boolean", default: true },
       "original-bias-gradient": { type: "boolean", default: false },
       "init-scheme": { type: "string" },
@@ -178,9 +192,41 @@ async function main(args: string[]): Promise<void> {
     return;
   }
 
+  // The network: --hidden, or --layers (its dense-only form is --hidden's short form).
+  if (values.layers !== undefined && values.hidden !== undefined) {
+    throw new Error(
+      "--layers and --hidden both give the network; give one (--hidden 256,128 is --layers dense256,dense128)",
+    );
+  }
+  let layers: LayerSpec[] | undefined;
+  if (values.layers !== undefined) {
+    try {
+      layers = parseLayers(values.layers);
+    } catch (error) {
+      throw new Error(`--layers: ${(error as Error).message}`);
+    }
+  }
+  const convolutional = layers?.some((l) => l.kind === "conv" || l.kind === "maxPool") ?? false;
+  const hiddenText = values.hidden ??
+    (layers && !convolutional
+      ? layers.flatMap((l) => (l.kind === "dense" ? [l.units] : [])).slice(0, -1).join(",")
+      : undefined);
+
   // Which loop, and flags that do not go together: one sentence each.
   const miniBatchFlag = MINI_BATCH_FLAGS.find((flag) => values[flag] !== undefined);
-  const miniBatch = miniBatchFlag !== undefined;
+  const miniBatch = miniBatchFlag !== undefined || convolutional;
+  if (convolutional) {
+    for (const flag of ["iterations", "original-bias-gradient"] as const) {
+      if (values[flag] !== undefined && values[flag] !== false) {
+        throw new Error(
+          `--${flag} is for the full-batch loop; a network with convolutions trains by mini-batches (--epochs)`,
+        );
+      }
+    }
+    if (values["init-scheme"] === "seed") {
+      throw new Error("--init-scheme seed is for 784-10-10-10 only; convolutions start from He's");
+    }
+  }
   if (miniBatch && values.iterations !== undefined) {
     throw new Error(
       `--iterations counts full-batch steps and does not go with --${miniBatchFlag}: mini-batch training counts --epochs`,
@@ -216,9 +262,9 @@ async function main(args: string[]): Promise<void> {
       `--threads must be a whole number from 1 to ${MAX_THREADS}, not "${threads}": a step is cut into at most ${MAX_THREADS} parts`,
     );
   }
-  const hidden = values.hidden === undefined
-    ? undefined
-    : values.hidden.split(",").map((h) => integer("hidden", h.trim(), 1));
+  const hidden = hiddenText === undefined || hiddenText === ""
+    ? (hiddenText === "" ? [] : undefined)
+    : hiddenText.split(",").map((h) => integer("hidden", h.trim(), 1));
   const backend = choice("backend", values.backend!, ["wasm", "typescript", "auto"] as const);
   const scheme = values["init-scheme"] === undefined
     ? undefined
@@ -247,15 +293,18 @@ async function main(args: string[]): Promise<void> {
     devSize,
   );
   const batchSize = values["batch-size"] === undefined
-    ? trainSet.count
+    ? (convolutional ? Math.min(128, trainSet.count) : trainSet.count)
     : integer("batch-size", values["batch-size"], 1);
   if (batchSize > trainSet.count) {
     throw new Error(
       `--batch-size ${batchSize} is more than the ${trainSet.count} training images`,
     );
   }
-  let params: Params;
-  if (values.init) {
+  let params: Params, network: Network | undefined;
+  if (convolutional) {
+    network = values.init ? await loadNetwork(values.init, layers!) : initNetwork(layers!, rng);
+    params = { sizes: [], W: [], b: [] }; // unused: the network is in `network`
+  } else if (values.init) {
     params = await loadParams(values.init);
     if (hidden && params.sizes.slice(1, -1).join(",") !== hidden.join(",")) {
       throw new Error(
@@ -280,6 +329,7 @@ async function main(args: string[]): Promise<void> {
   });
   const common = {
     params,
+    network,
     threads,
     backend,
     dev: devSize > 0 ? dev : undefined,
@@ -306,15 +356,13 @@ async function main(args: string[]): Promise<void> {
       alpha: lr,
       originalBiasGradient: values["original-bias-gradient"],
     });
-  const testScores = test ? evaluate(run.params, test) : undefined;
+  const testScores = test ? evaluate(run.model, test) : undefined;
   const { stopped } = run;
   console.log(
     (stopped
-      ? `Stopped ${
-        run.params.sizes.join("-")
-      } after ${stopped.unit} ${stopped.done} of ${stopped.total} ` +
+      ? `Stopped ${run.name} after ${stopped.unit} ${stopped.done} of ${stopped.total} ` +
         `(Ctrl-C), ${run.seconds.toFixed(1)} s `
-      : `Trained ${run.params.sizes.join("-")} for ${run.what} in ${run.seconds.toFixed(1)} s `) +
+      : `Trained ${run.name} for ${run.what} in ${run.seconds.toFixed(1)} s `) +
       `(${run.engine} engine, ${run.backend}, ${run.threads} thread${
         run.threads > 1 ? "s" : ""
       }): ` +
@@ -325,7 +373,7 @@ async function main(args: string[]): Promise<void> {
   const problem = stopped ? undefined : trainingProblem(run.history, { steps: run.steps, lr });
   if (problem) console.error(`warning: ${problem}`);
   if (values.save) {
-    await saveParams(values.save, run.params, {
+    await saveModel(values.save, run.model, {
       unit: run.unit,
       done: stopped?.done ?? run.total,
       total: run.total,
@@ -345,7 +393,8 @@ async function main(args: string[]): Promise<void> {
       loss: run.loss,
       train_seconds: run.seconds,
       load_seconds: loadSeconds,
-      sizes: run.params.sizes,
+      sizes: "sizes" in run.model ? run.model.sizes : null,
+      layers: "layers" in run.model ? layersText(run.model.layers) : null,
       seed,
       threads: run.threads,
       engine: run.engine,
@@ -363,7 +412,10 @@ async function main(args: string[]): Promise<void> {
 
 /** What either loop reports. */
 interface Run {
-  params: Params;
+  /** The trained network: dense parameters or a layer list. */
+  model: Params | Network;
+  /** Its name: `784-10-10-10`, or `conv5x32,pool2,dense256,dense10`. */
+  name: string;
   what: string;
   seconds: number;
   engine: string;
@@ -433,7 +485,8 @@ async function runFullBatch(
   // its last step: score those it stopped with.
   const final = stopped ? scoreNow(result.params, trainSet, options.dev) : result.history.at(-1)!;
   return {
-    params: result.params,
+    model: result.params,
+    name: result.params.sizes.join("-"),
     what: `${iterations} iterations`,
     seconds: result.seconds.total,
     engine: result.engine,
@@ -463,13 +516,34 @@ async function runFullBatch(
 /** Mini-batches: a line per epoch, a bar over every batch. */
 async function runMiniBatch(
   trainSet: Digits,
-  options: Parameters<typeof trainMiniBatch>[1] & { epochs: number; batchSize: number },
+  options: Parameters<typeof trainMiniBatch>[1] & {
+    epochs: number;
+    batchSize: number;
+    network?: Network;
+  },
 ): Promise<Run> {
   const { epochs, batchSize } = options;
   const batches = Math.ceil(trainSet.count / batchSize);
   const bar = progressBar(epochs * batches);
   let batchesDone = 0;
-  const { result, stopped } = await untilStopped(trainMiniBatch(trainSet, {
+  // A layer list with convolutions trains on the convolution engine, a dense one on the batch one.
+  type Fitted = Omit<Awaited<ReturnType<typeof trainMiniBatch>>, "params"> & {
+    model: Params | Network;
+    stopped?: Run["stopped"];
+  };
+  const fit = (o: typeof options): Promise<Fitted> =>
+    o.network
+      ? untilStopped(trainNetwork(trainSet, o)).then(({ result: { network, ...r }, stopped }) => ({
+        ...r,
+        model: network,
+        stopped,
+      }))
+      : untilStopped(trainMiniBatch(trainSet, o)).then(({ result: { params, ...r }, stopped }) => ({
+        ...r,
+        model: params,
+        stopped,
+      }));
+  const result = await fit({
     ...options,
     onBatch({ epoch, batch }) {
       batchesDone = epoch * batches + batch;
@@ -489,12 +563,14 @@ async function runMiniBatch(
           `   ${point.seconds!.toFixed(1)} s`,
       );
     },
-  }));
+  });
+  const { stopped } = result;
   bar?.clear();
   // An epoch's point averages its batches before their steps; a stopped run is scored anew.
-  const final = stopped ? scoreNow(result.params, trainSet, options.dev) : result.history.at(-1)!;
+  const final = stopped ? scoreNow(result.model, trainSet, options.dev) : result.history.at(-1)!;
   return {
-    params: result.params,
+    model: result.model,
+    name: "layers" in result.model ? layersText(result.model.layers) : result.model.sizes.join("-"),
     what: `${epochs} epochs of ${batches} batches`,
     seconds: result.seconds.total,
     engine: result.engine,
@@ -525,13 +601,24 @@ async function runMiniBatch(
 }
 
 /** Train accuracy and loss, and dev accuracy, of the parameters as they are now. */
-function scoreNow(params: Params, trainSet: Digits, dev: Digits | undefined) {
+function scoreNow(params: Params | Network, trainSet: Digits, dev: Digits | undefined) {
   const scores = evaluate(params, trainSet);
   return {
     trainAccuracy: scores.accuracy,
     loss: scores.loss,
     devAccuracy: dev ? evaluate(params, dev).accuracy : undefined,
   };
+}
+
+/** The layer-list network of a model file, checked against the layers `--layers` gives. */
+async function loadNetwork(path: string, layers: LayerSpec[]): Promise<Network> {
+  const { model } = await loadModel(path);
+  const want = layersText(layers);
+  const has = "layers" in model ? layersText(model.layers) : model.sizes.join("-");
+  if (!("layers" in model) || has !== want) {
+    throw new Error(`--layers ${want} does not match ${path}, whose network is ${has}`);
+  }
+  return model;
 }
 
 if (import.meta.main) await runMain(main);

@@ -7,7 +7,10 @@
  *   "W": [[…10×784 numbers, row-major…], […], […]], "b": [[…10…], […], […]] }
  * ```
  *
- * `W[l]` and `b[l]` are the seed's `W1`, `b1`, … counted from 0. A file may say how its
+ * `W[l]` and `b[l]` are the seed's `W1`, `b1`, … counted from 0. A network given as a list of
+ * layers (`layers/`, convolutions) is a version 2 file: its input shape, its layers as
+ * `{ "kind": "conv", "size": 5, "filters": 32 }`…, and per layer its `{ "W": […], "b": […] }`
+ * or `null`. Version 1 files still load. A file may say how its
  * parameters were trained — `"training": { "unit": "epoch", "done": 3, "total": 30,
  * "stopped_early": true }` for a training stopped by Ctrl-C after 3 of 30 epochs.
  *
@@ -17,6 +20,8 @@
 import { readBytes } from "../data/csv.ts";
 import { matrix } from "./matrix.ts";
 import type { Params } from "./params.ts";
+import type { LayerParams, Network } from "./layers/network.ts";
+import { layerShapes, type LayerSpec, layersText } from "./layers/spec.ts";
 
 /** The `format` field of a model file. */
 export const MODEL_FORMAT = "mnist-from-scratch.params";
@@ -35,12 +40,30 @@ export interface ModelTraining {
 
 /** The parameters (and, if given, how they were trained) as model-file JSON text. */
 export function serializeParams(params: Params, training?: ModelTraining): string {
+  return serializeModel(params, training);
+}
+
+/**
+ * A dense network (`Params`: version 1) or a layer-list network (`Network`: version 2), and how
+ * it was trained if given, as model-file JSON text.
+ */
+export function serializeModel(model: Params | Network, training?: ModelTraining): string {
+  const body = "layers" in model
+    ? {
+      version: 2,
+      input: model.input,
+      layers: model.layers,
+      params: model.params.map((p) => p && { W: Array.from(p.W), b: Array.from(p.b) }),
+    }
+    : {
+      version: 1,
+      sizes: model.sizes,
+      W: model.W.map((W) => Array.from(W.data)),
+      b: model.b.map((b) => Array.from(b.data)),
+    };
   return JSON.stringify({
     format: MODEL_FORMAT,
-    version: 1,
-    sizes: params.sizes,
-    W: params.W.map((W) => Array.from(W.data)),
-    b: params.b.map((b) => Array.from(b.data)),
+    ...body,
     ...(training && {
       training: {
         unit: training.unit,
@@ -60,11 +83,20 @@ export function serializeParams(params: Params, training?: ModelTraining): strin
  * @throws {Error} `Cannot load FILE: …` naming the first thing wrong.
  */
 export function parseParams(text: string, file = "model"): Params {
-  return parseModel(text, file).params;
+  const { model } = parseModel(text, file);
+  if ("layers" in model) {
+    throw new Error(
+      `Cannot load ${file} as a dense network: it holds the layers ${
+        layersText(model.layers)
+      } (read it with loadModel)`,
+    );
+  }
+  return model;
 }
 
 /**
- * The parameters of model-file JSON text and, when the file says, how they were trained.
+ * The network of model-file JSON text — dense `Params` (version 1) or a layer-list `Network`
+ * (version 2) — and, when the file says, how it was trained.
  *
  * @param text The file's content.
  * @param file The file's name, for error messages.
@@ -73,7 +105,7 @@ export function parseParams(text: string, file = "model"): Params {
 export function parseModel(
   text: string,
   file = "model",
-): { params: Params; training?: ModelTraining } {
+): { model: Params | Network; training?: ModelTraining } {
   const fail = (message: string): never => {
     throw new Error(`Cannot load ${file}: ${message}`);
   };
@@ -88,7 +120,16 @@ export function parseModel(
   if (o.format !== MODEL_FORMAT) {
     fail(`format is ${JSON.stringify(o.format)}, expected "${MODEL_FORMAT}"`);
   }
-  if (o.version !== 1) fail(`version is ${JSON.stringify(o.version)}, expected 1`);
+  if (o.version !== 1 && o.version !== 2) {
+    fail(`version is ${JSON.stringify(o.version)}, expected 1 or 2`);
+  }
+  const training = o.training === undefined ? undefined : parseTraining(o.training, fail);
+  const model = o.version === 2 ? parseNetwork(o, fail) : parseDense(o, fail);
+  return training ? { model, training } : { model };
+}
+
+/** A version 1 file's dense parameters. */
+function parseDense(o: Record<string, unknown>, fail: (message: string) => never): Params {
   const sizes = o.sizes;
   if (
     !Array.isArray(sizes) || sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)
@@ -121,13 +162,83 @@ export function parseModel(
     }
     return matrix(rows, cols, values as number[]);
   };
-  const params = {
+  return {
     sizes: [...s],
     W: Array.from({ length: layers }, (_, l) => read("W", l, s[l + 1], s[l])),
     b: Array.from({ length: layers }, (_, l) => read("b", l, s[l + 1], 1)),
   };
-  if (o.training === undefined) return { params };
-  const t = o.training as Record<string, unknown>;
+}
+
+/** The numbers of `values`, checked: `count` of them, every one finite. */
+function readNumbers(
+  values: unknown,
+  count: number,
+  name: string,
+  fail: (message: string) => never,
+): Float64Array {
+  if (!Array.isArray(values) || values.length !== count) {
+    fail(`${name} has ${Array.isArray(values) ? values.length : 0} numbers, expected ${count}`);
+  }
+  const list = values as unknown[];
+  const bad = list.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+  if (bad >= 0) fail(`${name}[${bad}] is ${JSON.stringify(list[bad])}, not a finite number`);
+  return Float64Array.from(list as number[]);
+}
+
+/** A version 2 file's layer-list network. */
+function parseNetwork(o: Record<string, unknown>, fail: (message: string) => never): Network {
+  const whole = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+  const input = o.input;
+  if (!Array.isArray(input) || input.length === 0 || !input.every(whole)) {
+    fail("input must be a shape: a list of positive integers, such as [1, 28, 28]");
+  }
+  if (!Array.isArray(o.layers) || o.layers.length === 0) fail("layers must be a non-empty list");
+  const layers = (o.layers as Record<string, unknown>[]).map((l, i): LayerSpec => {
+    const kind = l?.kind;
+    if (kind === "relu" || kind === "flatten") return { kind };
+    if (kind === "conv" && whole(l.size) && whole(l.filters)) {
+      return { kind, size: l.size as number, filters: l.filters as number };
+    }
+    if (kind === "maxPool" && whole(l.size)) return { kind, size: l.size as number };
+    if (kind === "dense" && whole(l.units)) return { kind, units: l.units as number };
+    return fail(
+      `layers[${i}] is ${
+        JSON.stringify(l)
+      }, not a layer (conv with size and filters, maxPool with size, relu, flatten, dense with units)`,
+    );
+  });
+  let shapes: number[][] = [];
+  try {
+    shapes = layerShapes(layers, input as number[]);
+  } catch (error) {
+    fail((error as Error).message.replace(/^Cannot build/, "its layers"));
+  }
+  const list = o.params;
+  if (!Array.isArray(list) || list.length !== layers.length) {
+    fail(`params must be a list of ${layers.length} entries, one per layer`);
+  }
+  const params = layers.map((layer, l): LayerParams | null => {
+    const p = (list as unknown[])[l] as Record<string, unknown> | null;
+    if (layer.kind !== "conv" && layer.kind !== "dense") {
+      if (p !== null) fail(`params[${l}] must be null: a ${layer.kind} layer has no parameters`);
+      return null;
+    }
+    if (typeof p !== "object" || p === null) fail(`params[${l}] must be { "W": […], "b": […] }`);
+    const outputs = shapes[l + 1][0];
+    const fanIn = layer.kind === "conv"
+      ? shapes[l][0] * layer.size * layer.size
+      : shapes[l].reduce((a, b) => a * b, 1);
+    return {
+      W: readNumbers(p!.W, outputs * fanIn, `params[${l}].W`, fail),
+      b: readNumbers(p!.b, outputs, `params[${l}].b`, fail),
+    };
+  });
+  return { input: [...(input as number[])], layers, params };
+}
+
+/** The `training` field, checked. */
+function parseTraining(value: unknown, fail: (message: string) => never): ModelTraining {
+  const t = value as Record<string, unknown>;
   const whole = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
   if (
     typeof t !== "object" || t === null || (t.unit !== "iteration" && t.unit !== "epoch") ||
@@ -137,13 +248,12 @@ export function parseModel(
       'training must be { "unit": "iteration" or "epoch", "done": N, "total": N, "stopped_early": true or false }',
     );
   }
-  const training: ModelTraining = {
+  return {
     unit: t.unit as ModelTraining["unit"],
     done: t.done as number,
     total: t.total as number,
     stoppedEarly: t.stopped_early as boolean,
   };
-  return { params, training };
 }
 
 /**
@@ -155,7 +265,19 @@ export async function saveParams(
   params: Params,
   training?: ModelTraining,
 ): Promise<void> {
-  await Deno.writeTextFile(`${path}.tmp`, serializeParams(params, training) + "\n");
+  await saveModel(path, params, training);
+}
+
+/**
+ * Write a dense or layer-list network (and, if given, how it was trained) to a model file,
+ * atomically.
+ */
+export async function saveModel(
+  path: string,
+  model: Params | Network,
+  training?: ModelTraining,
+): Promise<void> {
+  await Deno.writeTextFile(`${path}.tmp`, serializeModel(model, training) + "\n");
   await Deno.rename(`${path}.tmp`, path);
 }
 
@@ -165,14 +287,17 @@ export async function saveParams(
  * @throws {Error} `Cannot read PATH: no such file`, or `Cannot load PATH: …`.
  */
 export async function loadParams(path: string): Promise<Params> {
-  return (await loadModel(path)).params;
+  return parseParams(new TextDecoder().decode(await readBytes(path)), path);
 }
 
 /**
- * Read a model file: its parameters and, when it says, how they were trained.
+ * Read a model file: its network (dense `Params` or a layer-list `Network`) and, when it says,
+ * how it was trained.
  *
  * @throws {Error} `Cannot read PATH: no such file`, or `Cannot load PATH: …`.
  */
-export function loadModel(path: string): Promise<{ params: Params; training?: ModelTraining }> {
+export function loadModel(
+  path: string,
+): Promise<{ model: Params | Network; training?: ModelTraining }> {
   return readBytes(path).then((bytes) => parseModel(new TextDecoder().decode(bytes), path));
 }

@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
 import {
   createRng,
+  initNetwork,
   initParams,
   loadModel,
   loadParams,
+  parseLayers,
   parseModel,
   parseParams,
+  saveModel,
   saveParams,
+  serializeModel,
   serializeParams,
 } from "../../lib/mod.ts";
 
@@ -40,8 +44,8 @@ Deno.test("parseParams() rejects broken model files naming what is wrong", () =>
     o.format = "other";
   }, 'format is "other", expected "mnist-from-scratch.params"');
   reject((o) => {
-    o.version = 2;
-  }, "version is 2, expected 1");
+    o.version = 3;
+  }, "version is 3, expected 1 or 2");
   reject((o) => {
     o.sizes = [784];
   }, "sizes must be a list of at least two positive integers");
@@ -73,13 +77,13 @@ Deno.test("saveParams() records how the parameters were trained; loadModel() rea
   const dir = await Deno.makeTempDir();
   const training = { unit: "epoch" as const, done: 3, total: 30, stoppedEarly: true };
   await saveParams(`${dir}/m.json`, params, training);
-  assert.deepEqual(await loadModel(`${dir}/m.json`), { params, training });
+  assert.deepEqual(await loadModel(`${dir}/m.json`), { model: params, training });
   assert.deepEqual(
     JSON.parse(await Deno.readTextFile(`${dir}/m.json`)).training,
     { unit: "epoch", done: 3, total: 30, stopped_early: true },
   );
   await saveParams(`${dir}/plain.json`, params); // files without it still load
-  assert.deepEqual(await loadModel(`${dir}/plain.json`), { params });
+  assert.deepEqual(await loadModel(`${dir}/plain.json`), { model: params });
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -90,4 +94,52 @@ Deno.test("parseModel() rejects a training field of the wrong form in one senten
     message: 'Cannot load m.json: training must be { "unit": "iteration" or "epoch", "done": N, ' +
       '"total": N, "stopped_early": true or false }',
   });
+});
+
+Deno.test("saveModel() writes a layer-list network as version 2; loadModel() reads it back exactly", async () => {
+  const network = initNetwork(parseLayers("conv3x4,pool2,dense16"), createRng(3));
+  network.params[0]!.W[0] = 0.1 + 0.2;
+  const dir = await Deno.makeTempDir();
+  await saveModel(`${dir}/conv.json`, network);
+  assert.deepEqual(await loadModel(`${dir}/conv.json`), { model: network });
+  assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/conv.json`)).version, 2);
+  await assert.rejects(loadParams(`${dir}/conv.json`), {
+    message: `Cannot load ${dir}/conv.json as a dense network: it holds the layers ` +
+      "conv3x4,pool2,dense16,dense10 (read it with loadModel)",
+  });
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("parseModel() rejects broken version 2 files naming what is wrong", () => {
+  const good = JSON.parse(
+    serializeModel(initNetwork(parseLayers("conv3x2,pool2,dense4"), createRng(1))),
+  );
+  const reject = (change: (o: Record<string, unknown>) => void, message: string) => {
+    const o = structuredClone(good);
+    change(o);
+    assert.throws(() => parseModel(JSON.stringify(o), "c.json"), {
+      message: `Cannot load c.json: ${message}`,
+    });
+  };
+  reject(
+    (o) => {
+      o.input = [1, 28];
+    },
+    "its layers conv3x2,relu,pool2,flatten,dense4,relu,dense10 on 28 images: conv3x2 (layer 1) needs images, and comes after a flatten or dense layer",
+  );
+  reject(
+    (o) => {
+      (o.layers as unknown[])[0] = { kind: "conv", size: 3 };
+    },
+    'layers[0] is {"kind":"conv","size":3}, not a layer (conv with size and filters, maxPool with size, relu, flatten, dense with units)',
+  );
+  reject((o) => {
+    (o.params as { W: number[] }[])[0].W.pop();
+  }, "params[0].W has 17 numbers, expected 18");
+  reject((o) => {
+    (o.params as unknown[])[1] = { W: [], b: [] };
+  }, "params[1] must be null: a relu layer has no parameters");
+  reject((o) => {
+    (o.params as { b: unknown[] }[])[0].b[1] = "x";
+  }, 'params[0].b[1] is "x", not a finite number');
 });

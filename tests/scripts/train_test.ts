@@ -132,6 +132,18 @@ Deno.test("train CLI: --init continues from a model file; --hidden sets the laye
 for (
   const [args, message] of [
     [["--alpha", "fast"], 'error: --alpha must be a positive number, not "fast"'],
+    [
+      ["--layers", "conv3x4", "--iterations", "3"],
+      "error: --iterations is for the full-batch loop; a network with convolutions trains by mini-batches (--epochs)",
+    ],
+    [
+      ["--layers", "conv5x32,pool2,conv5x64,pool2,conv5x64"],
+      "error: --layers: Cannot build conv5x32,relu,pool2,conv5x64,relu,pool2,conv5x64,relu,flatten,dense10 on 28×28 images: conv5x64 (layer 7) needs at least 5×5 inputs, and gets 4×4",
+    ],
+    [
+      ["--layers", "dense8", "--hidden", "8"],
+      "error: --layers and --hidden both give the network; give one (--hidden 256,128 is --layers dense256,dense128)",
+    ],
     [["--iterations=-3"], 'error: --iterations must be a whole number ≥ 1, not "-3"'],
     [["--iterations", "2.5"], 'error: --iterations must be a whole number ≥ 1, not "2.5"'],
     [["--iterations", "0"], 'error: --iterations must be a whole number ≥ 1, not "0"'],
@@ -270,11 +282,50 @@ Deno.test("train CLI: Ctrl-C stops after the current step, saves a model marked 
     );
     const done = Number(line.match(/after \w+ (\d+)/)![1]);
     assert.ok(done >= 1 && done < total, line);
-    const { params, training } = await loadModel(save);
-    assert.deepEqual(params.sizes, [784, 10, 10, 10]);
+    const { model, training } = await loadModel(save);
+    assert.deepEqual("sizes" in model && model.sizes, [784, 10, 10, 10]);
     assert.deepEqual(training, { unit, done, total, stoppedEarly: true });
     const json = lastJson(stdout);
     assert.equal(json.stopped_early, true);
     assert.equal(json.done, done);
   }
+});
+
+Deno.test("train CLI: --layers trains a convolutional network; --save and predict read it", async () => {
+  // deno-fmt-ignore
+  const args = ["--data", csv, "--test", csv, "--dev-size", "100", "--layers", "conv3x4,pool2,dense16",
+    "--optimizer", "adam", "--lr", "0.003", "--epochs", "3", "--batch-size", "32", "--json"];
+  const { code, stdout, stderr } = await run([...args, "--save", `${dir}/conv.json`]);
+  assert.equal(code, 0, stderr);
+  const result = lastJson(stdout);
+  assert.equal(result.layers, "conv3x4,pool2,dense16,dense10");
+  assert.deepEqual([result.engine, result.backend], ["conv", "typescript"]);
+  assert.ok(result.test_accuracy > 0.6, JSON.stringify(result));
+  const { model } = await loadModel(`${dir}/conv.json`);
+  assert.ok("layers" in model && model.layers.length === 7);
+  const predicted = await runTask("predict", [
+    "--model",
+    `${dir}/conv.json`,
+    "--data",
+    csv,
+    "--out",
+    `${dir}/conv_submission.csv`,
+    "--json",
+  ]);
+  assert.equal(predicted.code, 0, predicted.stderr);
+  assert.equal(lastJson(predicted.stdout).accuracy, result.test_accuracy);
+  // --layers of dense layers alone is --hidden's short form: the dense engines.
+  const dense = await run([
+    "--data",
+    csv,
+    "--dev-size",
+    "100",
+    "--layers",
+    "dense32",
+    "--iterations",
+    "2",
+    "--json",
+  ]);
+  assert.equal(dense.code, 0, dense.stderr);
+  assert.deepEqual(lastJson(dense.stdout).sizes, [784, 32, 10]);
 });
