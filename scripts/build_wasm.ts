@@ -1,6 +1,6 @@
 /**
  * `deno task wasm`: compile each engine's AssemblyScript kernels (`wasm/fused/kernel.ts`,
- * `wasm/batch/kernels.ts`) and embed each binary, base64, in a module beside the engine's glue
+ * `wasm/batch/kernels.ts`, `wasm/conv/kernels.ts`) and embed each binary, base64, in a module beside the engine's glue
  * (`lib/engine/fused/kernel_wasm_binary.ts`, `lib/engine/batch/kernels_wasm_binary.ts`), so that
  * the library loads them without reading files or fetching. `--check` rebuilds and fails if a
  * committed binary module differs from its source (CI runs it).
@@ -50,6 +50,25 @@ const TARGETS = [
     out: "lib/engine/batch/kernels_wasm_binary.ts",
     name: "BATCH_WASM_BASE64",
     what: "The compiled mini-batch kernels",
+  },
+  {
+    source: "wasm/conv/kernels.ts",
+    flags: [
+      ...COMMON,
+      "--enable",
+      "threads",
+      "--importMemory",
+      "--sharedMemory",
+      "--initialMemory",
+      "1",
+      "--maximumMemory",
+      "65536",
+      "--use",
+      "abort=",
+    ],
+    out: "lib/engine/conv/kernels_wasm_binary.ts",
+    name: "CONV_WASM_BASE64",
+    what: "The compiled convolution kernels",
   },
 ];
 

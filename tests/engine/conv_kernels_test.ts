@@ -1,0 +1,187 @@
+/**
+ * The convolution engine's WebAssembly kernels against the readable layers of lib/nn/layers/:
+ * the same tensors, stored channels-last (NHWC) for the kernels and channels-first (NCHW) for
+ * the readable loops, in float32 against float64.
+ */
+
+import assert from "node:assert/strict";
+import {
+  type Batch,
+  convBackward,
+  convForward,
+  createRng,
+  imagesToBatch,
+  maxPoolBackward,
+  maxPoolForward,
+} from "../../lib/mod.ts";
+import { convKernels } from "../../lib/engine/conv/kernels_wasm.ts";
+import { mnistTest } from "../helpers.ts";
+
+/** A shared memory, its kernels, and a bump allocator of 16-byte-aligned float32 regions. */
+function workspace(mb = 16) {
+  const memory = new WebAssembly.Memory({ initial: mb * 16, maximum: mb * 16, shared: true });
+  const k = convKernels(memory);
+  let end = 65536; // below: the kernels' own data
+  const alloc = (floats: number) => {
+    const at = end;
+    end += Math.ceil((floats * 4) / 64) * 64;
+    return at;
+  };
+  const f32 = (at: number, n: number) => new Float32Array(memory.buffer, at, n);
+  return { memory, k, alloc, f32 };
+}
+
+/** NCHW batch → NHWC float32 values. */
+function toNhwc(X: Batch): Float32Array {
+  const [C, H, W] = X.shape, out = new Float32Array(X.data.length);
+  for (let j = 0; j < X.m; j++) {
+    for (let c = 0; c < C; c++) {
+      for (let p = 0; p < H * W; p++) {
+        out[(j * H * W + p) * C + c] = X.data[(j * C + c) * H * W + p];
+      }
+    }
+  }
+  return out;
+}
+
+/** The NCHW index of NHWC index i of a batch of shape [C, H, W]. */
+function nchwIndex(i: number, [C, H, W]: number[]): number {
+  const c = i % C, p = Math.floor(i / C) % (H * W), j = Math.floor(i / (C * H * W));
+  return (j * C + c) * H * W + p;
+}
+
+const random = (rng: ReturnType<typeof createRng>, m: number, shape: number[]): Batch => ({
+  m,
+  shape,
+  data: Float64Array.from({ length: m * shape.reduce((a, b) => a * b) }, () => rng.normal()),
+});
+
+/** Kernels F×C×k×k (readable) → WT, (k·k·C padded to K4) × F, row (u·k + v)·C + c. */
+function toWT(Kr: Float64Array, F: number, C: number, k: number, K4: number): Float32Array {
+  const WT = new Float32Array(K4 * F);
+  for (let f = 0; f < F; f++) {
+    for (let c = 0; c < C; c++) {
+      for (let u = 0; u < k; u++) {
+        for (let v = 0; v < k; v++) {
+          WT[((u * k + v) * C + c) * F + f] = Kr[((f * C + c) * k + u) * k + v];
+        }
+      }
+    }
+  }
+  return WT;
+}
+
+// float32 against float64: each input rounds with unit u = 2⁻²⁴, and a sum of K products
+// carries at most (K + 2)·u of the sum of their magnitudes (γ bound; relaxed FMA only lowers
+// it). The tests compute that magnitude with the readable loops on |X| and |W|, so every
+// tolerance below is derived per value, not picked.
+const U = 2 ** -24;
+const abs = (X: Batch): Batch => ({ ...X, data: X.data.map(Math.abs) });
+
+Deno.test("im2col + gemmNN + gemmTN + gemmNT + col2im equal convForward() and convBackward()", () => {
+  const rng = createRng(11);
+  const [m, C, H, W, F, k] = [3, 8, 9, 7, 8, 3];
+  const K = k * k * C, K4 = Math.ceil(K / 4) * 4, Ho = H - k + 1, Wo = W - k + 1, R = m * Ho * Wo;
+  const X = random(rng, m, [C, H, W]);
+  const Kr = Float64Array.from({ length: F * C * k * k }, () => rng.normal());
+  const b = Float64Array.from({ length: F }, () => rng.normal());
+  const { k: kernels, alloc, f32 } = workspace();
+  const at = { X: alloc(m * H * W * C), cols: alloc(R * K4), WT: alloc(K4 * F), b: alloc(F) };
+  const more = { Z: alloc(R * F), dZ: alloc(R * F), dWT: alloc(K4 * F), dcols: alloc(R * K4) };
+  const dX = alloc(m * H * W * C);
+  f32(at.X, m * H * W * C).set(toNhwc(X));
+  f32(at.WT, K4 * F).set(toWT(Kr, F, C, k, K4));
+  f32(at.b, F).set(b);
+  kernels.im2col(at.X, H, W, C, k, m, at.cols, K4);
+  kernels.gemmNN(R, F, K4, at.cols, K4, at.WT, F, more.Z, F, at.b, false);
+
+  const Y = convForward(X, Kr, b, k);
+  const bound = convForward(abs(X), Kr.map(Math.abs), b.map(Math.abs), k);
+  const Z = f32(more.Z, R * F);
+  for (let i = 0; i < R * F; i++) {
+    const r = nchwIndex(i, [F, Ho, Wo]);
+    assert.ok(Math.abs(Z[i] - Y.data[r]) <= (K + 2) * U * bound.data[r], `Z[${i}]`);
+  }
+
+  // Backward, from a random dZ: dWT = colsᵀ·dZ, dX = col2im(dZ·WTᵀ).
+  const dY = random(rng, m, [F, Ho, Wo]);
+  f32(more.dZ, R * F).set(toNhwc(dY));
+  kernels.gemmTN(K4, F, R, at.cols, K4, more.dZ, F, more.dWT, F);
+  kernels.gemmNT(R, K4, F, more.dZ, F, at.WT, F, more.dcols, K4);
+  kernels.col2im(more.dcols, K4, H, W, C, k, m, dX);
+  const back = convBackward(X, Kr, k, dY);
+  const backBound = convBackward(abs(X), Kr.map(Math.abs), k, abs(dY));
+  const dWT = f32(more.dWT, K4 * F), expectedWT = toWT(back.dW, F, C, k, K4);
+  const boundWT = toWT(backBound.dW, F, C, k, K4);
+  for (let i = 0; i < K * F; i++) {
+    assert.ok(Math.abs(dWT[i] - expectedWT[i]) <= (R + 2) * U * boundWT[i], `dWT[${i}]`);
+  }
+  for (let i = K * F; i < K4 * F; i++) assert.equal(dWT[i], 0, "padding rows stay 0");
+  const dXk = f32(dX, m * H * W * C);
+  for (let i = 0; i < dXk.length; i++) {
+    const r = nchwIndex(i, [C, H, W]);
+    // Each element gathers up to k·k patches of F products: (F + k·k + 2)·u of their magnitude.
+    const tol = (F + k * k + 2) * U * backBound.dX.data[r];
+    assert.ok(Math.abs(dXk[i] - back.dX.data[r]) <= tol, `dX[${i}]`);
+  }
+});
+
+Deno.test("im2colU8 reads grey images as the first layer's patches, grey/255, padding left 0", async () => {
+  const digits = await mnistTest(2);
+  const k = 5, Ho = 24, K4 = 28;
+  const { memory, k: kernels, alloc, f32 } = workspace();
+  const X = alloc(2 * 784 / 4), cols = alloc(2 * Ho * Ho * K4);
+  new Uint8Array(memory.buffer, X, 2 * 784).set(digits.pixels);
+  kernels.im2colU8(X, 28, 28, k, 2, cols, K4);
+  const images = imagesToBatch(digits); // 1×28×28, grey/255 in float64
+  const c = f32(cols, 2 * Ho * Ho * K4);
+  // grey · fround(1/255) in float32: within one rounding (relative 2u) of grey/255.
+  for (let j = 0; j < 2; j++) {
+    for (let y = 0; y < Ho; y++) {
+      for (let x = 0; x < Ho; x++) {
+        for (let q = 0; q < K4; q++) {
+          const got = c[((j * Ho + y) * Ho + x) * K4 + q];
+          if (q >= k * k) {
+            assert.equal(got, 0, "padding columns stay 0");
+            continue;
+          }
+          const [u, v] = [Math.floor(q / k), q % k];
+          const want = images.data[j * 784 + (y + u) * 28 + x + v];
+          assert.ok(Math.abs(got - want) <= 2 * U * want, `image ${j} (${y}, ${x}) + (${u}, ${v})`);
+        }
+      }
+    }
+  }
+});
+
+Deno.test("maxPool and maxPoolBackward equal the readable layer, ties to the first in reading order", () => {
+  const rng = createRng(5);
+  const [m, C, H, W, p] = [2, 8, 6, 7, 2];
+  const X = random(rng, m, [C, H, W]);
+  // Ties: a whole window of equal values, and two equal maxima in another.
+  X.data.fill(0.5, 0, 2);
+  X.data.fill(0.5, W, W + 2);
+  X.data[(1 * C + 3) * H * W + 2 * W + 2] = X.data[(1 * C + 3) * H * W + 3 * W + 3] = 9;
+  const { k: kernels, alloc, f32, memory } = workspace();
+  const [Ho, Wo] = [Math.floor(H / p), Math.floor(W / p)];
+  const n = m * Ho * Wo * C;
+  const at = { X: alloc(m * H * W * C), Y: alloc(n), argmax: alloc(n), dY: alloc(n) };
+  const dX = alloc(m * H * W * C);
+  f32(at.X, m * H * W * C).set(toNhwc(X));
+  kernels.maxPool(at.X, H, W, C, p, m, at.Y, at.argmax);
+  const readable = maxPoolForward(X, p);
+  const Y = f32(at.Y, n), argmax = new Int32Array(memory.buffer, at.argmax, n);
+  for (let i = 0; i < n; i++) {
+    const r = nchwIndex(i, [C, Ho, Wo]);
+    assert.equal(Y[i], Math.fround(readable.Y.data[r]));
+    assert.equal(nchwIndex(argmax[i], [C, H, W]), readable.argmax[r], `argmax of output ${i}`);
+  }
+  const dY = random(rng, m, [C, Ho, Wo]);
+  f32(at.dY, n).set(toNhwc(dY));
+  kernels.maxPoolBackward(at.dY, at.argmax, n, dX, m * H * W * C);
+  const back = maxPoolBackward(X, readable.argmax, dY);
+  const dXk = f32(dX, m * H * W * C);
+  for (let i = 0; i < dXk.length; i++) {
+    assert.equal(dXk[i], Math.fround(back.data[nchwIndex(i, [C, H, W])]), `dX[${i}]`);
+  }
+});

@@ -1,0 +1,213 @@
+// AssemblyScript (TypeScript syntax, compiled to WebAssembly with SIMD): the convolution
+// engine's kernels. Together with the matrix products of the mini-batch engine (re-exported
+// below: one family of GEMM micro-kernels for both engines), they compute what the readable
+// layers of lib/nn/layers/ compute, in float32, four lanes at a time.
+//
+// Tensors are channels-last (NHWC): image j's element (y, x, c) sits at ((j·H + y)·W + x)·C + c,
+// so that the SIMD lanes run over channels and a k×k patch is k runs of k·C contiguous floats.
+// A convolution is a matrix product over its patches ("im2col"):
+//
+//   cols[r, (u·k + v)·C + c] = X[j, y+u, x+v, c]      r = (j·Ho + y)·Wo + x    (R·Ho·Wo × k·k·C)
+//   Z = cols · WT + b                                  WT: k·k·C × F             (R·Ho·Wo × F)
+//   dWT = colsᵀ · dZ,   dcols = dZ · WTᵀ,   dX = col2im(dcols)
+//
+// Build: `deno task wasm` (the mini-batch kernels' flags) → lib/engine/conv/kernels_wasm_binary.ts.
+
+export {
+  columnSums,
+  gemmNN,
+  gemmTN,
+  setScratch,
+  setStep,
+  softmaxLoss,
+  update,
+  zero,
+} from "../batch/kernels";
+
+const INV255: f32 = <f32>(1.0 / 255.0);
+
+/**
+ * The patches of `images` grey images (u8, H×W, one channel) as rows of cols (row stride ldc
+ * floats), each value grey/255: cols[r, u·k + v] = X[j, y+u, x+v] / 255. Columns k·k … ldc−1
+ * are left as they are (0 from the allocation).
+ */
+export function im2colU8(
+  X: usize, H: i32, W: i32, k: i32, images: i32, cols: usize, ldc: i32,
+): void {
+  const Ho = H - k + 1, Wo = W - k + 1, row = <usize>ldc << 2;
+  let dst = cols;
+  for (let j = 0; j < images; j++) {
+    const image = X + <usize>(j * H * W);
+    for (let y = 0; y < Ho; y++) {
+      for (let x = 0; x < Wo; x++) {
+        let o = dst;
+        for (let u = 0; u < k; u++) {
+          const src = image + <usize>((y + u) * W + x);
+          for (let v = 0; v < k; v++) {
+            store<f32>(o, <f32>load<u8>(src + <usize>v) * INV255);
+            o += 4;
+          }
+        }
+        dst += row;
+      }
+    }
+  }
+}
+
+/**
+ * The patches of `images` float32 channels-last images (H×W×C, C a multiple of 4) as rows of
+ * cols (row stride ldc floats): for each output position, k runs of k·C floats.
+ */
+export function im2col(
+  X: usize, H: i32, W: i32, C: i32, k: i32, images: i32, cols: usize, ldc: i32,
+): void {
+  const Ho = H - k + 1, Wo = W - k + 1, row = <usize>ldc << 2;
+  const run = <usize>(k * C) << 2, line = <usize>(W * C) << 2;
+  let dst = cols;
+  for (let j = 0; j < images; j++) {
+    const image = X + (<usize>(j * H * W * C) << 2);
+    for (let y = 0; y < Ho; y++) {
+      for (let x = 0; x < Wo; x++) {
+        let src = image + (<usize>((y * W + x) * C) << 2), o = dst;
+        for (let u = 0; u < k; u++) {
+          memory.copy(o, src, run);
+          o += run;
+          src += line;
+        }
+        dst += row;
+      }
+    }
+  }
+}
+
+/**
+ * The inverse gather: dX (images × H×W×C, overwritten) = the sum, over every patch that holds
+ * an element, of that element's gradient in dcols (row stride ldc), added in row order.
+ */
+export function col2im(
+  dcols: usize, ldc: i32, H: i32, W: i32, C: i32, k: i32, images: i32, dX: usize,
+): void {
+  const Ho = H - k + 1, Wo = W - k + 1, row = <usize>ldc << 2;
+  const line = <usize>(W * C) << 2, run = k * C;
+  memory.fill(dX, 0, <usize>(images * H * W * C) << 2);
+  let src = dcols;
+  for (let j = 0; j < images; j++) {
+    const image = dX + (<usize>(j * H * W * C) << 2);
+    for (let y = 0; y < Ho; y++) {
+      for (let x = 0; x < Wo; x++) {
+        let d = image + (<usize>((y * W + x) * C) << 2), s = src;
+        for (let u = 0; u < k; u++) {
+          for (let q = 0; q < run; q += 4) {
+            const o = <usize>q << 2;
+            v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+          }
+          d += line;
+          s += <usize>run << 2;
+        }
+        src += row;
+      }
+    }
+  }
+}
+
+/**
+ * p×p max pooling (stride p) of `images` channels-last images H×W×C (C a multiple of 4) into
+ * Y (⌊H/p⌋ × ⌊W/p⌋ × C each), four channels at a time; argmax (i32, one per output) gets the
+ * index in X, counted in floats from X, of the maximum each output took — on a tie the first in
+ * reading order, as in the readable layer.
+ */
+export function maxPool(
+  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Y: usize, argmax: usize,
+): void {
+  const Ho = H / p, Wo = W / p;
+  let out = 0;
+  for (let j = 0; j < images; j++) {
+    for (let y = 0; y < Ho; y++) {
+      for (let x = 0; x < Wo; x++) {
+        for (let c = 0; c < C; c += 4) {
+          let first = ((j * H + p * y) * W + p * x) * C + c;
+          let best = v128.load(X + (<usize>first << 2));
+          let where = i32x4.add(i32x4.splat(first), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+          for (let u = 0; u < p; u++) {
+            for (let v = 0; v < p; v++) {
+              if (u == 0 && v == 0) continue;
+              const i = ((j * H + p * y + u) * W + p * x + v) * C + c;
+              const value = v128.load(X + (<usize>i << 2));
+              const greater = f32x4.gt(value, best); // strictly: a tie keeps the first
+              best = v128.bitselect(value, best, greater);
+              const index = i32x4.add(i32x4.splat(i), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+              where = v128.bitselect(index, where, greater);
+            }
+          }
+          v128.store(Y + (<usize>out << 2), best);
+          v128.store(argmax + (<usize>out << 2), where);
+          out += 4;
+        }
+      }
+    }
+  }
+}
+
+/** dX (count_in floats, overwritten) = each of the `count` outputs' gradient at its argmax. */
+export function maxPoolBackward(
+  dY: usize, argmax: usize, count: i32, dX: usize, countIn: i32,
+): void {
+  memory.fill(dX, 0, <usize>countIn << 2);
+  for (let o = 0; o < count; o++) {
+    const at = dX + (<usize>load<i32>(argmax + (<usize>o << 2)) << 2);
+    store<f32>(at, load<f32>(at) + load<f32>(dY + (<usize>o << 2)));
+  }
+}
+
+/** D ⊙= [M > 0] over `count` floats (a multiple of 4): the ReLU′ of the layer whose output is M. */
+export function maskPositive(D: usize, M: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < count; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(D + o, v128.and(v128.load(D + o), f32x4.gt(v128.load(M + o), zero)));
+  }
+}
+
+/** [Σ lanes of a, Σ of b, Σ of c, Σ of d] */
+@inline function sums4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
+}
+
+/**
+ * C = A·Bᵀ: C (M × N, row stride ldc) from A (M × K, row stride lda) and B (N × K, row stride
+ * ldb) — the gradient of a convolution's patches, dcols = dZ·WTᵀ. M a multiple of 2, N and K
+ * of 4. Tiles of 2 rows × 4 columns, summed along K four lanes at a time.
+ */
+export function gemmNT(
+  M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const rowA = <usize>lda << 2, rowB = <usize>ldb << 2, rowC = <usize>ldc << 2;
+  for (let m = 0; m < M; m += 2) {
+    const a0 = A + <usize>m * rowA, a1 = a0 + rowA;
+    for (let n = 0; n < N; n += 4) {
+      const b0 = B + <usize>n * rowB, b1 = b0 + rowB, b2 = b1 + rowB, b3 = b2 + rowB;
+      let c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+      let c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+      for (let k = 0; k < K; k += 4) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+        const w0 = v128.load(b0 + o), w1 = v128.load(b1 + o);
+        const w2 = v128.load(b2 + o), w3 = v128.load(b3 + o);
+        c00 = f32x4.relaxed_madd(x0, w0, c00);
+        c01 = f32x4.relaxed_madd(x0, w1, c01);
+        c02 = f32x4.relaxed_madd(x0, w2, c02);
+        c03 = f32x4.relaxed_madd(x0, w3, c03);
+        c10 = f32x4.relaxed_madd(x1, w0, c10);
+        c11 = f32x4.relaxed_madd(x1, w1, c11);
+        c12 = f32x4.relaxed_madd(x1, w2, c12);
+        c13 = f32x4.relaxed_madd(x1, w3, c13);
+      }
+      const c = C + <usize>m * rowC + (<usize>n << 2);
+      v128.store(c, sums4(c00, c01, c02, c03));
+      v128.store(c + rowC, sums4(c10, c11, c12, c13));
+    }
+  }
+}
