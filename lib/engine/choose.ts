@@ -13,14 +13,15 @@
  *    a batch of all), every optimizer, schedule and shift.
  * 3. On WebAssembly SIMD wherever it runs; TypeScript (float64) where it does not, or when asked.
  *
- * 4. A network with convolution or pooling layers: the convolution engine (`conv/`), on
- *    TypeScript until its WebAssembly backend comes.
+ * 4. A network with convolution or pooling layers: the convolution engine (`conv/`), on its
+ *    WebAssembly kernels where they take the layers (`convWasmUnfit`), else on TypeScript.
  *
  * @module
  */
 
 import type { Backend } from "./shared/backend.ts";
-import type { LayerSpec } from "../nn/layers/spec.ts";
+import { type LayerSpec, MNIST_INPUT } from "../nn/layers/spec.ts";
+import { convWasmUnfit } from "./conv/backend_wasm.ts";
 import { batchWasmRuns } from "./batch/kernels_wasm.ts";
 import { wasmUnfit } from "./fused/kernel_wasm.ts";
 
@@ -44,6 +45,8 @@ export interface EnginePlan {
   sizes: readonly number[];
   /** The layer list, for a network with convolutions or pooling (then `sizes` is unused). */
   layers?: readonly LayerSpec[];
+  /** The layer list's input shape (MNIST's 1×28×28). */
+  input?: readonly number[];
   /**
    * Full-batch gradient descent: every step over every image, unshifted, `W := W − α·dW` at a
    * constant α, no weight decay (the seed's loop).
@@ -83,12 +86,11 @@ export function chooseEngine(plan: EnginePlan): EngineChoice {
   }
   const backend: Backend = wanted === "typescript" || !wasmRuns ? "typescript" : "wasm";
   if (plan.layers?.some((l) => l.kind === "conv" || l.kind === "maxPool")) {
-    if (wanted === "wasm") {
-      throw new Error(
-        "Cannot train a convolutional network on WebAssembly yet: its engine runs TypeScript only",
-      );
+    const unfit = convWasmUnfit(plan.layers, plan.input ?? MNIST_INPUT);
+    if (wanted === "wasm" && unfit) {
+      throw new Error(`Cannot train these layers on WebAssembly: ${unfit}`);
     }
-    return { engine: "conv", backend: "typescript" };
+    return { engine: "conv", backend: unfit ? "typescript" : backend };
   }
   const asked = plan.engine ?? "auto";
   if (asked === "batch" && plan.originalBiasGradient) {

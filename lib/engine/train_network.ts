@@ -93,14 +93,15 @@ export async function trainNetwork(
     throw new RangeError("Cannot train a network without its layers: give layers or network");
   }
   const start = options.network ?? initNetwork(options.layers!, rng);
-  const { engine: name } = chooseEngine({
+  const { engine: name, backend } = chooseEngine({
     sizes: [],
     layers: start.layers,
+    input: start.input,
     plainFullBatch: false,
     backend: options.backend,
   });
   const t0 = performance.now();
-  const engine = createConvEngine(trainSet, start, { ...options, backend: "typescript" });
+  const engine = createConvEngine(trainSet, start, batchSize, { ...options, backend });
   const setup = (performance.now() - t0) / 1000;
   const history: EpochPoint[] = [];
   const batches = Math.ceil(m / batchSize);

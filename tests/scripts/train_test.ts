@@ -299,7 +299,7 @@ Deno.test("train CLI: --layers trains a convolutional network; --save and predic
   assert.equal(code, 0, stderr);
   const result = lastJson(stdout);
   assert.equal(result.layers, "conv3x4,pool2,dense16,dense10");
-  assert.deepEqual([result.engine, result.backend], ["conv", "typescript"]);
+  assert.deepEqual([result.engine, result.backend], ["conv", "wasm"]);
   assert.ok(result.test_accuracy > 0.6, JSON.stringify(result));
   const { model } = await loadModel(`${dir}/conv.json`);
   assert.ok("layers" in model && model.layers.length === 7);

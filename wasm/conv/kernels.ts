@@ -16,6 +16,7 @@
 export {
   columnSums,
   gemmNN,
+  gemmNTMasked,
   gemmTN,
   setScratch,
   setStep,

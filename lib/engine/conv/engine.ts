@@ -21,12 +21,26 @@ import {
   cloneNetwork,
   networkParameterLengths,
 } from "../../nn/layers/train.ts";
-import { createOptimizerState, type OptimizerOptions } from "../../nn/optimizers.ts";
+import {
+  createOptimizerState,
+  optimizerDefaults,
+  type OptimizerOptions,
+} from "../../nn/optimizers.ts";
+import { shiftImage } from "../../data/augment.ts";
+import { batchWasmRuns } from "../batch/kernels_wasm.ts";
+import { CHUNK_SAMPLES, chunkCount } from "../batch/engine.ts";
+import { MAX_CHUNKS } from "../batch/contract.ts";
+import {
+  allocateConvWasm,
+  attachConvWasm,
+  convWasmUnfit,
+  readConvNetwork,
+} from "./backend_wasm.ts";
 import type { Backend, StepResult } from "../shared/backend.ts";
 
 /** Options of {@link createConvEngine}. */
 export interface ConvEngineOptions extends OptimizerOptions {
-  /** The kernels: `"typescript"` (float64, the only one yet) or `"auto"`. */
+  /** The kernels: `"wasm"` (float32 passes, one thread), `"typescript"` (float64) or `"auto"`. */
   backend?: Backend | "auto";
 }
 
@@ -47,19 +61,22 @@ export interface ConvEngine {
 }
 
 /**
- * Start an engine on `train` from the network `start`.
+ * Start an engine on `train` from the network `start`, for batches of at most `batchSize`.
  *
- * @throws {Error} When WebAssembly is asked for: this engine has no WebAssembly backend yet.
+ * @throws {Error} When WebAssembly is asked for and cannot run these layers.
  */
 export function createConvEngine(
   train: Digits,
   start: Network,
+  batchSize: number,
   options: ConvEngineOptions = {},
 ): ConvEngine {
-  if (options.backend === "wasm") {
-    throw new Error(
-      "Cannot train a convolutional network on WebAssembly yet: its engine runs TypeScript only",
-    );
+  const unfit = convWasmUnfit(start.layers, start.input);
+  if (options.backend === "wasm" && unfit) {
+    throw new Error(`Cannot train these layers on WebAssembly: ${unfit}`);
+  }
+  if (options.backend !== "typescript" && !unfit && batchWasmRuns()) {
+    return createConvWasmEngine(train, start, batchSize, options);
   }
   const net = cloneNetwork(start);
   const state = createOptimizerState(networkParameterLengths(net), options);
@@ -87,5 +104,54 @@ export function createConvEngine(
     close() {
       epoch = undefined;
     },
+  };
+}
+
+/** The engine on the WebAssembly kernels, one thread: chunks of the batch, then the update. */
+function createConvWasmEngine(
+  train: Digits,
+  start: Network,
+  batchSize: number,
+  options: ConvEngineOptions,
+): ConvEngine {
+  const m = train.count, size = sizeOf(start.input);
+  const rows = Math.max(Math.min(batchSize, CHUNK_SAMPLES), Math.ceil(batchSize / MAX_CHUNKS));
+  const plan = allocateConvWasm(start, m, rows, 1, MAX_CHUNKS);
+  const main = attachConvWasm(plan, optimizerDefaults(options), 0);
+  let t = 0;
+  return {
+    threads: 1,
+    backend: "wasm",
+    arrange(order, dx, dy) {
+      for (let i = 0; i < m; i++) {
+        const j = order[i];
+        main.labels[i] = train.labels[j];
+        shiftImage(
+          train.pixels.subarray(j * size, (j + 1) * size),
+          dx[i],
+          dy[i],
+          main.pixels.subarray(i * size, (i + 1) * size),
+        );
+      }
+    },
+    step(from, to, lr) {
+      const B = to - from, chunks = chunkCount(B);
+      for (let c = 0; c < chunks; c++) {
+        main.runChunk(
+          c,
+          from + Math.floor((c * B) / chunks),
+          from + Math.floor(((c + 1) * B) / chunks),
+        );
+      }
+      main.updateShare(0, 1, { chunks, from, to, lr, t: ++t });
+      let correct = 0, loss = 0;
+      for (let c = 0; c < chunks; c++) {
+        correct += main.stats[2 * c];
+        loss += main.stats[2 * c + 1];
+      }
+      return { accuracy: correct / B, loss: loss / B };
+    },
+    network: () => readConvNetwork(plan, start),
+    close() {},
   };
 }

@@ -58,6 +58,12 @@ export interface ConvKernels {
   gemmNN(...args: (number | boolean)[]): void;
   gemmTN(...args: number[]): void;
   gemmNT(...args: number[]): void;
+  gemmNTMasked(...args: number[]): void;
+  softmaxLoss(...args: number[]): void;
+  update(...args: number[]): void;
+  setStep(...args: (number | boolean)[]): void;
+  setScratch(at: number): void;
+  zero(ptr: number, bytes: number): void;
   columnSums(R: number, N: number, D: number, ld: number, out: number): void;
 }
 
