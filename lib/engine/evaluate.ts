@@ -15,6 +15,8 @@ import { toCsr } from "./shared/sparse.ts";
 import { createScratch, forwardSample, layoutOf, pack } from "./fused/kernel_typescript.ts";
 import { evaluateWasm } from "./batch/evaluate_wasm.ts";
 import { batchWasmRuns } from "./batch/kernels_wasm.ts";
+import { convWasmUnfit } from "./conv/backend_wasm.ts";
+import { evaluateConvWasm } from "./conv/evaluate_wasm.ts";
 
 export type { Evaluation };
 
@@ -31,15 +33,22 @@ export interface EvaluateOptions {
 /**
  * Run the network forward on every image of `digits`: for a dense network (`Params`), over the
  * nonzero pixels only, what `forwardProp` computes (the tests prove it: to 1e-14 in float64, to
- * float32 precision in WebAssembly); for a layer-list `Network`, its readable layers, 256 images
- * at a time.
+ * float32 precision in WebAssembly); for a layer-list `Network`, the convolution engine's
+ * WebAssembly forward pass where it takes the layers, else the readable layers, 256 images at a
+ * time.
  */
 export function evaluate(
   model: Params | Network,
   digits: Digits,
   options: EvaluateOptions = {},
 ): Evaluation {
-  if ("layers" in model) return evaluateNetwork(model, digits);
+  if ("layers" in model) {
+    const wasm = options.backend !== "typescript" && batchWasmRuns() &&
+      !convWasmUnfit(model.layers, model.input);
+    return wasm || options.backend === "wasm"
+      ? evaluateConvWasm(model, digits)
+      : evaluateNetwork(model, digits);
+  }
   const params = model;
   const wanted = options.backend ?? "auto";
   if (wanted === "wasm" || (wanted === "auto" && batchWasmRuns())) {

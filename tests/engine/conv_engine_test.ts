@@ -134,13 +134,26 @@ Deno.test("trainNetwork() learns the digits; evaluate() and predict() take the n
   assert.ok(last.devAccuracy! > 0.7, `dev accuracy ${last.devAccuracy}`);
   const scores = evaluate(run.network, dev);
   assert.equal(scores.accuracy, last.devAccuracy);
+  assert.deepEqual(predict(run.network, dev), scores.predictions);
+  // The readable forward pass, exactly; the WebAssembly one, to float32 precision: a logit is a
+  // sum of at most 676 float32 products here (≤ 676·6e-8 = 4e-5 of their magnitudes, a few
+  // units: ≲ 1e-4), and a probability moves by at most its own size times twice the change of a
+  // logit: 2e-4 of it (measured: 8e-6).
+  const readable = evaluate(run.network, dev, { backend: "typescript" });
   const P = networkForward(run.network, imagesToBatch(dev)).probabilities;
   for (let j = 0; j < dev.count; j++) {
     for (let i = 0; i < 10; i++) {
-      assert.equal(scores.probabilities.data[i * dev.count + j], P.data[j * 10 + i]);
+      const p = P.data[j * 10 + i];
+      assert.equal(readable.probabilities.data[i * dev.count + j], p);
+      assert.ok(
+        Math.abs(scores.probabilities.data[i * dev.count + j] - p) <= 2e-4 * Math.max(p, 1e-3),
+      );
     }
   }
-  assert.deepEqual(predict(run.network, dev), scores.predictions);
+  assert.ok(
+    Math.abs(scores.loss - readable.loss) < 1e-4,
+    `${scores.loss} against ${readable.loss}`,
+  );
 });
 
 Deno.test("trainNetwork() stops between batches, keeping the network it trained", async () => {

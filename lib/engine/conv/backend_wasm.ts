@@ -302,6 +302,11 @@ export interface ConvWasmBackend {
   labels: Uint8Array;
   /** Forward and backward over samples from … to−1 of the epoch into chunk c's buffers. */
   runChunk(c: number, from: number, to: number): void;
+  /**
+   * Score samples from … to−1 (no gradient): stats[0..1] = [right answers, loss sum], and the
+   * byte address of their probabilities, (to − from) × classes float32.
+   */
+  score(from: number, to: number): number;
   /** This thread's share of the optimizer step, from the chunks' sums. */
   updateShare(
     slot: number,
@@ -329,6 +334,50 @@ export function attachConvWasm(
   const last = layers.length - 1;
   const pixels = layers[0].input[0] * layers[0].input[1];
   const buffer = plan.memory.buffer;
+  /** The forward pass over samples from … to−1 in R rows (a multiple of 4): A[last] = Z. */
+  function forward(from: number, R: number): void {
+    const input = (l: number) => (l === 0 ? at.PIXELS + from * pixels : A[l - 1]);
+    layers.forEach((layer, l) => {
+      const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+      const spec = layer.spec;
+      if (spec.kind === "conv") {
+        if (l === 0) x.im2colU8(input(0), H, W, spec.size, R, COLS[l], layer.K);
+        else x.im2col(input(l), H, W, C, spec.size, R, COLS[l], layer.K);
+        x.gemmNN(
+          R * Ho * Wo,
+          N,
+          layer.K,
+          COLS[l],
+          layer.K,
+          p32(layer.wt),
+          N,
+          A[l],
+          N,
+          p32(layer.b),
+          true,
+        );
+      } else if (spec.kind === "maxPool") {
+        x.maxPool(input(l), H, W, C, spec.size, R, A[l], ARG[l]);
+      } else if (spec.kind === "dense") {
+        x.gemmNN(
+          R,
+          N,
+          layer.K,
+          input(l),
+          layer.K,
+          p32(layer.wt),
+          N,
+          A[l],
+          N,
+          p32(layer.b),
+          l < last,
+        );
+      } else {
+        A[l] = input(l); // relu (fused before) and flatten: the same floats
+      }
+    });
+  }
+
   return {
     stats: new Float64Array(buffer, at.STATS, 32),
     pixels: new Uint8Array(buffer, at.PIXELS, (plan.m + rows) * pixels),
@@ -337,46 +386,7 @@ export function attachConvWasm(
       const real = to - from, R = pad4(real);
       const G = at.G + c * gStride, g = (offset: number) => G + offset * 4;
       const input = (l: number) => (l === 0 ? at.PIXELS + from * pixels : A[l - 1]);
-      // Forward.
-      layers.forEach((layer, l) => {
-        const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
-        const spec = layer.spec;
-        if (spec.kind === "conv") {
-          if (l === 0) x.im2colU8(input(0), H, W, spec.size, R, COLS[l], layer.K);
-          else x.im2col(input(l), H, W, C, spec.size, R, COLS[l], layer.K);
-          x.gemmNN(
-            R * Ho * Wo,
-            N,
-            layer.K,
-            COLS[l],
-            layer.K,
-            p32(layer.wt),
-            N,
-            A[l],
-            N,
-            p32(layer.b),
-            true,
-          );
-        } else if (spec.kind === "maxPool") {
-          x.maxPool(input(l), H, W, C, spec.size, R, A[l], ARG[l]);
-        } else if (spec.kind === "dense") {
-          x.gemmNN(
-            R,
-            N,
-            layer.K,
-            input(l),
-            layer.K,
-            p32(layer.wt),
-            N,
-            A[l],
-            N,
-            p32(layer.b),
-            l < last,
-          );
-        } else {
-          A[l] = input(l); // relu (fused before) and flatten: the same floats
-        }
-      });
+      forward(from, R);
       const stats = at.STATS + c * 16;
       x.zero(stats, 16);
       const out = layers[last];
@@ -415,6 +425,23 @@ export function attachConvWasm(
           D[l - 1] = D[l]; // relu, flatten: the gradient passes as it is
         }
       }
+    },
+    score(from, to) {
+      const real = to - from, out = layers[last], probabilities = D[last];
+      forward(from, pad4(real));
+      x.zero(at.STATS, 16);
+      x.softmaxLoss(
+        A[last],
+        real,
+        pad4(real),
+        out.output[2],
+        out.realOut,
+        at.LABELS + from,
+        D[last],
+        at.STATS,
+        probabilities,
+      );
+      return probabilities;
     },
     updateShare(slot, threads, { chunks, from, to, lr, t }) {
       const c1 = 1 - o.beta1 ** t, c2 = 1 - o.beta2 ** t, invB = 1 / (to - from);
