@@ -37,8 +37,10 @@ export interface NetworkTrainOptions extends OptimizerOptions, ScheduleOptions {
   seed?: number;
   /** A held-out set scored after each epoch. */
   dev?: Digits;
-  /** The kernels: `"auto"` (default) or `"typescript"`. */
+  /** The kernels: `"auto"` (default: WebAssembly where it takes the layers) or one of them. */
   backend?: Backend | "auto";
+  /** Threads, the main thread included (default: the CPU cores, at most 8). */
+  threads?: number;
   /** Called after each batch; may be async (it is awaited). */
   onBatch?: (done: { epoch: number; batch: number; batches: number }) => void | Promise<void>;
   /** Called after each epoch with its point; may be async (it is awaited). */
@@ -101,7 +103,7 @@ export async function trainNetwork(
     backend: options.backend,
   });
   const t0 = performance.now();
-  const engine = createConvEngine(trainSet, start, batchSize, { ...options, backend });
+  const engine = await createConvEngine(trainSet, start, batchSize, { ...options, backend });
   const setup = (performance.now() - t0) / 1000;
   const history: EpochPoint[] = [];
   const batches = Math.ceil(m / batchSize);

@@ -176,3 +176,23 @@ Deno.test("trainNetwork() stops between batches, keeping the network it trained"
   assert.equal(result.history.length, 1);
   assert.equal(result.network.layers.length, layers.length);
 });
+
+Deno.test("trainNetwork() on WebAssembly gives the same bits on 1, 2 and 3 threads", async () => {
+  const layers = parseLayers("conv5x8,pool2,conv3x16,pool2,dense32");
+  const few = {
+    count: 400,
+    labels: trainSet.labels.slice(0, 400),
+    pixels: trainSet.pixels.slice(0, 400 * 784),
+  };
+  // Batches of 100: four chunks of 25, so that 3 threads take uneven shares.
+  const options = { layers, epochs: 2, batchSize: 100, optimizer: "adam" as const, augment: 2 };
+  const runs = [];
+  for (const threads of [1, 2, 3]) {
+    runs.push(await trainNetwork(few, { ...options, threads, backend: "wasm" }));
+  }
+  assert.deepEqual(runs.map((r) => r.threads), [1, 2, 3]);
+  for (const run of runs.slice(1)) {
+    assert.deepEqual(run.network.params, runs[0].network.params);
+    assert.deepEqual(run.history.map((p) => p.loss), runs[0].history.map((p) => p.loss));
+  }
+});

@@ -10,9 +10,9 @@
 
 import type { Params } from "../../nn/params.ts";
 import type { Csr } from "../shared/sparse.ts";
+import type { UpdateStep } from "../shared/phases.ts";
 
-/** The most chunks a batch is cut into (each needs a gradient buffer). */
-export const MAX_CHUNKS = 16;
+export { MAX_CHUNKS } from "../shared/phases.ts";
 
 /** A range of parameters the optimizer treats alike: a weight matrix (decayed) or a bias. */
 export interface Slice {
@@ -30,19 +30,7 @@ export function shareOf(from: number, to: number, slot: number, threads: number)
   return [cut(slot), slot === threads - 1 ? to : cut(slot + 1)];
 }
 
-/** What a step's update phase needs to know. */
-export interface UpdateStep {
-  /** Chunks of the batch. */
-  chunks: number;
-  /** The batch: samples `from … to−1` of the arranged epoch. */
-  from: number;
-  /** One past the batch's last sample. */
-  to: number;
-  /** The learning rate η. */
-  lr: number;
-  /** The step's number, from 1. */
-  t: number;
-}
+export type { UpdateStep } from "../shared/phases.ts";
 
 /** One thread's view of the engine's shared state, and its jobs. */
 export interface BatchBackend {

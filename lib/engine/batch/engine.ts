@@ -3,7 +3,7 @@
  * `lib/nn/optimizers.ts`, the work of each step shared between the main thread and Web Workers —
  * with weights that do not depend on the number of threads.
  *
- * A step has two phases, each ended by the threads ringing back (`doorbell.ts`):
+ * A step has two phases on every thread (`shared/phases.ts`):
  *
  * 1. Gradients. The batch of B samples is cut into `chunkCount(B)` chunks, a number that depends
  *    on B alone; thread t takes chunks t, t + T, …; each chunk's gradient sum is computed sample
@@ -22,21 +22,13 @@
 import type { Digits } from "../../data/dataset.ts";
 import type { OptimizerOptions } from "../../nn/optimizers.ts";
 import type { Params } from "../../nn/params.ts";
-import { ring, waitForChange } from "../shared/doorbell.ts";
-import { startWorker } from "../shared/start_worker.ts";
 import { type Backend, type StepResult, threadCount } from "../shared/backend.ts";
-import { allocateBackend, attachBackend, type BackendMessage } from "./backend.ts";
-import { type BatchBackend, MAX_CHUNKS } from "./contract.ts";
+import { chunkRows, MAX_CHUNKS, startPhases } from "../shared/phases.ts";
+import { allocateBackend, attachBackend } from "./backend.ts";
 import { arrangeCsr, toCsr } from "../shared/sparse.ts";
 import { batchWasmRuns } from "./kernels_wasm.ts";
 
-/** Samples per chunk, about; at most `MAX_CHUNKS` chunks a batch. */
-export const CHUNK_SAMPLES = 32;
-
-/** The number of chunks of a batch of `B` samples: a function of B alone. */
-export function chunkCount(B: number): number {
-  return Math.max(1, Math.min(MAX_CHUNKS, Math.ceil(B / CHUNK_SAMPLES)));
-}
+export { CHUNK_SAMPLES, chunkCount } from "../shared/phases.ts";
 
 /** Options of {@link createMiniBatchEngine}. */
 export interface MiniBatchEngineOptions extends OptimizerOptions {
@@ -68,40 +60,6 @@ export interface MiniBatchEngine {
   close(): void;
 }
 
-/** The message that starts a worker. */
-export interface MiniBatchWorkerMessage {
-  /** The shared state to attach to. */
-  backend: BackendMessage;
-  /** `[phase, chunks, bound₀ … bound_chunks]` of the current step (shared). */
-  plan: SharedArrayBuffer;
-  /** `[lr, 1/B, t]` of the current step (shared). */
-  values: SharedArrayBuffer;
-  /** Doorbells: `bell[2t]` the round to run (or -1 to stop), `bell[2t + 1]` the round done. */
-  bell: SharedArrayBuffer;
-  /** This worker's thread number (1 …). */
-  slot: number;
-  /** The number of threads. */
-  threads: number;
-}
-
-/** Phase 1 of a step: thread `slot`'s chunks. Phase 2: its share of the update. */
-export function runPhase(
-  backend: BatchBackend,
-  slot: number,
-  threads: number,
-  plan: Int32Array,
-  values: Float64Array,
-): void {
-  const chunks = plan[1], from = plan[2], to = plan[2 + chunks];
-  if (plan[0] === 1) {
-    for (let c = slot; c < chunks; c += threads) {
-      backend.runChunk(c, plan[2 + c], plan[3 + c], from, to);
-    }
-    return;
-  }
-  backend.updateShare(slot, threads, { chunks, from, to, lr: values[0], t: values[2] });
-}
-
 /**
  * Start a mini-batch engine on `train` from the parameters `init`, for batches of at most
  * `batchSize` samples.
@@ -124,47 +82,17 @@ export async function createMiniBatchEngine(
   const wanted = options.backend ?? "auto";
   const backend: Backend = wanted !== "auto" ? wanted : batchWasmRuns() ? "wasm" : "typescript";
   const source = toCsr(train);
-  const rows = Math.max(Math.min(batchSize, CHUNK_SAMPLES), Math.ceil(batchSize / MAX_CHUNKS));
-  const message = allocateBackend(backend, init, source, rows, batchSize, threads, options);
+  const message = allocateBackend(
+    backend,
+    init,
+    source,
+    chunkRows(batchSize),
+    batchSize,
+    threads,
+    options,
+  );
   const main = attachBackend(message, 0);
-  const plan = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 3) * 4));
-  const values = new Float64Array(new SharedArrayBuffer(3 * 8));
-  const bell = new Int32Array(new SharedArrayBuffer(8 * threads));
-  const workers: Worker[] = [];
-  try {
-    for (let slot = 1; slot < threads; slot++) {
-      const url = new URL("./worker.ts", import.meta.url);
-      workers.push(
-        (await startWorker(
-          url,
-          {
-            backend: message,
-            plan: plan.buffer as SharedArrayBuffer,
-            values: values.buffer as SharedArrayBuffer,
-            bell: bell.buffer as SharedArrayBuffer,
-            slot,
-            threads,
-          } satisfies MiniBatchWorkerMessage,
-        )).worker,
-      );
-    }
-  } catch (error) {
-    for (const worker of workers) worker.terminate();
-    throw error;
-  }
-  let round = 0, t = 0, closed = false;
-
-  /** Run one phase on every thread and wait for all of them. */
-  function phase(kind: 1 | 2): void {
-    plan[0] = kind;
-    round++;
-    for (let s = 1; s < threads; s++) ring(bell, 2 * s, round);
-    runPhase(main, 0, threads, plan, values);
-    for (let s = 1; s < threads; s++) {
-      const done = waitForChange(bell, 2 * s + 1, round - 1, { timeoutMs: 600_000 });
-      if (done !== round) throw new Error(`Training worker ${s} failed or did not answer`);
-    }
-  }
+  const phases = await startPhases(new URL("./worker.ts", import.meta.url), message, main, threads);
 
   return {
     threads,
@@ -176,19 +104,11 @@ export async function createMiniBatchEngine(
       arrangeCsr(source, train.labels, order, dx, dy, main.csr, main.labels);
     },
     step(from, to, lr) {
-      if (closed) throw new Error("Cannot use a closed engine");
       const B = to - from;
       if (!(B >= 1 && B <= batchSize && from >= 0 && to <= m)) {
         throw new RangeError(`Cannot take a step on samples ${from}–${to - 1} of ${m}`);
       }
-      const chunks = chunkCount(B);
-      plan[1] = chunks;
-      for (let c = 0; c <= chunks; c++) plan[2 + c] = from + Math.floor((c * B) / chunks);
-      phase(1);
-      values[0] = lr;
-      values[1] = 1 / B;
-      values[2] = ++t;
-      phase(2);
+      const chunks = phases.step(from, to, lr);
       let correct = 0, loss = 0;
       for (let c = 0; c < chunks; c++) {
         correct += main.stats[2 * c];
@@ -197,10 +117,6 @@ export async function createMiniBatchEngine(
       return { accuracy: correct / B, loss: loss / B };
     },
     params: () => main.params(),
-    close() {
-      closed = true;
-      for (let s = 1; s < threads; s++) ring(bell, 2 * s, -1);
-      for (const worker of workers) worker.terminate();
-    },
+    close: phases.close,
   };
 }

@@ -28,8 +28,8 @@ import {
 } from "../../nn/optimizers.ts";
 import { shiftImage } from "../../data/augment.ts";
 import { batchWasmRuns } from "../batch/kernels_wasm.ts";
-import { CHUNK_SAMPLES, chunkCount } from "../batch/engine.ts";
-import { MAX_CHUNKS } from "../batch/contract.ts";
+import { chunkRows, MAX_CHUNKS, startPhases } from "../shared/phases.ts";
+import { threadCount } from "../shared/backend.ts";
 import {
   allocateConvWasm,
   attachConvWasm,
@@ -40,8 +40,10 @@ import type { Backend, StepResult } from "../shared/backend.ts";
 
 /** Options of {@link createConvEngine}. */
 export interface ConvEngineOptions extends OptimizerOptions {
-  /** The kernels: `"wasm"` (float32 passes, one thread), `"typescript"` (float64) or `"auto"`. */
+  /** The kernels: `"wasm"` (float32 passes), `"typescript"` (float64) or `"auto"`. */
   backend?: Backend | "auto";
+  /** Threads for the WebAssembly kernels, the main thread included (default: the cores, ≤ 8). */
+  threads?: number;
 }
 
 /** A running engine for a layer-list network. */
@@ -65,18 +67,18 @@ export interface ConvEngine {
  *
  * @throws {Error} When WebAssembly is asked for and cannot run these layers.
  */
-export function createConvEngine(
+export async function createConvEngine(
   train: Digits,
   start: Network,
   batchSize: number,
   options: ConvEngineOptions = {},
-): ConvEngine {
+): Promise<ConvEngine> {
   const unfit = convWasmUnfit(start.layers, start.input);
   if (options.backend === "wasm" && unfit) {
     throw new Error(`Cannot train these layers on WebAssembly: ${unfit}`);
   }
   if (options.backend !== "typescript" && !unfit && batchWasmRuns()) {
-    return createConvWasmEngine(train, start, batchSize, options);
+    return await createConvWasmEngine(train, start, batchSize, options);
   }
   const net = cloneNetwork(start);
   const state = createOptimizerState(networkParameterLengths(net), options);
@@ -107,20 +109,30 @@ export function createConvEngine(
   };
 }
 
-/** The engine on the WebAssembly kernels, one thread: chunks of the batch, then the update. */
-function createConvWasmEngine(
+/**
+ * The engine on the WebAssembly kernels, on every core: each step's chunks spread over the
+ * threads, then each thread's share of the update (`shared/phases.ts`) — the same bits whatever
+ * the number of threads.
+ */
+async function createConvWasmEngine(
   train: Digits,
   start: Network,
   batchSize: number,
   options: ConvEngineOptions,
-): ConvEngine {
+): Promise<ConvEngine> {
   const m = train.count, size = sizeOf(start.input);
-  const rows = Math.max(Math.min(batchSize, CHUNK_SAMPLES), Math.ceil(batchSize / MAX_CHUNKS));
-  const plan = allocateConvWasm(start, m, rows, 1, MAX_CHUNKS);
-  const main = attachConvWasm(plan, optimizerDefaults(options), 0);
-  let t = 0;
+  const threads = Math.min(threadCount(options.threads), MAX_CHUNKS);
+  const plan = allocateConvWasm(start, m, chunkRows(batchSize), threads, MAX_CHUNKS);
+  const optimizer = optimizerDefaults(options);
+  const main = attachConvWasm(plan, optimizer, 0);
+  const phases = await startPhases(
+    new URL("./worker.ts", import.meta.url),
+    { plan, optimizer },
+    main,
+    threads,
+  );
   return {
-    threads: 1,
+    threads,
     backend: "wasm",
     arrange(order, dx, dy) {
       for (let i = 0; i < m; i++) {
@@ -135,15 +147,7 @@ function createConvWasmEngine(
       }
     },
     step(from, to, lr) {
-      const B = to - from, chunks = chunkCount(B);
-      for (let c = 0; c < chunks; c++) {
-        main.runChunk(
-          c,
-          from + Math.floor((c * B) / chunks),
-          from + Math.floor(((c + 1) * B) / chunks),
-        );
-      }
-      main.updateShare(0, 1, { chunks, from, to, lr, t: ++t });
+      const B = to - from, chunks = phases.step(from, to, lr);
       let correct = 0, loss = 0;
       for (let c = 0; c < chunks; c++) {
         correct += main.stats[2 * c];
@@ -152,6 +156,6 @@ function createConvWasmEngine(
       return { accuracy: correct / B, loss: loss / B };
     },
     network: () => readConvNetwork(plan, start),
-    close() {},
+    close: phases.close,
   };
 }
