@@ -18,7 +18,8 @@
  *
  * Flags: `--json` prints one JSON object as the last line; `--repeats N` (default 3);
  * `--iterations N` for the seed workload (default 1000, the seed's); `--wide-iterations N` for
- * the wider network (default 20); `--recipe-epochs N` (default 30); `--only seed|beyond`;
+ * the wider network (default 20); `--recipe-epochs N` (default 30); `--conv-epochs N` for the
+ * convolutional recipe (default 15); `--only seed|beyond|conv`;
  * `--python PATH` (default `python3`). About fifteen minutes in all, most of it numpy's and
  * PyTorch's.
  *
@@ -29,7 +30,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { flagsOrExit, pythonEnv, pythonHas, repeatChild } from "./run.ts";
 import { makeData } from "../lib/mod.ts";
-import { benchBeyond } from "./beyond.ts";
+import { benchBeyond, benchConv } from "./beyond.ts";
 import { createRng, initParams, saveParams } from "../lib/mod.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -38,11 +39,13 @@ const HELP = `Speed against numpy and PyTorch, measured in the same run (about f
 
 Usage: deno task bench [flags]
 
-  --only seed|beyond      one part: the seed workload and CSV load, or the networks beyond it
+  --only seed|beyond|conv one part: the seed workload and CSV load, the dense networks beyond it,
+                          or the convolutional recipe
   --repeats N             runs per engine, the median kept (3)
   --iterations N          iterations of the seed workload (1000)
   --wide-iterations N     iterations of the 784-128-64-10 full batch (20)
   --recipe-epochs N       epochs of the 98.5% recipe (30)
+  --conv-epochs N         epochs of the convolutional recipe (15)
   --python PATH           the Python with numpy (python3); PyTorch is looked for in /usr/bin/python3 first
   --json                  end with one JSON object of every figure
   --help                  this text
@@ -57,19 +60,28 @@ function parseFlags() {
       iterations: { type: "string", default: "1000" },
       "wide-iterations": { type: "string", default: "20" },
       "recipe-epochs": { type: "string", default: "30" },
+      "conv-epochs": { type: "string", default: "15" },
       only: { type: "string" },
       python: { type: "string", default: "python3" },
       help: { type: "boolean", default: false },
     },
   });
-  for (const flag of ["repeats", "iterations", "wide-iterations", "recipe-epochs"] as const) {
+  for (
+    const flag of [
+      "repeats",
+      "iterations",
+      "wide-iterations",
+      "recipe-epochs",
+      "conv-epochs",
+    ] as const
+  ) {
     const n = Number(values[flag]);
     if (!Number.isInteger(n) || n < 1) {
       throw new Error(`--${flag} must be a whole number of at least 1, not "${values[flag]}"`);
     }
   }
-  if (values.only !== undefined && values.only !== "seed" && values.only !== "beyond") {
-    throw new Error(`--only must be seed or beyond, not "${values.only}"`);
+  if (values.only !== undefined && !["seed", "beyond", "conv"].includes(values.only)) {
+    throw new Error(`--only must be seed, beyond or conv, not "${values.only}"`);
   }
   return values;
 }
@@ -89,7 +101,7 @@ const torchPython = (await pythonHas("/usr/bin/python3", "torch"))
   ? python
   : undefined;
 
-if (values.only !== "beyond") {
+if (values.only === undefined || values.only === "seed") {
   line(
     `CSV load: data/train.csv (42,000 rows), median of ${repeats} runs, each in its own process`,
   );
@@ -225,17 +237,21 @@ if (values.only !== "beyond") {
   await Deno.remove(init);
   report.training = { iterations, engines: results };
 }
-if (values.only !== "seed") {
-  report.beyond = await benchBeyond({
-    csv,
-    testCsv: here("../data/mnist_test.csv"),
-    repeats,
-    iterations: Number(values["wide-iterations"]),
-    epochs: Number(values["recipe-epochs"]),
-    numpy: (await pythonHas(python, "numpy")) ? python : undefined,
-    torch: torchPython,
-    here,
-    line,
-  });
+const beyond = {
+  csv,
+  testCsv: here("../data/mnist_test.csv"),
+  repeats,
+  iterations: Number(values["wide-iterations"]),
+  epochs: Number(values["recipe-epochs"]),
+  numpy: (await pythonHas(python, "numpy")) ? python : undefined,
+  torch: torchPython,
+  here,
+  line,
+};
+if (values.only === undefined || values.only === "beyond") {
+  report.beyond = await benchBeyond(beyond);
+}
+if (values.only === undefined || values.only === "conv") {
+  report.conv = await benchConv({ ...beyond, convEpochs: Number(values["conv-epochs"]) });
 }
 if (values.json) console.log(JSON.stringify(report));

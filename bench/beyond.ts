@@ -7,7 +7,9 @@
  *   algorithm generalised, float64) against ours (`mlp_child.ts`), milliseconds per iteration;
  * - the recipe, 784-256-128-10, Adam (η = 0.001), batches of 128, a cosine schedule, shifts of
  *   up to 2 pixels: `torch_recipe.py` on 1 and 2 threads against ours, with time, seconds per
- *   epoch and MNIST test accuracy; the best PyTorch is the baseline.
+ *   epoch and MNIST test accuracy; the best PyTorch is the baseline;
+ * - the convolutional recipe (`benchConv`), conv 5×5×32 → pool → conv 5×5×64 → pool → dense 256,
+ *   raced the same way.
  *
  * @module
  */
@@ -38,7 +40,7 @@ export interface BeyondOptions {
 }
 
 /** Write the shared bytes; returns the folder. */
-async function writeData(csv: string, testCsv: string, recipe: object): Promise<string> {
+async function writeData(csv: string, testCsv: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "bench-beyond-" });
   const { train } = splitDev(shuffleDigits(await readLabeledCsv(csv), createRng(0)), 1000);
   const test = await readLabeledCsv(testCsv);
@@ -46,7 +48,6 @@ async function writeData(csv: string, testCsv: string, recipe: object): Promise<
   await Deno.writeFile(`${dir}/train.labels`, train.labels);
   await Deno.writeFile(`${dir}/test.u8`, test.pixels);
   await Deno.writeFile(`${dir}/test.labels`, test.labels);
-  await Deno.writeTextFile(`${dir}/recipe.json`, JSON.stringify(recipe));
   return dir;
 }
 
@@ -62,7 +63,7 @@ export async function benchBeyond(o: BeyondOptions): Promise<Record<string, unkn
     augment: 2,
     seed: 0,
   };
-  const dir = await writeData(o.csv, o.testCsv, recipe);
+  const dir = await writeData(o.csv, o.testCsv);
   const ours = (spec: object) => [
     "run",
     "--allow-all",
@@ -120,55 +121,103 @@ export async function benchBeyond(o: BeyondOptions): Promise<Record<string, unkn
     };
 
     // ---- the recipe
-    o.line("");
-    o.line(
+    report.recipe = await raceRecipe(
+      o,
+      dir,
+      recipe,
       `The recipe: 784-256-128-10, Adam (η = 0.001), batches of 128, ${o.epochs} epochs, cosine ` +
         `schedule, shifts of ±2 pixels; one run each; MNIST test accuracy`,
     );
-    const runs: [string, Awaited<ReturnType<typeof repeatChild>>][] = [];
-    for (const threads of [1, 2]) {
-      runs.push([
-        `PyTorch, ${threads} thread${threads > 1 ? "s" : ""} (float32)`,
-        o.torch
-          ? await repeatChild(
-            1,
-            o.torch,
-            [o.here("torch_recipe.py"), dir, String(threads)],
-            pythonEnv(),
-          )
-          : "no Python with torch (Debian: apt-get install python3-torch)",
-      ]);
-    }
-    runs.push(["ours: wasm SIMD engine", await repeatChild(1, Deno.execPath(), ours(recipe))]);
-    const torchTimes = runs.slice(0, 2).flatMap((
-      [, r],
-    ) => (typeof r === "string" ? [] : [r.value]));
-    const best = torchTimes.length ? Math.min(...torchTimes) : undefined;
-    const rows: Record<string, unknown> = {};
-    for (const [name, r] of runs) {
-      if (typeof r === "string") {
-        o.line(`  ${name.padEnd(30)} skipped: ${r}`);
-        continue;
-      }
-      const ratio = best ? r.value / best : undefined;
-      o.line(
-        `  ${name.padEnd(30)} ${r.value.toFixed(1).padStart(7)} s ${
-          (r.last.seconds_per_epoch as number).toFixed(3).padStart(7)
-        } s/epoch ${(ratio ? ratio.toFixed(3) + "× PyTorch's best" : "").padStart(20)}  test ${
-          ((r.last.test_accuracy as number) * 100).toFixed(2)
-        }%  peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
-      );
-      rows[name] = {
-        seconds: r.value,
-        seconds_per_epoch: r.last.seconds_per_epoch,
-        test_accuracy: r.last.test_accuracy,
-        ratio_to_best_pytorch: ratio ?? null,
-        peak_rss_mb: r.peak_rss_mb,
-      };
-    }
-    report.recipe = { ...recipe, engines: rows };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
   return report;
+}
+
+/**
+ * Train `recipe` with PyTorch on 1 and 2 threads and with ours, one run each, on the bytes in
+ * `dir`; print a line per engine (time, seconds per epoch, ratio to PyTorch's best, test
+ * accuracy, peak memory) and return the figures.
+ */
+export async function raceRecipe(
+  o: BeyondOptions,
+  dir: string,
+  recipe: Record<string, unknown>,
+  title: string,
+): Promise<Record<string, unknown>> {
+  await Deno.writeTextFile(`${dir}/recipe.json`, JSON.stringify(recipe));
+  o.line("");
+  o.line(title);
+  const runs: [string, Awaited<ReturnType<typeof repeatChild>>][] = [];
+  for (const threads of [1, 2]) {
+    runs.push([
+      `PyTorch, ${threads} thread${threads > 1 ? "s" : ""} (float32)`,
+      o.torch
+        ? await repeatChild(
+          1,
+          o.torch,
+          [o.here("torch_recipe.py"), dir, String(threads)],
+          pythonEnv(),
+        )
+        : "no Python with torch (Debian: apt-get install python3-torch)",
+    ]);
+  }
+  const ours = ["run", "--allow-all", o.here("mlp_child.ts"), dir, JSON.stringify(recipe)];
+  runs.push(["ours: wasm SIMD engine", await repeatChild(1, Deno.execPath(), ours)]);
+  const torchTimes = runs.slice(0, 2).flatMap(([, r]) => (typeof r === "string" ? [] : [r.value]));
+  const best = torchTimes.length ? Math.min(...torchTimes) : undefined;
+  const rows: Record<string, unknown> = {};
+  for (const [name, r] of runs) {
+    if (typeof r === "string") {
+      o.line(`  ${name.padEnd(30)} skipped: ${r}`);
+      continue;
+    }
+    const ratio = best ? r.value / best : undefined;
+    o.line(
+      `  ${name.padEnd(30)} ${r.value.toFixed(1).padStart(7)} s ${
+        (r.last.seconds_per_epoch as number).toFixed(3).padStart(7)
+      } s/epoch ${(ratio ? ratio.toFixed(3) + "× PyTorch's best" : "").padStart(20)}  test ${
+        ((r.last.test_accuracy as number) * 100).toFixed(2)
+      }%  peak RSS ${r.peak_rss_mb.toFixed(0)} MB` +
+        (r.last.engine ? `  (${r.last.engine} engine, ${r.last.threads} threads)` : ""),
+    );
+    rows[name] = {
+      seconds: r.value,
+      seconds_per_epoch: r.last.seconds_per_epoch,
+      test_accuracy: r.last.test_accuracy,
+      ratio_to_best_pytorch: ratio ?? null,
+      peak_rss_mb: r.peak_rss_mb,
+    };
+  }
+  return { ...recipe, engines: rows };
+}
+
+/**
+ * The convolutional recipe: conv 5×5×32 → pool 2 → conv 5×5×64 → pool 2 → dense 256 → 10, Adam
+ * (η = 0.001), batches of 128, a cosine schedule, shifts of ±2 pixels, against PyTorch.
+ */
+export async function benchConv(o: BeyondOptions & { convEpochs: number }) {
+  const dir = await writeData(o.csv, o.testCsv);
+  try {
+    const recipe = {
+      layers: "conv5x32,pool2,conv5x64,pool2,dense256",
+      epochs: o.convEpochs,
+      batch_size: 128,
+      lr: 0.001,
+      optimizer: "adam",
+      schedule: "cosine",
+      augment: 2,
+      seed: 0,
+    };
+    return await raceRecipe(
+      o,
+      dir,
+      recipe,
+      `The convolutional recipe: conv5x32,pool2,conv5x64,pool2,dense256, Adam (η = 0.001), ` +
+        `batches of 128, ${o.convEpochs} epochs, cosine schedule, shifts of ±2 pixels; one run ` +
+        `each; MNIST test accuracy`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }

@@ -1,16 +1,23 @@
 /**
  * A benchmark child: train a network on the raw files `bench/beyond.ts` writes (the same bytes
  * PyTorch and numpy read), score the test set, print one JSON line. Plain full-batch gradient
- * descent (no `batch_size`, sgd) goes through `train`, everything else through `trainMiniBatch`:
- * the engine is the one `chooseEngine` picks for users, and the JSON names it.
+ * descent (no `batch_size`, sgd) goes through `train`, a `layers` text (convolutions) through
+ * `trainNetwork`, everything else through `trainMiniBatch`: the engine is the one
+ * `chooseEngine` picks for users, and the JSON names it.
  *
- * Usage: mlp_child.ts DIR SPEC, where SPEC is JSON: { sizes, epochs, batch_size, lr, optimizer,
- * schedule, augment, seed, threads?, backend? }.
+ * Usage: mlp_child.ts DIR SPEC, where SPEC is JSON: { sizes or layers, epochs, batch_size, lr,
+ * optimizer, schedule, augment, seed, threads?, backend? }.
  *
  * @module
  */
 
-import { evaluate, train as trainFullBatch, trainMiniBatch } from "../lib/mod.ts";
+import {
+  evaluate,
+  parseLayers,
+  train as trainFullBatch,
+  trainMiniBatch,
+  trainNetwork,
+} from "../lib/mod.ts";
 import type { Digits } from "../lib/mod.ts";
 import { peakRssMb } from "../scripts/rss.ts";
 
@@ -24,18 +31,27 @@ const read = async (name: string): Promise<Digits> => {
 const train = await read("train"), test = await read("test");
 const fullBatch = spec.batch_size === undefined && (spec.optimizer ?? "sgd") === "sgd";
 const common = { sizes: spec.sizes, seed: spec.seed, threads: spec.threads, backend: spec.backend };
-const run = fullBatch
+const miniBatch = {
+  epochs: spec.epochs,
+  batchSize: spec.batch_size,
+  lr: spec.lr,
+  optimizer: spec.optimizer,
+  schedule: spec.schedule,
+  augment: spec.augment,
+};
+const run = spec.layers
+  ? await trainNetwork(train, { ...common, ...miniBatch, layers: parseLayers(spec.layers) })
+    .then(({ network, ...r }) => ({
+      ...r,
+      params: network,
+      seconds: r.seconds.epochs,
+      setup: r.seconds.setup,
+    }))
+  : fullBatch
   ? await trainFullBatch(train, { ...common, iterations: spec.epochs, alpha: spec.lr })
     .then((r) => ({ ...r, seconds: r.seconds.steps, setup: r.seconds.setup }))
-  : await trainMiniBatch(train, {
-    ...common,
-    epochs: spec.epochs,
-    batchSize: spec.batch_size,
-    lr: spec.lr,
-    optimizer: spec.optimizer,
-    schedule: spec.schedule,
-    augment: spec.augment,
-  }).then((r) => ({ ...r, seconds: r.seconds.epochs, setup: r.seconds.setup }));
+  : await trainMiniBatch(train, { ...common, ...miniBatch })
+    .then((r) => ({ ...r, seconds: r.seconds.epochs, setup: r.seconds.setup }));
 const steps = spec.epochs * Math.ceil(train.count / (spec.batch_size ?? train.count));
 console.log(JSON.stringify({
   seconds: run.seconds,

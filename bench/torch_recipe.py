@@ -1,10 +1,12 @@
-"""The beyond-90% recipe in PyTorch, for the benchmark: an MLP (ReLU) trained by Adam on
+"""The recipes of the benchmark in PyTorch: an MLP (ReLU) or, when the recipe names `layers`, a
+convolutional network (`conv5x32,pool2,conv5x64,pool2,dense256`: K×K convolutions to C channels
+with a ReLU, P×P max pools, dense layers with a ReLU, then 10 outputs), trained by Adam on
 mini-batches with a cosine schedule and random shifts of up to K pixels, then scored on a test
-set. float32, as PyTorch trains.
+set. float32, as PyTorch trains; He initialisation and zero biases, as ours.
 
 Usage: torch_recipe.py DIR THREADS. DIR holds what bench/bench.ts writes: train.u8 / train.labels
 (the 41,000 training images, 784 bytes each, and their labels), test.u8 / test.labels, and
-recipe.json ({"sizes", "epochs", "batch_size", "lr", "augment", "seed"}). Prints one JSON line:
+recipe.json ({"sizes" or "layers", "epochs", "batch_size", "lr", "augment", "seed"}). Prints one JSON line:
 seconds (the training loop), seconds_per_epoch, test_accuracy, peak_rss_mb.
 """
 import json, math, resource, sys, time
@@ -26,13 +28,44 @@ def images(name):
 
 X, Y = images("train")
 Xt, Yt = images("test")
-sizes, k = recipe["sizes"], recipe["augment"]
-layers = []
-for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-    layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
-model = torch.nn.Sequential(*layers[:-1])
+k = recipe["augment"]
+
+
+def convolutional(spec):
+    """The layers of a `--layers` text, on 1×28×28 images."""
+    layers, channels, side, flat = [], 1, 28, None
+    for word in spec.split(","):
+        if word.startswith("conv"):
+            size, out = map(int, word[4:].split("x"))
+            layers += [torch.nn.Conv2d(channels, out, size), torch.nn.ReLU()]
+            channels, side = out, side - size + 1
+        elif word.startswith("pool"):
+            layers.append(torch.nn.MaxPool2d(int(word[4:])))
+            side //= int(word[4:])
+        else:
+            if flat is None:
+                layers.append(torch.nn.Flatten())
+                flat = channels * side * side
+            units = int(word[5:])
+            layers += [torch.nn.Linear(flat, units), torch.nn.ReLU()]
+            flat = units
+    if flat is None:
+        layers.append(torch.nn.Flatten())
+        flat = channels * side * side
+    return layers + [torch.nn.Linear(flat, 10)]
+
+
+if "layers" in recipe:
+    model = torch.nn.Sequential(*convolutional(recipe["layers"]))
+    shape = (-1, 1, 28, 28)
+else:
+    sizes, layers = recipe["sizes"], []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers[:-1])
+    shape = (-1, 784)
 for layer in model:
-    if isinstance(layer, torch.nn.Linear):  # He initialisation, zero biases, as ours
+    if isinstance(layer, (torch.nn.Linear, torch.nn.Conv2d)):  # He, zero biases, as ours
         torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
         torch.nn.init.zeros_(layer.bias)
 epochs, batch = recipe["epochs"], recipe["batch_size"]
@@ -58,7 +91,7 @@ def shifted(X):
 t0 = time.perf_counter()
 for epoch in range(epochs):
     order = torch.randperm(m)
-    Xe = shifted(X[order]).reshape(m, -1).float() / 255
+    Xe = shifted(X[order]).reshape(shape).float() / 255
     Ye = Y[order]
     for start in range(0, m, batch):
         optimizer.zero_grad()
@@ -68,7 +101,7 @@ for epoch in range(epochs):
     schedule.step()
 seconds = time.perf_counter() - t0
 with torch.no_grad():
-    predictions = model(Xt.reshape(Xt.shape[0], -1).float() / 255).argmax(1)
+    predictions = model(Xt.reshape(shape).float() / 255).argmax(1)
 accuracy = (predictions == Yt).float().mean().item()
 print(json.dumps({
     "seconds": seconds,

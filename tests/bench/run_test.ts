@@ -27,7 +27,7 @@ for (
   const [args, message] of [
     [["--nope"], /^error: Unknown option '--nope' \(see --help\)$/],
     [["--repeats", "0"], /^error: --repeats must be a whole number of at least 1, not "0"/],
-    [["--only", "all"], /^error: --only must be seed or beyond, not "all" \(see --help\)$/],
+    [["--only", "all"], /^error: --only must be seed, beyond or conv, not "all" \(see --help\)$/],
   ] as const
 ) {
   Deno.test(`bench: ${args.join(" ")} exits 1 with one sentence, before measuring anything`, async () => {
@@ -45,7 +45,14 @@ Deno.test("bench: --help lists every flag and exits 0", async () => {
   const help = out.stdout;
   assert.equal(out.code, 0);
   for (
-    const flag of ["--only", "--repeats", "--iterations", "--wide-iterations", "--recipe-epochs"]
+    const flag of [
+      "--only",
+      "--repeats",
+      "--iterations",
+      "--wide-iterations",
+      "--recipe-epochs",
+      "--conv-epochs",
+    ]
   ) {
     assert.ok(help.includes(flag), flag);
   }

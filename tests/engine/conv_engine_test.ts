@@ -196,3 +196,24 @@ Deno.test("trainNetwork() on WebAssembly gives the same bits on 1, 2 and 3 threa
     assert.deepEqual(run.history.map((p) => p.loss), runs[0].history.map((p) => p.loss));
   }
 });
+
+Deno.test("trainNetwork() on WebAssembly equals the readable loop on the recipe's network, Adam", async () => {
+  // conv5x32,pool2,conv5x64,pool2,dense256: 800-term sums in the second convolution; two steps.
+  const layers = parseLayers("conv5x32,pool2,conv5x64,pool2,dense256");
+  const few = {
+    count: 128,
+    labels: trainSet.labels.slice(0, 128),
+    pixels: trainSet.pixels.slice(0, 128 * 784),
+  };
+  const options = { epochs: 1, batchSize: 64, lr: 0.001, optimizer: "adam" as const, augment: 2 };
+  const start = initNetwork(layers, createRng(5));
+  const readable = networkMiniBatchGradientDescent(few, start, createRng(5), options);
+  const fast = await trainNetwork(few, { ...options, network: start, seed: 5, backend: "wasm" });
+  let worst = 0;
+  fast.network.params.forEach((p, l) => {
+    if (!p) return;
+    p.W.forEach((w, i) => worst = Math.max(worst, Math.abs(w - readable.network.params[l]!.W[i])));
+  });
+  assert.ok(worst <= 0.025 * options.lr, `largest difference ${worst}`);
+  assert.ok(Math.abs(fast.history[0].loss - readable.history[0].loss) < 1e-5);
+});

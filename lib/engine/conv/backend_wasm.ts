@@ -202,10 +202,18 @@ export interface ConvMemoryPlan {
   at: Record<"P64" | "M1" | "M2" | "P32" | "G" | "STATS" | "PIXELS" | "LABELS" | "SCRATCH", number>;
 }
 
-/** Bytes of one thread's scratch for chunks of `rows` samples: each layer's A, D, cols, argmax. */
+/** Whether a layer computes nothing of its own here: a ReLU (fused before it) or a flatten. */
+const passThrough = (layer: KernelLayer) =>
+  layer.spec.kind === "relu" || layer.spec.kind === "flatten";
+
+/**
+ * Bytes of one thread's scratch for chunks of `rows` samples, and where each layer's A, D, cols,
+ * dcols and argmax start in it (a pass-through layer has none: it uses its neighbours').
+ */
 function scratchOf(layers: KernelLayer[], rows: number): { bytes: number; offsets: number[][] } {
   let bytes = 0;
   const offsets = layers.map((layer) => {
+    if (passThrough(layer)) return [0, 0, -1, -1, -1];
     const [H, W, C] = layer.output, n = rows * H * W * C;
     const A = bytes;
     bytes += align(n * 4);
@@ -321,13 +329,16 @@ export function attachConvWasm(
   o: Required<OptimizerOptions>,
   slot: number,
 ): ConvWasmBackend {
-  const x: ConvKernels & Record<string, (...args: (number | boolean)[]) => void> = convKernels(
-    plan.memory,
-  ) as ConvKernels & Record<string, (...args: (number | boolean)[]) => void>;
+  const x: ConvKernels = convKernels(plan.memory);
   const { layers, at, gStride, rows } = plan;
   const base = at.SCRATCH + slot * plan.scratchBytes;
   const { offsets, bytes } = scratchOf(layers, rows);
   const [A, D, COLS, DCOLS, ARG] = [0, 1, 2, 3, 4].map((i) => offsets.map((o) => base + o[i]));
+  // A ReLU is fused into the product before it and a flatten changes no float: such a layer's
+  // output is its input's buffer, and the gradient at its output is the gradient at its input's.
+  for (let l = 1; l < layers.length; l++) {
+    if (passThrough(layers[l])) [A[l], D[l]] = [A[l - 1], D[l - 1]];
+  }
   x.setScratch(base + bytes - 512);
   const p32 = (offset: number) => at.P32 + offset * 4;
   const kind = o.optimizer === "sgd" ? 0 : o.optimizer === "momentum" ? 1 : 2;
@@ -372,8 +383,6 @@ export function attachConvWasm(
           p32(layer.b),
           l < last,
         );
-      } else {
-        A[l] = input(l); // relu (fused before) and flatten: the same floats
       }
     });
   }
@@ -421,8 +430,6 @@ export function attachConvWasm(
           }
         } else if (spec.kind === "maxPool") {
           x.maxPoolBackward(D[l], ARG[l], R * Ho * Wo * N, dIn, inputs);
-        } else {
-          D[l - 1] = D[l]; // relu, flatten: the gradient passes as it is
         }
       }
     },
