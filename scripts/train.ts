@@ -88,8 +88,8 @@ Mini-batches (any of these flags selects them)
                             epochs) or cosine (down to 0) (default constant)
   --augment K               shift each image by up to K pixels each way, anew every epoch
 
-Engine (picked by one rule: the seed's fused engine for small full batches, the mini-batch
-engine otherwise; the JSON line says which ran)
+Engine (picked by one rule: the seed's fused engine for small full batches, the convolution
+engine for --layers with conv or pool, the mini-batch engine otherwise; the JSON line says which)
   --threads N               threads, from 1 to ${MAX_THREADS} (default: CPU cores, at most 8; the
                             weights do not depend on it, and more threads than cores only wait)
   --backend B               wasm (WebAssembly SIMD, the default where it runs) or
