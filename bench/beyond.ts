@@ -9,13 +9,14 @@
  *   up to 2 pixels: `torch_recipe.py` on 1 and 2 threads against ours, with time, seconds per
  *   epoch and MNIST test accuracy; the best PyTorch is the baseline;
  * - the convolutional recipe (`benchConv`), conv 5×5×32 → pool → conv 5×5×64 → pool → dense 256,
- *   raced the same way.
+ *   raced the same way, and TensorFlow.js's CPU backend on the same network for one batch
+ *   (`tfjs_child.ts`), the peer in the same runtime.
  *
  * @module
  */
 
 import { createRng, readLabeledCsv, shuffleDigits, splitDev } from "../lib/mod.ts";
-import { pythonEnv, repeatChild } from "./run.ts";
+import { pythonEnv, repeatChild, runChild } from "./run.ts";
 
 /** What the sections need to know. */
 export interface BeyondOptions {
@@ -209,7 +210,7 @@ export async function benchConv(o: BeyondOptions & { convEpochs: number }) {
       augment: 2,
       seed: 0,
     };
-    return await raceRecipe(
+    const race = await raceRecipe(
       o,
       dir,
       recipe,
@@ -217,6 +218,35 @@ export async function benchConv(o: BeyondOptions & { convEpochs: number }) {
         `batches of 128, ${o.convEpochs} epochs, cosine schedule, shifts of ±2 pixels; one run ` +
         `each; MNIST test accuracy`,
     );
+    // The same-runtime peer, for one batch after a warm-up one (an epoch would take hours).
+    const spec = { layers: recipe.layers, batch_size: 128, lr: 0.001, batches: 1 };
+    const tfjs = await runChild(Deno.execPath(), [
+      "run",
+      "--allow-all",
+      "--no-lock",
+      o.here("tfjs_child.ts"),
+      dir,
+      JSON.stringify(spec),
+    ]);
+    const name = "TensorFlow.js 4.22, CPU backend";
+    if (typeof tfjs === "string") {
+      o.line(`  ${name.padEnd(30)} skipped: ${tfjs}`);
+    } else {
+      const ours = (race.engines as Record<string, { seconds_per_epoch: number }>)[
+        "ours: wasm SIMD engine"
+      ];
+      o.line(
+        `  ${name.padEnd(30)} ${
+          (tfjs.seconds_per_batch as number).toFixed(1)
+        } s per batch of 128 ` +
+          `→ about ${(tfjs.seconds_per_epoch as number).toFixed(0)} s per epoch` +
+          (ours
+            ? ` (${((tfjs.seconds_per_epoch as number) / ours.seconds_per_epoch).toFixed(0)}× ours)`
+            : "") +
+          `  peak RSS ${tfjs.peak_rss_mb.toFixed(0)} MB`,
+      );
+    }
+    return { ...race, tfjs_cpu: tfjs };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
