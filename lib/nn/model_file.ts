@@ -1,27 +1,30 @@
 /**
- * Model files: parameters as JSON, exact in float64 (JavaScript prints the shortest decimal that
- * reads back as the same double), validated on load.
+ * Model files: a network as its list of layers and their parameters, in JSON, exact in float64
+ * (JavaScript prints the shortest decimal that reads back as the same double), validated on load.
+ * One form for every network, dense or convolutional:
  *
  * ```json
- * { "format": "mnist-from-scratch.params", "version": 1, "sizes": [784, 10, 10, 10],
- *   "W": [[…10×784 numbers, row-major…], […], […]], "b": [[…10…], […], […]] }
+ * { "format": "mnist-from-scratch.params", "version": 2, "input": [784],
+ *   "layers": [{ "kind": "dense", "units": 10 }, { "kind": "relu" }, …],
+ *   "params": [{ "W": [[…10×784 numbers, row-major…]], "b": […] }, null, …] }
  * ```
  *
- * `W[l]` and `b[l]` are the seed's `W1`, `b1`, … counted from 0. A network given as a list of
- * layers (`layers/`, convolutions) is a version 2 file: its input shape, its layers as
- * `{ "kind": "conv", "size": 5, "filters": 32 }`…, and per layer its `{ "W": […], "b": […] }`
- * or `null`. Version 1 files still load. A file may say how its
- * parameters were trained — `"training": { "unit": "epoch", "done": 3, "total": 30,
- * "stopped_early": true }` for a training stopped by Ctrl-C after 3 of 30 epochs.
+ * A convolutional network's input is `[1, 28, 28]` and its layers include
+ * `{ "kind": "conv", "size": 5, "filters": 32 }` and `{ "kind": "maxPool", "size": 2 }`. A file
+ * whose layers are dense layers with a ReLU between each two — the first two notebooks'
+ * networks — loads as their `Params` (`W[l]`, `b[l]`: the seed's `W1`, `b1`, … counted from 0).
+ * Version 1 files (`"sizes"`, `"W"`, `"b"`: dense networks, before layer lists) still load. A
+ * file may say how its parameters were trained — `"training": { "unit": "epoch", "done": 3,
+ * "total": 30, "stopped_early": true }` for a training stopped by Ctrl-C after 3 of 30 epochs.
  *
  * @module
  */
 
 import { readBytes } from "../data/csv.ts";
-import { matrix } from "./matrix.ts";
+import { type Matrix, matrix } from "./matrix.ts";
 import type { Params } from "./params.ts";
-import type { LayerParams, Network } from "./layers/network.ts";
-import { layerShapes, type LayerSpec, layersText } from "./layers/spec.ts";
+import { type LayerParams, type Network, networkFromParams } from "./layers/network.ts";
+import { denseLayers, layerShapes, type LayerSpec, layersText } from "./layers/spec.ts";
 
 /** The `format` field of a model file. */
 export const MODEL_FORMAT = "mnist-from-scratch.params";
@@ -44,26 +47,17 @@ export function serializeParams(params: Params, training?: ModelTraining): strin
 }
 
 /**
- * A dense network (`Params`: version 1) or a layer-list network (`Network`: version 2), and how
- * it was trained if given, as model-file JSON text.
+ * A network — dense `Params` or a layer-list `Network` — and how it was trained if given, as
+ * model-file JSON text: its layer list and their parameters (version 2).
  */
 export function serializeModel(model: Params | Network, training?: ModelTraining): string {
-  const body = "layers" in model
-    ? {
-      version: 2,
-      input: model.input,
-      layers: model.layers,
-      params: model.params.map((p) => p && { W: Array.from(p.W), b: Array.from(p.b) }),
-    }
-    : {
-      version: 1,
-      sizes: model.sizes,
-      W: model.W.map((W) => Array.from(W.data)),
-      b: model.b.map((b) => Array.from(b.data)),
-    };
+  const net = "layers" in model ? model : networkFromParams(model);
   return JSON.stringify({
     format: MODEL_FORMAT,
-    ...body,
+    version: 2,
+    input: net.input,
+    layers: net.layers,
+    params: net.params.map((p) => p && { W: Array.from(p.W), b: Array.from(p.b) }),
     ...(training && {
       training: {
         unit: training.unit,
@@ -124,7 +118,7 @@ export function parseModel(
     fail(`version is ${JSON.stringify(o.version)}, expected 1 or 2`);
   }
   const training = o.training === undefined ? undefined : parseTraining(o.training, fail);
-  const model = o.version === 2 ? parseNetwork(o, fail) : parseDense(o, fail);
+  const model = o.version === 2 ? denseOrNot(parseNetwork(o, fail)) : parseDense(o, fail);
   return training ? { model, training } : { model };
 }
 
@@ -300,4 +294,25 @@ export function loadModel(
   path: string,
 ): Promise<{ model: Params | Network; training?: ModelTraining }> {
   return readBytes(path).then((bytes) => parseModel(new TextDecoder().decode(bytes), path));
+}
+
+/**
+ * A layer list of dense layers with a ReLU between each two, on vectors, as the dense `Params`
+ * the first two notebooks' engines take; any other network as it is.
+ */
+function denseOrNot(net: Network): Params | Network {
+  const units = net.layers.flatMap((l) => (l.kind === "dense" ? [l.units] : []));
+  const expected = denseLayers([net.input[0], ...units]);
+  const same = net.input.length === 1 && expected.length === net.layers.length &&
+    expected.every((l, i) => JSON.stringify(l) === JSON.stringify(net.layers[i]));
+  if (!same) return net;
+  const sizes = [net.input[0]], W: Matrix[] = [], b: Matrix[] = [];
+  net.layers.forEach((layer, l) => {
+    if (layer.kind !== "dense") return;
+    const p = net.params[l]!, n = sizes.at(-1)!;
+    W.push(matrix(layer.units, n, p.W));
+    b.push(matrix(layer.units, 1, p.b));
+    sizes.push(layer.units);
+  });
+  return { sizes, W, b };
 }

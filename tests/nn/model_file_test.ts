@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import {
   createRng,
+  denseLayers,
   initNetwork,
   initParams,
   loadModel,
   loadParams,
+  type Params,
   parseLayers,
   parseModel,
   parseParams,
@@ -25,8 +27,30 @@ Deno.test("saveParams() and loadParams() round-trip float64 weights exactly", as
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("parseParams() rejects broken model files naming what is wrong", () => {
-  const good = JSON.parse(serializeParams(initParams(createRng(1), [784, 3, 10])));
+/** A version 1 file, as the project wrote them before layer lists: sizes, W, b. */
+function version1(params: Params): Record<string, unknown> {
+  return {
+    format: "mnist-from-scratch.params",
+    version: 1,
+    sizes: params.sizes,
+    W: params.W.map((W) => Array.from(W.data)),
+    b: params.b.map((b) => Array.from(b.data)),
+  };
+}
+
+Deno.test("a dense model file holds its layer list (version 2); a version 1 file still loads", () => {
+  const params = initParams(createRng(4), [784, 16, 12, 10]);
+  const json = JSON.parse(serializeParams(params));
+  assert.equal(json.version, 2);
+  assert.deepEqual(json.input, [784]);
+  assert.deepEqual(json.layers, denseLayers([784, 16, 12, 10]));
+  assert.deepEqual(json.params[1], null, "a ReLU has no parameters");
+  assert.deepEqual(parseParams(JSON.stringify(json)), params);
+  assert.deepEqual(parseParams(JSON.stringify(version1(params))), params);
+});
+
+Deno.test("parseParams() rejects broken version 1 files naming what is wrong", () => {
+  const good = version1(initParams(createRng(1), [784, 3, 10]));
   const reject = (change: (o: Record<string, unknown>) => void, message: string) => {
     const o = structuredClone(good);
     change(o);

@@ -17,7 +17,7 @@ import {
   unpack,
 } from "../fused/kernel_typescript.ts";
 import type { Csr } from "../shared/sparse.ts";
-import { checkMemory } from "../shared/memory.ts";
+import { checkMemory, denseNetwork } from "../shared/memory.ts";
 import { type BatchBackend, MAX_CHUNKS, shareOf, type Slice } from "./contract.ts";
 
 /** The shared buffers of the TypeScript backend. */
@@ -30,7 +30,7 @@ export type TypeScriptBuffers = Record<
 export function allocateTypeScript(init: Params, m: number, nnz: number): TypeScriptBuffers {
   const n = layoutOf(init.sizes).length;
   const bytes = (3 + MAX_CHUNKS) * n * 8 + (m + 1) * 4 + nnz * 4 + m;
-  checkMemory(init.sizes, bytes, "the mini-batch engine on TypeScript", "typescript");
+  checkMemory(denseNetwork(init.sizes), bytes, "the mini-batch engine on TypeScript", "typescript");
   const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
   const buffers = {
     P: sab(n * 8),

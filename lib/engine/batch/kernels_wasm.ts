@@ -34,7 +34,7 @@ import type { Params } from "../../nn/params.ts";
 import { BATCH_WASM_BASE64 } from "./kernels_wasm_binary.ts";
 import { type BatchBackend, shareOf, type Slice } from "./contract.ts";
 import type { Csr } from "../shared/sparse.ts";
-import { checkMemory } from "../shared/memory.ts";
+import { checkMemory, denseNetwork } from "../shared/memory.ts";
 
 const PAGE = 65536;
 const BASE = 65536;
@@ -215,7 +215,7 @@ export function allocateWasm(
   };
   const scratchBytes = s.reduce((total, w) => total + 2 * align(rows * w * 4), 0) + TMP_BYTES;
   at.SCRATCH = region(threads * scratchBytes);
-  checkMemory(sizes, end, "the mini-batch engine on WebAssembly", "wasm");
+  checkMemory(denseNetwork(sizes), end, "the mini-batch engine on WebAssembly", "wasm");
   const pages = Math.ceil(end / PAGE);
   const memory = new WebAssembly.Memory({
     initial: pages,

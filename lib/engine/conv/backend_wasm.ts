@@ -31,7 +31,7 @@
  */
 
 import type { LayerParams, Network } from "../../nn/layers/network.ts";
-import { layerShapes, type LayerSpec } from "../../nn/layers/spec.ts";
+import { layerShapes, type LayerSpec, layersText } from "../../nn/layers/spec.ts";
 import type { OptimizerOptions } from "../../nn/optimizers.ts";
 import { checkMemory } from "../shared/memory.ts";
 import { shareOf } from "../batch/contract.ts";
@@ -266,7 +266,15 @@ export function allocateConvWasm(
     LABELS: region(m + rows),
     SCRATCH: region(threads * scratch),
   };
-  checkMemory(net.input, end, "the convolution engine on WebAssembly", "wasm");
+  checkMemory(
+    {
+      name: layersText(net.layers),
+      parameters: net.params.reduce((n, p) => n + (p ? p.W.length + p.b.length : 0), 0),
+    },
+    end,
+    "the convolution engine on WebAssembly",
+    "wasm",
+  );
   const pages = Math.ceil(end / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const plan: ConvMemoryPlan = {

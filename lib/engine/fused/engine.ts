@@ -22,7 +22,7 @@ import { type Layout, layoutOf, pack, unpack } from "./kernel_typescript.ts";
 import type { Params } from "../../nn/params.ts";
 import { type Csr, toCsr } from "../shared/sparse.ts";
 import { ring, waitForChange } from "../shared/doorbell.ts";
-import { checkMemory } from "../shared/memory.ts";
+import { checkMemory, denseNetwork } from "../shared/memory.ts";
 import { startWorker } from "../shared/start_worker.ts";
 import { kernelBlock, wasmAvailable, wasmUnfit } from "./kernel_wasm.ts";
 
@@ -138,7 +138,12 @@ export async function createEngine(
   const BLOCK = blockSize(layout.sizes, backend);
   const blockCount = Math.ceil(m / BLOCK), n = layout.length;
   // The blocks' gradient sums, the parameters and their sum: the bulk of what it allocates.
-  checkMemory(layout.sizes, (blockCount + 2) * n * 8, `the fused engine on ${backend}`, backend);
+  checkMemory(
+    denseNetwork(layout.sizes),
+    (blockCount + 2) * n * 8,
+    `the fused engine on ${backend}`,
+    backend,
+  );
   const gBuffer = shared(blockCount * n * 8), statsBuffer = shared(blockCount * 16);
   const { G, stats } = blockSums(gBuffer, statsBuffer, blockCount, n);
   const g = new Float64Array(n);

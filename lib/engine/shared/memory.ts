@@ -12,25 +12,26 @@ export const WASM_MEMORY_MAX: number = 65536 * 65536;
 /** The share of the machine's memory a training may take. */
 const MACHINE_SHARE = 0.8;
 
-/** Parameters (weights and biases) of a dense network of layer sizes `sizes`. */
-function parameterCount(sizes: readonly number[]): number {
-  let n = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) n += (sizes[l] + 1) * sizes[l + 1];
-  return n;
+/** A dense network of layer sizes `sizes`, for {@link checkMemory}: its name and parameters. */
+export function denseNetwork(sizes: readonly number[]): { name: string; parameters: number } {
+  let parameters = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) parameters += (sizes[l] + 1) * sizes[l + 1];
+  return { name: sizes.join("-"), parameters };
 }
 
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 /**
- * Throw when `bytes` — what an engine needs to train a network of layer sizes `sizes` — is more
- * than a WebAssembly memory holds (for `"wasm"`) or than {@link MACHINE_SHARE} of the machine's
- * memory.
+ * Throw when `bytes` — what an engine needs to train `network` — is more than a WebAssembly
+ * memory holds (for `"wasm"`) or than {@link MACHINE_SHARE} of the machine's memory.
  *
+ * @param network The network's name (`784-5000-5000-10`, `conv5x32,pool2,dense256,dense10`)
+ * and its number of parameters, for the message.
  * @param engine The engine and its kernels, for the message: "the mini-batch engine".
  * @throws {RangeError} `Cannot train 784-5000-5000-10 (29,065,010 parameters): …`.
  */
 export function checkMemory(
-  sizes: readonly number[],
+  network: { name: string; parameters: number },
   bytes: number,
   engine: string,
   backend: "wasm" | "typescript",
@@ -47,8 +48,8 @@ export function checkMemory(
   const over = limits.find((limit) => bytes > limit.bytes);
   if (over) {
     throw new RangeError(
-      `Cannot train ${sizes.join("-")} (${
-        parameterCount(sizes).toLocaleString("en-US")
+      `Cannot train ${network.name} (${
+        network.parameters.toLocaleString("en-US")
       } parameters): ${engine} needs ${gb(bytes)} for it, more than ${over.what}`,
     );
   }
