@@ -23,6 +23,20 @@ const COMMON = [
   "--noAssert",
 ];
 
+/** For kernels every thread runs on one shared memory that the host allocates. */
+const SHARED_MEMORY = [
+  "--enable",
+  "threads",
+  "--importMemory",
+  "--sharedMemory",
+  "--initialMemory",
+  "1",
+  "--maximumMemory",
+  "65536",
+  "--use",
+  "abort=",
+];
+
 /** The kernels: source, flags, and the module that embeds the binary. */
 const TARGETS = [
   {
@@ -34,38 +48,14 @@ const TARGETS = [
   },
   {
     source: "wasm/batch/kernels.ts",
-    flags: [
-      ...COMMON,
-      "--enable",
-      "threads",
-      "--importMemory",
-      "--sharedMemory",
-      "--initialMemory",
-      "1",
-      "--maximumMemory",
-      "65536",
-      "--use",
-      "abort=",
-    ],
+    flags: [...COMMON, ...SHARED_MEMORY],
     out: "lib/engine/batch/kernels_wasm_binary.ts",
     name: "BATCH_WASM_BASE64",
     what: "The compiled mini-batch kernels",
   },
   {
     source: "wasm/conv/kernels.ts",
-    flags: [
-      ...COMMON,
-      "--enable",
-      "threads",
-      "--importMemory",
-      "--sharedMemory",
-      "--initialMemory",
-      "1",
-      "--maximumMemory",
-      "65536",
-      "--use",
-      "abort=",
-    ],
+    flags: [...COMMON, ...SHARED_MEMORY],
     out: "lib/engine/conv/kernels_wasm_binary.ts",
     name: "CONV_WASM_BASE64",
     what: "The compiled convolution kernels",

@@ -10,7 +10,7 @@ import { matrix } from "../nn/matrix.ts";
 import type { Params } from "../nn/params.ts";
 import { imagesToBatch, sizeOf } from "../nn/layers/batch.ts";
 import { type Network, networkForward } from "../nn/layers/network.ts";
-import type { Backend, Evaluation } from "./shared/backend.ts";
+import { type Backend, type Evaluation, takeRows } from "./shared/backend.ts";
 import { toCsr } from "./shared/sparse.ts";
 import { createScratch, forwardSample, layoutOf, pack } from "./fused/kernel_typescript.ts";
 import { evaluateWasm } from "./batch/evaluate_wasm.ts";
@@ -83,16 +83,11 @@ function evaluateNetwork(net: Network, digits: Digits): Evaluation {
     const to = Math.min(m, from + 256);
     const images = { count: to - from, pixels: digits.pixels.subarray(from * size, to * size) };
     const P = networkForward(net, imagesToBatch(images, net.input)).probabilities.data;
+    takeRows(P, from, to, { probabilities, predictions });
     for (let j = from; j < to; j++) {
-      let best = 0;
-      for (let i = 0; i < classes; i++) {
-        const p = P[(j - from) * classes + i];
-        probabilities.data[i * m + j] = p;
-        if (p > P[(j - from) * classes + best]) best = i;
-      }
-      predictions[j] = best;
-      if (best === digits.labels[j]) right++;
-      loss -= Math.log(P[(j - from) * classes + digits.labels[j]]);
+      const y = digits.labels[j];
+      if (predictions[j] === y) right++;
+      loss -= Math.log(P[(j - from) * classes + y]);
     }
   }
   return { probabilities, predictions, accuracy: right / m, loss: loss / m };

@@ -10,14 +10,14 @@ import type { Digits } from "../data/dataset.ts";
 import { createRng } from "../data/random.ts";
 import { initNetwork, type Network } from "../nn/layers/network.ts";
 import { type LayerSpec, layersText } from "../nn/layers/spec.ts";
-import { checkMiniBatch, type EpochPoint, planEpoch } from "../nn/minibatch.ts";
+import { checkMiniBatch, type EpochPoint } from "../nn/minibatch.ts";
 import type { OptimizerOptions } from "../nn/optimizers.ts";
-import { learningRate, type ScheduleOptions } from "../nn/schedules.ts";
+import type { ScheduleOptions } from "../nn/schedules.ts";
 import { chooseEngine, type EngineName } from "./choose.ts";
 import { createConvEngine } from "./conv/engine.ts";
 import { evaluate } from "./evaluate.ts";
 import type { Backend } from "./shared/backend.ts";
-import { stopCheck, TrainingStopped } from "./shared/stop.ts";
+import { runEpochs } from "./shared/epochs.ts";
 
 /** Options of {@link trainNetwork}. */
 export interface NetworkTrainOptions extends OptimizerOptions, ScheduleOptions {
@@ -85,7 +85,7 @@ export async function trainNetwork(
   trainSet: Digits,
   options: NetworkTrainOptions,
 ): Promise<NetworkTrainResult> {
-  const { epochs = 10, augment = 0, dev, onBatch, onEpoch } = options;
+  const { epochs = 10, augment = 0 } = options;
   const m = trainSet.count;
   const batchSize = options.batchSize ?? Math.min(128, m);
   const lr = options.lr ?? (options.optimizer === "adam" ? 0.001 : 0.1);
@@ -105,10 +105,7 @@ export async function trainNetwork(
   const t0 = performance.now();
   const engine = await createConvEngine(trainSet, start, batchSize, { ...options, backend });
   const setup = (performance.now() - t0) / 1000;
-  const history: EpochPoint[] = [];
-  const batches = Math.ceil(m / batchSize);
-  const stopped = stopCheck(options.signal);
-  const resultSoFar = (): NetworkTrainResult => {
+  const resultSoFar = (history: EpochPoint[]): NetworkTrainResult => {
     const total = (performance.now() - t0) / 1000;
     return {
       network: engine.network(),
@@ -119,50 +116,16 @@ export async function trainNetwork(
       seconds: { setup, epochs: total - setup, total },
     };
   };
-  const what = `training ${layersText(start.layers)}`;
   try {
-    for (let e = 0; e < epochs; e++) {
-      const { order, dx, dy } = planEpoch(m, augment, rng, batchSize);
-      engine.arrange(order, dx, dy);
-      const rate = learningRate(lr, e, epochs, options);
-      let correct = 0, loss = 0;
-      for (let b = 0; b < batches; b++) {
-        if (await stopped()) {
-          const detail = b > 0 ? ` and batch ${b} of ${batches} of epoch ${e + 1}` : "";
-          throw new TrainingStopped(
-            what,
-            { done: e, total: epochs, unit: "epoch", detail },
-            resultSoFar(),
-          );
-        }
-        const from = b * batchSize, to = Math.min(m, from + batchSize);
-        const result = engine.step(from, to, rate);
-        if (!Number.isFinite(result.loss)) {
-          throw new Error(
-            `Training diverged in epoch ${
-              e + 1
-            }: the loss became ${result.loss}; try a smaller learning rate than ${lr}`,
-          );
-        }
-        correct += result.accuracy * (to - from);
-        loss += result.loss * (to - from);
-        await onBatch?.({ epoch: e, batch: b + 1, batches });
-      }
-      const point: EpochPoint = {
-        epoch: e + 1,
-        lr: rate,
-        trainAccuracy: correct / m,
-        loss: loss / m,
-      };
-      if (dev) {
-        const scores = evaluate(engine.network(), dev);
-        Object.assign(point, { devAccuracy: scores.accuracy, devLoss: scores.loss });
-      }
-      point.seconds = (performance.now() - t0) / 1000;
-      history.push(point);
-      await onEpoch?.(point, epochs);
-    }
-    return resultSoFar();
+    return await runEpochs(
+      { arrange: engine.arrange, step: engine.step, model: engine.network },
+      m,
+      rng,
+      { ...options, epochs, batchSize, lr, augment, startedAt: t0 },
+      `training ${layersText(start.layers)}`,
+      (network, dev) => evaluate(network, dev),
+      resultSoFar,
+    );
   } finally {
     engine.close();
   }

@@ -195,12 +195,32 @@ export function applyOptimizer(
   state: OptimizerState,
   options: OptimizerOptions = {},
 ): void {
+  stepArrays(
+    params.W.flatMap((W, l) => [
+      { theta: W.data, g: grads.dW[l].data, decay: true },
+      { theta: params.b[l].data, g: grads.db[l].data, decay: false },
+    ]),
+    lr,
+    state,
+    options,
+  );
+}
+
+/**
+ * One optimizer step over a list of parameter arrays, in place, each with its gradient and
+ * whether weight decay applies (weights: yes; biases: no): the k-th array of the list keeps the
+ * k-th moments of `state`. {@link applyOptimizer} and the layer-list networks list theirs.
+ */
+export function stepArrays(
+  arrays: readonly { theta: Float64Array; g: Float64Array; decay: boolean }[],
+  lr: number,
+  state: OptimizerState,
+  options: OptimizerOptions = {},
+): void {
   const o = optimizerDefaults(options);
   state.t++;
   const { first, second, t } = state;
-  params.W.forEach((W, l) => {
-    const [w, b] = [2 * l, 2 * l + 1];
-    optimizerUpdate(W.data, grads.dW[l].data, first[w], second[w], t, lr, o.weightDecay, o);
-    optimizerUpdate(params.b[l].data, grads.db[l].data, first[b], second[b], t, lr, 0, o);
+  arrays.forEach(({ theta, g, decay }, k) => {
+    optimizerUpdate(theta, g, first[k], second[k], t, lr, decay ? o.weightDecay : 0, o);
   });
 }

@@ -78,7 +78,7 @@ function toWT(Kr: Float64Array, F: number, C: number, k: number, K4: number): Fl
 const U = 2 ** -24;
 const abs = (X: Batch): Batch => ({ ...X, data: X.data.map(Math.abs) });
 
-Deno.test("im2col + gemmNN + gemmTN + gemmNT + col2im equal convForward() and convBackward()", () => {
+Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() and convBackward()", () => {
   const rng = createRng(11);
   const [m, C, H, W, F, k] = [3, 8, 9, 7, 8, 3];
   const K = k * k * C, K4 = Math.ceil(K / 4) * 4, Ho = H - k + 1, Wo = W - k + 1, R = m * Ho * Wo;
@@ -107,7 +107,7 @@ Deno.test("im2col + gemmNN + gemmTN + gemmNT + col2im equal convForward() and co
   const dY = random(rng, m, [F, Ho, Wo]);
   f32(more.dZ, R * F).set(toNhwc(dY));
   kernels.gemmTN(K4, F, R, at.cols, K4, more.dZ, F, more.dWT, F);
-  kernels.gemmNT(R, K4, F, more.dZ, F, at.WT, F, more.dcols, K4);
+  kernels.gemmNTMasked(R, K4, F, more.dZ, F, at.WT, F, more.dcols, K4, 0, R);
   kernels.col2im(more.dcols, K4, H, W, C, k, m, dX);
   const back = convBackward(X, Kr, k, dY);
   const backBound = convBackward(abs(X), Kr.map(Math.abs), k, abs(dY));

@@ -236,9 +236,10 @@ export function gemmTN(
 /**
  * C = (A·Bᵀ) ⊙ [mask > 0]: C (M × N) from A (M × K) and B (N × K) — the gradient flowing back,
  * dZ[l−1] = (dZ[l]·W[l]) ⊙ ReLU′(Z[l−1]), with B = WT[l] and the mask A[l−1] (row stride ldc;
- * ReLU′(z) = 1 exactly where ReLU(z) > 0). M a multiple of 2, N and K of 4. Tiles of 2 rows ×
- * 4 columns, summed along K four lanes at a time, the lanes added at the end. Only the first
- * `stored` rows of C are written (the rest may belong to another chunk).
+ * ReLU′(z) = 1 exactly where ReLU(z) > 0); with `mask` 0, C = A·Bᵀ unmasked (a convolution's
+ * patch gradient). M a multiple of 2, N and K of 4. Tiles of 2 rows × 4 columns, summed along K
+ * four lanes at a time, the lanes added at the end. Only the first `stored` rows of C are
+ * written (the rest may belong to another chunk).
  */
 export function gemmNTMasked(
   M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
@@ -267,15 +268,13 @@ export function gemmNTMasked(
         c13 = f32x4.relaxed_madd(x1, w3, c13);
       }
       const c = at(C + <usize>m * rowC, n), g = at(mask + <usize>m * rowC, n);
-      if (m < stored) {
-        v128.store(c, v128.and(sums4(c00, c01, c02, c03), f32x4.gt(v128.load(g), zero)));
+      let r0 = sums4(c00, c01, c02, c03), r1 = sums4(c10, c11, c12, c13);
+      if (mask) {
+        r0 = v128.and(r0, f32x4.gt(v128.load(g), zero));
+        r1 = v128.and(r1, f32x4.gt(v128.load(g + rowC), zero));
       }
-      if (m + 1 < stored) {
-        v128.store(
-          c + rowC,
-          v128.and(sums4(c10, c11, c12, c13), f32x4.gt(v128.load(g + rowC), zero)),
-        );
-      }
+      if (m < stored) v128.store(c, r0);
+      if (m + 1 < stored) v128.store(c + rowC, r1);
     }
   }
 }

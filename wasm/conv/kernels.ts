@@ -9,7 +9,7 @@
 //
 //   cols[r, (u·k + v)·C + c] = X[j, y+u, x+v, c]      r = (j·Ho + y)·Wo + x    (R·Ho·Wo × k·k·C)
 //   Z = cols · WT + b                                  WT: k·k·C × F             (R·Ho·Wo × F)
-//   dWT = colsᵀ · dZ,   dcols = dZ · WTᵀ,   dX = col2im(dcols)
+//   dWT = colsᵀ · dZ,   dcols = dZ · WTᵀ (gemmNTMasked, no mask),   dX = col2im(dcols)
 //
 // Build: `deno task wasm` (the mini-batch kernels' flags) → lib/engine/conv/kernels_wasm_binary.ts.
 
@@ -166,49 +166,5 @@ export function maskPositive(D: usize, M: usize, count: i32): void {
   for (let i = 0; i < count; i += 4) {
     const o = <usize>i << 2;
     v128.store(D + o, v128.and(v128.load(D + o), f32x4.gt(v128.load(M + o), zero)));
-  }
-}
-
-/** [Σ lanes of a, Σ of b, Σ of c, Σ of d] */
-@inline function sums4(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
-  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
-  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
-}
-
-/**
- * C = A·Bᵀ: C (M × N, row stride ldc) from A (M × K, row stride lda) and B (N × K, row stride
- * ldb) — the gradient of a convolution's patches, dcols = dZ·WTᵀ. M a multiple of 2, N and K
- * of 4. Tiles of 2 rows × 4 columns, summed along K four lanes at a time.
- */
-export function gemmNT(
-  M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
-): void {
-  const zero = f32x4.splat(0);
-  const rowA = <usize>lda << 2, rowB = <usize>ldb << 2, rowC = <usize>ldc << 2;
-  for (let m = 0; m < M; m += 2) {
-    const a0 = A + <usize>m * rowA, a1 = a0 + rowA;
-    for (let n = 0; n < N; n += 4) {
-      const b0 = B + <usize>n * rowB, b1 = b0 + rowB, b2 = b1 + rowB, b3 = b2 + rowB;
-      let c00 = zero, c01 = zero, c02 = zero, c03 = zero;
-      let c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-      for (let k = 0; k < K; k += 4) {
-        const o = <usize>k << 2;
-        const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
-        const w0 = v128.load(b0 + o), w1 = v128.load(b1 + o);
-        const w2 = v128.load(b2 + o), w3 = v128.load(b3 + o);
-        c00 = f32x4.relaxed_madd(x0, w0, c00);
-        c01 = f32x4.relaxed_madd(x0, w1, c01);
-        c02 = f32x4.relaxed_madd(x0, w2, c02);
-        c03 = f32x4.relaxed_madd(x0, w3, c03);
-        c10 = f32x4.relaxed_madd(x1, w0, c10);
-        c11 = f32x4.relaxed_madd(x1, w1, c11);
-        c12 = f32x4.relaxed_madd(x1, w2, c12);
-        c13 = f32x4.relaxed_madd(x1, w3, c13);
-      }
-      const c = C + <usize>m * rowC + (<usize>n << 2);
-      v128.store(c, sums4(c00, c01, c02, c03));
-      v128.store(c + rowC, sums4(c10, c11, c12, c13));
-    }
   }
 }

@@ -297,6 +297,32 @@ function unpackKernel(plan: WasmMemoryPlan): Params {
   return { sizes: [...sizes], W, b };
 }
 
+/**
+ * Set an instance's optimizer constants for step `t` at rate `lr` over the batch `from … to−1`,
+ * with weight decay or without (biases), for its `update` and `sparseUpdate` kernels.
+ */
+export function setOptimizerStep(
+  x: Pick<Kernels, "setStep">,
+  o: Required<OptimizerOptions>,
+  { from, to, lr, t }: { from: number; to: number; lr: number; t: number },
+  decay: boolean,
+): void {
+  const kind = o.optimizer === "sgd" ? 0 : o.optimizer === "momentum" ? 1 : 2;
+  x.setStep(
+    1 / (to - from),
+    decay ? o.weightDecay : 0,
+    lr,
+    kind,
+    o.momentum,
+    o.nesterov,
+    o.beta1,
+    o.beta2,
+    o.epsilon,
+    1 - o.beta1 ** t, // Adam's bias corrections
+    1 - o.beta2 ** t,
+  );
+}
+
 /** Attach thread `slot` to the shared memory of `plan`. */
 export function attachWasm(
   plan: WasmMemoryPlan,
@@ -328,7 +354,6 @@ export function attachWasm(
     slices.push({ from: b[l], to: b[l] + s[l], decay: false });
   }
   const [k0, k1] = [plan.pixelBounds[slot], plan.pixelBounds[slot + 1]];
-  const kind = o.optimizer === "sgd" ? 0 : o.optimizer === "momentum" ? 1 : 2;
   return {
     csr: {
       count: m,
@@ -418,21 +443,7 @@ export function attachWasm(
       );
     },
     updateShare(slot, threads, { chunks, from, to, lr, t }) {
-      const c1 = 1 - o.beta1 ** t, c2 = 1 - o.beta2 ** t, invB = 1 / (to - from);
-      const step = (decay: boolean) =>
-        x.setStep(
-          invB,
-          decay ? o.weightDecay : 0,
-          lr,
-          kind,
-          o.momentum,
-          o.nesterov,
-          o.beta1,
-          o.beta2,
-          o.epsilon,
-          c1,
-          c2,
-        );
+      const step = (decay: boolean) => setOptimizerStep(x, o, { from, to, lr, t }, decay);
       // The first layer's weights: this thread's pixels, over the chunks' column lists (or, for
       // a large batch, with the rest below).
       const w0 = wt[0], B = to - from;

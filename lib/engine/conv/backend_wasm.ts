@@ -35,6 +35,7 @@ import { layerShapes, type LayerSpec, layersText } from "../../nn/layers/spec.ts
 import type { OptimizerOptions } from "../../nn/optimizers.ts";
 import { checkMemory } from "../shared/memory.ts";
 import { shareOf } from "../batch/contract.ts";
+import { setOptimizerStep } from "../batch/kernels_wasm.ts";
 import { type ConvKernels, convKernels, convModule } from "./kernels_wasm.ts";
 
 const PAGE = 65536;
@@ -349,7 +350,13 @@ export function attachConvWasm(
   }
   x.setScratch(base + bytes - 512);
   const p32 = (offset: number) => at.P32 + offset * 4;
-  const kind = o.optimizer === "sgd" ? 0 : o.optimizer === "momentum" ? 1 : 2;
+  // Each layer's weights (decayed) and biases (not), the ranges the update shares out.
+  const slices = layers.flatMap((layer) =>
+    layer.wt < 0 ? [] : [
+      { from: layer.wt, to: layer.b, decay: true },
+      { from: layer.b, to: layer.b + layer.output[2], decay: false },
+    ]
+  );
   const last = layers.length - 1;
   const pixels = layers[0].input[0] * layers[0].input[1];
   const buffer = plan.memory.buffer;
@@ -432,7 +439,19 @@ export function attachConvWasm(
           x.gemmTN(layer.K, N, positions, COLS[l], layer.K, D[l], N, g(layer.wt), N);
           x.columnSums(positions, N, D[l], N, g(layer.b));
           if (l > 0) {
-            x.gemmNT(positions, layer.K, N, D[l], N, p32(layer.wt), N, DCOLS[l], layer.K);
+            x.gemmNTMasked(
+              positions,
+              layer.K,
+              N,
+              D[l],
+              N,
+              p32(layer.wt),
+              N,
+              DCOLS[l],
+              layer.K,
+              0,
+              positions,
+            );
             x.col2im(DCOLS[l], layer.K, H, W, C, spec.size, R, dIn);
             x.maskPositive(dIn, input(l), inputs);
           }
@@ -458,34 +477,12 @@ export function attachConvWasm(
       );
       return probabilities;
     },
-    updateShare(slot, threads, { chunks, from, to, lr, t }) {
-      const c1 = 1 - o.beta1 ** t, c2 = 1 - o.beta2 ** t, invB = 1 / (to - from);
-      for (const layer of layers) {
-        if (layer.wt < 0) continue;
-        for (
-          const [lo0, hi0, decay] of [[layer.wt, layer.b, true], [
-            layer.b,
-            layer.b + layer.output[2],
-            false,
-          ]] as const
-        ) {
-          const [lo, hi] = shareOf(lo0, hi0, slot, threads);
-          if (hi <= lo) continue;
-          x.setStep(
-            invB,
-            decay ? o.weightDecay : 0,
-            lr,
-            kind,
-            o.momentum,
-            o.nesterov,
-            o.beta1,
-            o.beta2,
-            o.epsilon,
-            c1,
-            c2,
-          );
-          x.update(lo, hi, at.P64, at.P32, at.G, gStride, chunks, at.M1, at.M2);
-        }
+    updateShare(slot, threads, step) {
+      for (const slice of slices) {
+        const [lo, hi] = shareOf(slice.from, slice.to, slot, threads);
+        if (hi <= lo) continue;
+        setOptimizerStep(x, o, step, slice.decay);
+        x.update(lo, hi, at.P64, at.P32, at.G, gStride, step.chunks, at.M1, at.M2);
       }
     },
   };

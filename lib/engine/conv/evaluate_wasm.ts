@@ -10,7 +10,7 @@ import type { Digits } from "../../data/dataset.ts";
 import { matrix } from "../../nn/matrix.ts";
 import type { Network } from "../../nn/layers/network.ts";
 import { optimizerDefaults } from "../../nn/optimizers.ts";
-import type { Evaluation } from "../shared/backend.ts";
+import { type Evaluation, takeRows } from "../shared/backend.ts";
 import { allocateConvWasm, attachConvWasm } from "./backend_wasm.ts";
 
 const ROWS = 64;
@@ -32,15 +32,7 @@ export function evaluateConvWasm(net: Network, digits: Digits): Evaluation {
     const P = new Float32Array(plan.memory.buffer, at, (to - from) * classes);
     right += kernels.stats[0];
     loss += kernels.stats[1];
-    for (let j = from; j < to; j++) {
-      let best = 0;
-      for (let i = 0; i < classes; i++) {
-        const p = P[(j - from) * classes + i];
-        probabilities.data[i * m + j] = p;
-        if (p > P[(j - from) * classes + best]) best = i;
-      }
-      predictions[j] = best;
-    }
+    takeRows(P, from, to, { probabilities, predictions });
   }
   return { probabilities, predictions, accuracy: right / m, loss: loss / m };
 }

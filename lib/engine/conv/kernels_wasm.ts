@@ -1,11 +1,10 @@
 /**
  * The convolution engine's WebAssembly kernels (`wasm/conv/kernels.ts`): channels-last im2col
- * and its inverse, max pooling and its backward pass, the products of patches (`gemmNT`), and
- * the mini-batch engine's GEMM micro-kernels, all in one module over a shared memory.
+ * and its inverse, max pooling and its backward pass, the ReLU mask, and the mini-batch
+ * engine's GEMM micro-kernels, all in one module over a shared memory.
  *
  * The kernels are proven equal to the readable layers of `lib/nn/layers/` by
- * `tests/engine/conv_kernels_test.ts`; the engine that runs them on every core is the next step
- * (today the convolution engine trains on its TypeScript backend).
+ * `tests/engine/conv_kernels_test.ts`; `backend_wasm.ts` runs them.
  *
  * @module
  */
@@ -57,7 +56,6 @@ export interface ConvKernels {
   maskPositive(D: number, M: number, count: number): void;
   gemmNN(...args: (number | boolean)[]): void;
   gemmTN(...args: number[]): void;
-  gemmNT(...args: number[]): void;
   gemmNTMasked(...args: number[]): void;
   softmaxLoss(...args: number[]): void;
   update(...args: number[]): void;

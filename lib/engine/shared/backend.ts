@@ -34,6 +34,29 @@ export interface Evaluation {
 }
 
 /**
+ * Rows `from … to−1` of an {@link Evaluation} from their probabilities `P` (one row of `classes`
+ * per sample, from sample `from`): each sample's column of `probabilities` (classes × m) and its
+ * prediction, the most probable class (the first on ties, as `argmax`).
+ */
+export function takeRows(
+  P: ArrayLike<number>,
+  from: number,
+  to: number,
+  out: Pick<Evaluation, "probabilities" | "predictions">,
+): void {
+  const { rows: classes, cols: m, data } = out.probabilities;
+  for (let j = from; j < to; j++) {
+    const row = (j - from) * classes;
+    let best = 0;
+    for (let i = 0; i < classes; i++) {
+      data[i * m + j] = P[row + i];
+      if (P[row + i] > P[row + best]) best = i;
+    }
+    out.predictions[j] = best;
+  }
+}
+
+/**
  * The most threads an engine takes, the main thread included. The mini-batch engine cuts a batch
  * into at most 16 chunks, so more threads would have nothing to do; and each thread is a Web
  * Worker that takes a fraction of a second to start.

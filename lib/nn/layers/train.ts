@@ -12,10 +12,9 @@ import type { Rng } from "../../data/random.ts";
 import { checkMiniBatch, type EpochPoint, type MiniBatchOptions, planEpoch } from "../minibatch.ts";
 import {
   createOptimizerState,
-  optimizerDefaults,
   type OptimizerOptions,
   type OptimizerState,
-  optimizerUpdate,
+  stepArrays,
 } from "../optimizers.ts";
 import { learningRate } from "../schedules.ts";
 import { imagesToBatch } from "./batch.ts";
@@ -47,17 +46,15 @@ export function applyNetworkOptimizer(
   state: OptimizerState,
   options: OptimizerOptions = {},
 ): void {
-  const o = optimizerDefaults(options);
-  state.t++;
-  const { first, second, t } = state;
-  let k = 0;
-  net.params.forEach((p, l) => {
-    if (!p) return;
-    const g = grads[l]!;
-    optimizerUpdate(p.W, g.W, first[k], second[k], t, lr, o.weightDecay, o);
-    optimizerUpdate(p.b, g.b, first[k + 1], second[k + 1], t, lr, 0, o);
-    k += 2;
-  });
+  const arrays = net.params.flatMap((p, l) =>
+    p
+      ? [
+        { theta: p.W, g: grads[l]!.W, decay: true },
+        { theta: p.b, g: grads[l]!.b, decay: false },
+      ]
+      : []
+  );
+  stepArrays(arrays, lr, state, options);
 }
 
 /**
