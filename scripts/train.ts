@@ -300,10 +300,10 @@ async function main(args: string[]): Promise<void> {
       `--batch-size ${batchSize} is more than the ${trainSet.count} training images`,
     );
   }
-  let params: Params, network: Network | undefined;
+  // The network to train: a layer list with convolutions, or the dense engines' parameters.
+  let params: Params | undefined, network: Network | undefined;
   if (convolutional) {
     network = values.init ? await loadNetwork(values.init, layers!) : initNetwork(layers!, rng);
-    params = { sizes: [], W: [], b: [] }; // unused: the network is in `network`
   } else if (values.init) {
     params = await loadParams(values.init);
     if (hidden && params.sizes.slice(1, -1).join(",") !== hidden.join(",")) {

@@ -52,8 +52,9 @@ export interface KernelLayer {
   input: [number, number, number];
   /** Output map, likewise. */
   output: [number, number, number];
-  /** The real (unpadded) input channels or units, and output channels or units. */
+  /** The real (unpadded) input channels, or units of a vector. */
   realIn: number;
+  /** The real (unpadded) output channels, or units. */
   realOut: number;
   /**
    * For a dense layer right after a flatten: the map it flattens, H, W, C (padded) and the real
@@ -61,9 +62,11 @@ export interface KernelLayer {
    * position·C + c.
    */
   flattened?: [number, number, number, number];
-  /** For conv and dense: rows of WT (k·k·C padded to 4, or the input's size) and its offset. */
+  /** For conv and dense: rows of WT (k·k·C padded to 4, or the input's size); else 0. */
   K: number;
+  /** Where WT starts in the kernel layout (−1: no parameters). */
   wt: number;
+  /** Where b starts (−1: no parameters). */
   b: number;
 }
 
@@ -198,6 +201,7 @@ export interface ConvMemoryPlan {
   length: number;
   m: number;
   rows: number;
+  maxChunks: number;
   gStride: number;
   scratchBytes: number;
   at: Record<"P64" | "M1" | "M2" | "P32" | "G" | "STATS" | "PIXELS" | "LABELS" | "SCRATCH", number>;
@@ -286,6 +290,7 @@ export function allocateConvWasm(
     length,
     m,
     rows,
+    maxChunks,
     gStride,
     scratchBytes: scratch,
     at,
@@ -360,9 +365,11 @@ export function attachConvWasm(
   const last = layers.length - 1;
   const pixels = layers[0].input[0] * layers[0].input[1];
   const buffer = plan.memory.buffer;
+  /** Where layer l's input starts, for a chunk from sample `from`: the grey bytes, or A[l − 1]. */
+  const inputOf = (from: number, l: number) => (l === 0 ? at.PIXELS + from * pixels : A[l - 1]);
   /** The forward pass over samples from … to−1 in R rows (a multiple of 4): A[last] = Z. */
   function forward(from: number, R: number): void {
-    const input = (l: number) => (l === 0 ? at.PIXELS + from * pixels : A[l - 1]);
+    const input = (l: number) => inputOf(from, l);
     layers.forEach((layer, l) => {
       const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
       const spec = layer.spec;
@@ -403,13 +410,13 @@ export function attachConvWasm(
   }
 
   return {
-    stats: new Float64Array(buffer, at.STATS, 32),
+    stats: new Float64Array(buffer, at.STATS, 2 * plan.maxChunks),
     pixels: new Uint8Array(buffer, at.PIXELS, (plan.m + rows) * pixels),
     labels: new Uint8Array(buffer, at.LABELS, plan.m + rows),
     runChunk(c, from, to) {
       const real = to - from, R = pad4(real);
       const G = at.G + c * gStride, g = (offset: number) => G + offset * 4;
-      const input = (l: number) => (l === 0 ? at.PIXELS + from * pixels : A[l - 1]);
+      const input = (l: number) => inputOf(from, l);
       forward(from, R);
       const stats = at.STATS + c * 16;
       x.zero(stats, 16);
