@@ -2,11 +2,12 @@
  * Draw a digit: a canvas where the reader draws with mouse, pen or finger and the trained network
  * answers as they draw, with its ten probabilities as bars and what it sees beside the pad.
  *
- * `digitPad(params)` returns one HTML fragment with the weights inside it and a small script, so
+ * `digitPad(model)` returns one HTML fragment with the weights inside it and a small script, so
  * it works in a Jupyter output and in the exported report alike, offline: no server, no request.
  * The script is the source of the functions below and of `drawing.ts` (Deno hands out a
  * function's JavaScript as `fn.toString()`), so the code that runs in the page is the code the
- * tests run here.
+ * tests run here: for a dense network (`Params`), {@link classify}; for a layer-list network
+ * with convolutions, the readable layers of `lib/nn/layers/` themselves ({@link classifyNetwork}).
  *
  * DOM contract (the browser tests rely on it): the canvas has `data-testid="digit-pad"`, the
  * predicted digit is the text of `data-testid="digit-prediction"`, the bars are inside
@@ -18,6 +19,13 @@
 
 import { Buffer } from "node:buffer";
 import type { Params } from "../nn/params.ts";
+import { sizeOf, zeros } from "../nn/layers/batch.ts";
+import { convForward, convShape } from "../nn/layers/conv.ts";
+import { denseForward } from "../nn/layers/dense.ts";
+import { maxPoolForward, poolShape } from "../nn/layers/max_pool.ts";
+import { reluForward } from "../nn/layers/relu.ts";
+import { type Network, networkForward, softmaxRows } from "../nn/layers/network.ts";
+import { type LayerSpec, layersText } from "../nn/layers/spec.ts";
 import { mnistImage, rasterizeStrokes, type Stroke } from "./drawing.ts";
 
 /** A layer of {@link PadModel}: `W` is `rows × cols`, row-major, and `b` has `rows` values. */
@@ -102,13 +110,74 @@ export function decodeModel(model: PadModel): PadLayer[] {
   return layers;
 }
 
+/** A layer-list network as the page receives it: its layers, and every W then b in base64. */
+export interface NetworkPadModel {
+  /** One image's shape, `[1, 28, 28]`. */
+  input: number[];
+  /** The layers. */
+  layers: LayerSpec[];
+  /** Base64 of the float32 values of each parametrized layer's W then b, in order. */
+  weights: string;
+}
+
+/** A layer-list network to {@link NetworkPadModel}, float32. */
+export function networkPadModel(net: Network): NetworkPadModel {
+  const parts = net.params.flatMap((p) => (p ? [p.W, p.b] : []));
+  const values = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) values.set(part, offset), offset += part.length;
+  return {
+    input: [...net.input],
+    layers: net.layers.map((l) => ({ ...l })),
+    weights: Buffer.from(values.buffer).toString("base64"),
+  };
+}
+
+/** {@link NetworkPadModel} back to a network (float32 values, float64 arrays), in the page. */
+export function decodeNetwork(model: NetworkPadModel): Network {
+  const bytes = Uint8Array.from(atob(model.weights), (c) => c.charCodeAt(0));
+  const values = new Float32Array(bytes.buffer);
+  const net: Network = { input: model.input, layers: model.layers, params: [] };
+  let offset = 0, shape = [...model.input];
+  for (const layer of model.layers) {
+    const inputs = shape.reduce((a, b) => a * b, 1);
+    let W = 0, b = 0;
+    if (layer.kind === "conv") {
+      [W, b] = [layer.filters * shape[0] * layer.size * layer.size, layer.filters];
+      shape = [layer.filters, shape[1] - layer.size + 1, shape[2] - layer.size + 1];
+    } else if (layer.kind === "dense") {
+      [W, b] = [layer.units * inputs, layer.units];
+      shape = [layer.units];
+    } else if (layer.kind === "maxPool") {
+      shape = [shape[0], Math.floor(shape[1] / layer.size), Math.floor(shape[2] / layer.size)];
+    } else if (layer.kind === "flatten") {
+      shape = [inputs];
+    }
+    net.params.push(
+      W === 0 ? null : {
+        W: Float64Array.from(values.subarray(offset, offset += W)),
+        b: Float64Array.from(values.subarray(offset, offset += b)),
+      },
+    );
+  }
+  return net;
+}
+
+/** The ten probabilities a layer-list network gives one image: its readable forward pass. */
+export function classifyNetwork(net: Network, x: ArrayLike<number>): Float64Array {
+  const batch = { m: 1, shape: [...net.input], data: Float64Array.from(x) };
+  return networkForward(net, batch).probabilities.data;
+}
+
 /**
  * Wire up a pad made by {@link digitPad}: pointer events draw strokes; after each change (at
  * most once a frame) the strokes become an MNIST image (`mnistImage`), shown beside the pad, and
- * the network's probabilities fill the bars.
+ * `answer` — the network — fills the bars with its probabilities.
  */
-export function mountDigitPad(root: HTMLElement, model: PadModel): void {
-  const layers = decodeModel(model);
+export function mountDigitPad(
+  root: HTMLElement,
+  answer: (x: ArrayLike<number>) => ArrayLike<number>,
+): void {
   const pad = root.querySelector<HTMLCanvasElement>('[data-testid="digit-pad"]')!;
   const seen = root.querySelector<HTMLCanvasElement>(".digit-pad-seen")!;
   const prediction = root.querySelector<HTMLElement>('[data-testid="digit-prediction"]')!;
@@ -138,7 +207,7 @@ export function mountDigitPad(root: HTMLElement, model: PadModel): void {
       pixels.data.set([grey, grey, grey, 255], 4 * k);
     }
     picture.putImageData(pixels, 0, 0);
-    const p = x ? classify(layers, x) : new Float64Array(10);
+    const p = x ? Array.from(answer(x)) : new Array<number>(10).fill(0);
     const best = x ? p.indexOf(Math.max(...p)) : -1;
     prediction.textContent = x ? String(best) : "";
     rows.forEach((row, d) => {
@@ -203,18 +272,22 @@ const STYLE = `
  * ```
  */
 export function digitPad(
-  params: Params,
+  model: Params | Network,
   options: { title?: string; subtitle?: string } = {},
 ): string {
   const {
     title = "Draw a digit",
     subtitle = "Draw with the mouse or a finger; the network answers as you draw.",
   } = options;
-  if (params.sizes[0] !== 784 || params.sizes.at(-1) !== 10) {
+  const network = "layers" in model;
+  const inputs = network ? model.input.reduce((a, b) => a * b, 1) : model.sizes[0];
+  const classes = network
+    ? (model.layers.findLast((l) => l.kind === "dense") as { units: number } | undefined)?.units
+    : model.sizes.at(-1);
+  if (inputs !== 784 || classes !== 10) {
+    const name = network ? layersText(model.layers) : model.sizes.join("-");
     throw new RangeError(
-      `Cannot make a digit pad for a ${
-        params.sizes.join("-")
-      } network: it needs 784 inputs and 10 classes`,
+      `Cannot make a digit pad for a ${name} network: it needs 784 inputs and 10 classes`,
     );
   }
   const id = `digit-pad-${crypto.randomUUID()}`;
@@ -224,9 +297,30 @@ export function digitPad(
       `<div data-digit="${d}" data-probability="0"><span>${d}</span>` +
       `<div class="track"><div class="bar"></div></div><span class="value"></span></div>`,
   ).join("");
-  const code = [rasterizeStrokes, mnistImage, classify, decodeModel, mountDigitPad]
+  // The page's code: the drawing, the network's forward pass, and the mounting, as tested here.
+  const forward = network
+    ? [
+      sizeOf,
+      zeros,
+      convShape,
+      convForward,
+      poolShape,
+      maxPoolForward,
+      reluForward,
+      denseForward,
+      softmaxRows,
+      networkForward,
+      decodeNetwork,
+      classifyNetwork,
+    ]
+    : [classify, decodeModel];
+  const code = [rasterizeStrokes, mnistImage, ...forward, mountDigitPad]
     .map((f) => f.toString()).join("\n");
-  const model = JSON.stringify(padModel(params));
+  const answer = network
+    ? `const net = decodeNetwork(${JSON.stringify(networkPadModel(model))});
+const answer = (x) => classifyNetwork(net, x);`
+    : `const layers = decodeModel(${JSON.stringify(padModel(model))});
+const answer = (x) => classify(layers, x);`;
   return `<figure class="digit-pad" id="${id}"><style>${STYLE}</style>
 <h2 style="margin:0 0 2px">${title}</h2><h3 style="margin:0 0 10px;font-weight:normal">${subtitle}</h3>
 <div class="digit-pad-body">
@@ -241,6 +335,7 @@ ${code}
 // The figure around this script (Jupyter may run it before the output is in the document).
 const root = document.currentScript?.closest("figure.digit-pad") ??
   document.getElementById(${JSON.stringify(id)});
-mountDigitPad(root, ${model});
+${answer}
+mountDigitPad(root, answer);
 })();</script></figure>`;
 }

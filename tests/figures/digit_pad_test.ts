@@ -1,8 +1,28 @@
 import assert from "node:assert/strict";
 import { mnistImage, rasterizeStrokes, type Stroke } from "../../lib/figures/drawing.ts";
-import { classify, decodeModel, digitPad, padModel } from "../../lib/figures/digit_pad.ts";
+import {
+  classify,
+  classifyNetwork,
+  decodeModel,
+  decodeNetwork,
+  digitPad,
+  networkPadModel,
+  padModel,
+} from "../../lib/figures/digit_pad.ts";
 import { externalResources } from "../../scripts/report_html.ts";
-import { createRng, forwardProp, initParams, matrix, trainMiniBatch } from "../../lib/mod.ts";
+import {
+  convForward,
+  createRng,
+  forwardProp,
+  imagesToBatch,
+  initNetwork,
+  initParams,
+  matrix,
+  maxPoolForward,
+  networkForward,
+  parseLayers,
+  trainMiniBatch,
+} from "../../lib/mod.ts";
 import { parseHTML } from "linkedom";
 import { mnistTest } from "../helpers.ts";
 import { digitStrokes } from "./strokes.ts";
@@ -133,4 +153,33 @@ Deno.test("the page's functions are the ones tested here (Deno gives their JavaS
   assert.ok(mnistImage.toString().includes("rasterizeStrokes("));
   assert.ok(!mnistImage.toString().includes(": Stroke"), "types are stripped");
   assert.equal(mnistImage([stroke])!.length, 784);
+});
+
+Deno.test("a convolutional network's pad: its weights as float32, its forward pass the readable one", async () => {
+  const net = initNetwork(parseLayers("conv3x4,pool2,dense16"), createRng(6));
+  const decoded = decodeNetwork(networkPadModel(net));
+  assert.deepEqual(decoded.layers, net.layers);
+  decoded.params.forEach((p, l) => {
+    const q = net.params[l];
+    if (!p || !q) return assert.equal(p, q);
+    assert.deepEqual(p.W, q.W.map(Math.fround));
+    assert.deepEqual(p.b, q.b.map(Math.fround));
+  });
+  const [x] = [imagesToBatch(await mnistTest(1))];
+  const expected = networkForward(decoded, x).probabilities.data;
+  assert.deepEqual(classifyNetwork(decoded, x.data), expected);
+  const html = digitPad(net);
+  const script = html.slice(html.indexOf("<script>") + 8, html.indexOf("</script>"));
+  assert.doesNotThrow(() => new Function(script), "the page's script parses");
+  assert.ok(!/\bimport\b|\bexport\b/.test(script), "no module syntax in a classic script");
+  for (const f of [convForward, maxPoolForward, networkForward, classifyNetwork]) {
+    assert.ok(script.includes(f.toString()), `${f.name} is in the page as tested here`);
+  }
+  assert.throws(
+    () => digitPad(initNetwork(parseLayers("conv3x4", 3), createRng(0))),
+    {
+      message:
+        "Cannot make a digit pad for a conv3x4,dense3 network: it needs 784 inputs and 10 classes",
+    },
+  );
 });

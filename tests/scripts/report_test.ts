@@ -7,10 +7,9 @@
 
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { type Browser, chromium, type Page } from "playwright-core";
 import { loadParams, readLabeledCsv } from "../../lib/mod.ts";
 import { makeReport } from "../../scripts/report.ts";
-import { digitStrokes } from "../figures/strokes.ts";
+import { checkPad, launch, open } from "../browser.ts";
 
 type Output = {
   output_type: string;
@@ -26,7 +25,6 @@ type Cell = {
   metadata?: { tags?: string[] };
 };
 
-const CHROMIUM = "/usr/bin/chromium";
 const text = (s: string[] | string | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
 
 // Short runs, yet networks good enough to read a drawn digit.
@@ -246,97 +244,6 @@ Deno.test("the index page links both reports with their headline figures", async
   assert.ok(html.includes(`test accuracy <b>${pct(beyond.summary.test_accuracy)}</b>`));
   assert.equal(html.match(/\d s of training/g)?.length, 2, "each with its training time");
 });
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-async function launch(): Promise<Browser> {
-  return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).catch(
-    (error: Error) => {
-      throw new Error(
-        `Cannot start Chromium at ${CHROMIUM} (apt-get install chromium): ${
-          error.message.split("\n")[0]
-        }`,
-      );
-    },
-  );
-}
-
-/** Open `path` with every request but `file:` and `data:` blocked; collect what went wrong. */
-async function open(browser: Browser, path: string) {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const blocked: string[] = [], problems: string[] = [];
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`file://${path}`, { waitUntil: "load" });
-  return { page, blocked, problems };
-}
-
-/** Draw digit `digit` on the pad with the mouse, in the box at (x, y) of height `size`. */
-async function draw(page: Page, digit: "0" | "1" | "7", x: number, y: number, size: number) {
-  const pad = page.getByTestId("digit-pad");
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  for (const stroke of digitStrokes(digit, x, y, size)) {
-    await page.mouse.move(box.x + stroke[0][0], box.y + stroke[0][1]);
-    await page.mouse.down();
-    for (const [px, py] of stroke.slice(1)) await page.mouse.move(box.x + px, box.y + py);
-    await page.mouse.up();
-  }
-}
-
-/** The pad's answer once it has settled: its text and the ten bars' probabilities. */
-async function answer(page: Page) {
-  await page.waitForTimeout(50); // the pad answers on the next animation frame
-  const prediction = await page.getByTestId("digit-prediction").textContent();
-  const probabilities = await page.getByTestId("digit-probabilities").locator("[data-digit]")
-    .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.probability)));
-  return { prediction, probabilities };
-}
-
-async function checkPad(page: Page) {
-  assert.equal(await page.getByTestId("digit-pad").count(), 1);
-  assert.equal((await answer(page)).prediction, "", "an empty pad predicts nothing");
-  for (
-    const [digit, x, y, size, where] of [
-      ["1", 60, 40, 200, "large, centred"],
-      ["0", 60, 40, 200, "large, centred"],
-      ["7", 60, 40, 200, "large, centred"],
-      ["7", 8, 225, 45, "small, bottom-left corner"],
-    ] as const
-  ) {
-    await draw(page, digit, x, y, size);
-    const { prediction, probabilities } = await answer(page);
-    assert.equal(prediction, digit, `a ${digit}, ${where}: read as ${prediction}`);
-    const sum = probabilities.reduce((a, b) => a + b, 0);
-    assert.ok(Math.abs(sum - 1) < 1e-9, `probabilities sum to ${sum}`);
-    assert.equal(probabilities.indexOf(Math.max(...probabilities)), Number(digit));
-
-    await page.getByTestId("digit-clear").click();
-    const cleared = await answer(page);
-    assert.equal(cleared.prediction, "", "clear empties the prediction");
-    assert.deepEqual(cleared.probabilities, new Array(10).fill(0));
-    const inked = await page.getByTestId("digit-pad").evaluate((canvas) => {
-      const c = canvas as HTMLCanvasElement;
-      const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-      return data.filter((_, k) => k % 4 === 3 && data[k] > 0).length;
-    });
-    assert.equal(inked, 0, "clear empties the pad");
-  }
-}
 
 Deno.test("in Chromium, offline: the reports render, and their digit pads read drawn digits", async (t) => {
   const browser = await launch();

@@ -115,7 +115,7 @@ export function networkForward(net: Network, X: Batch): Forward {
 }
 
 /** Softmax of each sample's scores, the maximum subtracted first so that exp cannot overflow. */
-function softmaxRows(Z: Batch): Batch {
+export function softmaxRows(Z: Batch): Batch {
   const n = sizeOf(Z.shape), P = zeros(Z.m, Z.shape);
   for (let j = 0; j < Z.m; j++) {
     let max = -Infinity, sum = 0;
