@@ -25,16 +25,46 @@ export function digitPng(pixels: Uint8Array): string {
  * the unit's input, red where it raises it, white for 0; `limit` maps to full colour.
  */
 export function weightPng(weights: ArrayLike<number>, limit: number): string {
-  const data = new Uint8Array(PIXELS * 3);
-  for (let k = 0; k < PIXELS; k++) {
-    const t = Math.max(-1, Math.min(1, weights[k] / limit));
+  return signedPng(weights, SIDE, SIDE, limit);
+}
+
+/**
+ * `width × height` values (row-major) as a PNG `data:` URI on the diverging scale of
+ * {@link weightPng}: red above 0, blue below, white at 0, full colour at ±`limit`.
+ */
+export function signedPng(
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  limit: number,
+): string {
+  const n = width * height, data = new Uint8Array(n * 3);
+  for (let k = 0; k < n; k++) {
+    const t = Math.max(-1, Math.min(1, values[k] / limit));
     const fade = Math.round(255 * (1 - Math.abs(t)));
     // red (255, fade, fade) for t > 0, blue (fade, fade, 255) for t < 0
     data[3 * k] = t >= 0 ? 255 : fade;
     data[3 * k + 1] = fade;
     data[3 * k + 2] = t >= 0 ? fade : 255;
   }
-  return pngUri(encode({ width: SIDE, height: SIDE, data, channels: 3, depth: 8 }));
+  return pngUri(encode({ width, height, data, channels: 3, depth: 8 }));
+}
+
+/**
+ * `width × height` values (row-major, ≥ 0 such as ReLU outputs) as a grey PNG `data:` URI: white
+ * at 0, black at `max` and above, as digits are drawn.
+ */
+export function greyPng(
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  max: number,
+): string {
+  const n = width * height, data = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    data[k] = 255 - Math.round(255 * Math.max(0, Math.min(1, values[k] / (max || 1))));
+  }
+  return pngUri(encode({ width, height, data, channels: 1, depth: 8 }));
 }
 
 function pngUri(bytes: Uint8Array): string {
@@ -76,7 +106,9 @@ export function imageGrid(tiles: Tile[], options: GridOptions = {}): string {
   const rows = Math.max(1, ...tiles.map((t) => t.row + 1));
   const captioned = tiles.some((t) => t.caption);
   const cell = size + (captioned ? 18 : 8), rowHeight = size + (captioned ? 22 : 8);
-  const marginLeft = options.rowLabels ? 70 : 4;
+  // Room for the longest row label (12 px bold: at most 8.5 px a character), at least 70 px.
+  const longest = Math.max(0, ...(options.rowLabels ?? []).map((label) => label.length));
+  const marginLeft = options.rowLabels ? Math.max(70, Math.ceil(16 + 8.5 * longest)) : 4;
   const fig = Plot.plot({
     document: plotDocument(),
     title: options.title,

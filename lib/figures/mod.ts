@@ -1,6 +1,7 @@
 /**
  * Figures for the notebook, drawn with Observable Plot and returned as HTML strings:
- * training curves, digits, mistakes, weights, the confusion matrix. Kept apart from `lib/mod.ts`
+ * training curves, digits, mistakes, weights, the confusion matrix, a convolutional network's
+ * kernels and feature maps. Kept apart from `lib/mod.ts`
  * so that the command-line tools never load Plot.
  *
  * @module
@@ -14,3 +15,4 @@ export * from "./confusion.ts";
 export * from "./drawing.ts";
 export * from "./digit_pad.ts";
 export * from "./runs.ts";
+export * from "./convolutions.ts";

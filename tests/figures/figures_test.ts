@@ -7,6 +7,8 @@ import {
   confusionHeatmap,
   digitPng,
   digitSamples,
+  featureMaps,
+  kernelImages,
   lossCurves,
   mistakeGallery,
   weightImages,
@@ -16,8 +18,10 @@ import {
   createRng,
   fromRows,
   type HistoryPoint,
+  initNetwork,
   initParams,
   mistakesByClass,
+  parseLayers,
 } from "../../lib/mod.ts";
 import { mnistTest } from "../helpers.ts";
 
@@ -140,4 +144,24 @@ Deno.test("compareRuns() draws one line per run against epochs or seconds, dev e
     assert.ok(html.includes("slow") && html.includes("fast"), "both in the legend");
     assert.equal(compareRuns(runs, { x }), html, "deterministic");
   }
+});
+
+Deno.test("kernelImages() draws each first-layer kernel; featureMaps() a row per conv and pool", async () => {
+  const net = initNetwork(parseLayers("conv5x6,pool2,conv3x12,pool2,dense16"), createRng(2));
+  const kernels = noWarnings(() => kernelImages(net));
+  assert.equal(count(kernels, "image"), 6);
+  assert.match(kernels, /6 kernels, 5×5 each/);
+  const [digit] = [await mnistTest(1)];
+  const maps = noWarnings(() => featureMaps(net, digit.pixels, { channels: 4 }));
+  // Four map layers (conv, pool, conv, pool), four channels each.
+  assert.equal(count(maps, "image"), 16);
+  for (const label of ["conv5x6 24×24", "pool2 12×12", "conv3x12 10×10", "pool2 5×5"]) {
+    assert.ok(maps.includes(label), label);
+  }
+  assert.throws(
+    () => kernelImages(initNetwork(parseLayers("dense8", 10, [784]), createRng(0), [784])),
+    {
+      message: "Cannot draw kernels: the network's first layer is not a convolution",
+    },
+  );
 });
