@@ -40,6 +40,16 @@ export interface BeyondOptions {
   line: (text: string) => void;
 }
 
+/** How both recipes train: Adam (η = 0.001), batches of 128, cosine, shifts of ±2, seed 0. */
+const ADAM_COSINE = {
+  batch_size: 128,
+  lr: 0.001,
+  optimizer: "adam",
+  schedule: "cosine",
+  augment: 2,
+  seed: 0,
+};
+
 /** Write the shared bytes; returns the folder. */
 async function writeData(csv: string, testCsv: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "bench-beyond-" });
@@ -54,16 +64,7 @@ async function writeData(csv: string, testCsv: string): Promise<string> {
 
 /** Run both sections; returns their figures for the JSON report. */
 export async function benchBeyond(o: BeyondOptions): Promise<Record<string, unknown>> {
-  const recipe = {
-    sizes: [784, 256, 128, 10],
-    epochs: o.epochs,
-    batch_size: 128,
-    lr: 0.001,
-    optimizer: "adam",
-    schedule: "cosine",
-    augment: 2,
-    seed: 0,
-  };
+  const recipe = { sizes: [784, 256, 128, 10], epochs: o.epochs, ...ADAM_COSINE };
   const dir = await writeData(o.csv, o.testCsv);
   const ours = (spec: object) => [
     "run",
@@ -200,16 +201,8 @@ export async function raceRecipe(
 export async function benchConv(o: BeyondOptions & { convEpochs: number }) {
   const dir = await writeData(o.csv, o.testCsv);
   try {
-    const recipe = {
-      layers: "conv5x32,pool2,conv5x64,pool2,dense256",
-      epochs: o.convEpochs,
-      batch_size: 128,
-      lr: 0.001,
-      optimizer: "adam",
-      schedule: "cosine",
-      augment: 2,
-      seed: 0,
-    };
+    const layers = "conv5x32,pool2,conv5x64,pool2,dense256";
+    const recipe = { layers, epochs: o.convEpochs, ...ADAM_COSINE };
     const race = await raceRecipe(
       o,
       dir,

@@ -7,14 +7,14 @@
 
 import type { Digits } from "../data/dataset.ts";
 import { createRng } from "../data/random.ts";
-import { checkMiniBatch, type EpochPoint } from "../nn/minibatch.ts";
+import type { EpochPoint } from "../nn/minibatch.ts";
 import { initParams, type InitScheme, type Params, SEED_SIZES } from "../nn/params.ts";
 import type { ScheduleOptions } from "../nn/schedules.ts";
 import type { Backend } from "./shared/backend.ts";
 import { createMiniBatchEngine, type MiniBatchEngineOptions } from "./batch/engine.ts";
 import { chooseEngine, type EngineName } from "./choose.ts";
 import { evaluate } from "./evaluate.ts";
-import { runEpochs } from "./shared/epochs.ts";
+import { epochSettings, trainEpochs } from "./shared/epochs.ts";
 
 /** Options of {@link trainMiniBatch}. */
 export interface MiniBatchTrainOptions extends MiniBatchEngineOptions, ScheduleOptions {
@@ -84,12 +84,9 @@ export async function trainMiniBatch(
   trainSet: Digits,
   options: MiniBatchTrainOptions = {},
 ): Promise<MiniBatchTrainResult> {
-  const { epochs = 10, augment = 0 } = options;
   const m = trainSet.count;
-  const batchSize = options.batchSize ?? Math.min(128, m);
-  const lr = options.lr ?? (options.optimizer === "adam" ? 0.001 : 0.1);
-  checkMiniBatch({ epochs, batchSize, lr }, m);
-  if (augment > 0 && (options.params?.sizes[0] ?? options.sizes?.[0] ?? 784) !== 784) {
+  const settings = epochSettings(options, m);
+  if (settings.augment > 0 && (options.params?.sizes[0] ?? options.sizes?.[0] ?? 784) !== 784) {
     throw new RangeError("Cannot shift images that are not 28×28: augmentation needs 784 inputs");
   }
   const rng = createRng(options.seed ?? 0);
@@ -100,31 +97,20 @@ export async function trainMiniBatch(
     plainFullBatch: false,
     backend: options.backend,
   });
-  const t0 = performance.now();
-  const engine = await createMiniBatchEngine(trainSet, start, batchSize, { ...options, backend });
-  const setup = (performance.now() - t0) / 1000;
-  const resultSoFar = (history: EpochPoint[]): MiniBatchTrainResult => {
-    const total = (performance.now() - t0) / 1000;
-    return {
-      params: engine.params(),
-      history,
-      threads: engine.threads,
-      engine: name,
-      backend: engine.backend,
-      seconds: { setup, epochs: total - setup, total },
-    };
+  const startEngine = async () => {
+    const e = await createMiniBatchEngine(trainSet, start, settings.batchSize, {
+      ...options,
+      backend,
+    });
+    return { ...e, model: e.params };
   };
-  try {
-    return await runEpochs(
-      { arrange: engine.arrange, step: engine.step, model: engine.params },
-      m,
-      rng,
-      { ...options, epochs, batchSize, lr, augment, startedAt: t0 },
-      `training ${start.sizes.join("-")}`,
-      (params, dev) => evaluate(params, dev),
-      resultSoFar,
-    );
-  } finally {
-    engine.close();
-  }
+  return await trainEpochs(
+    startEngine,
+    m,
+    rng,
+    { ...options, ...settings },
+    `training ${start.sizes.join("-")}`,
+    (params, dev) => evaluate(params, dev),
+    ({ model, ...run }) => ({ params: model, engine: name, ...run }),
+  );
 }

@@ -10,14 +10,14 @@ import type { Digits } from "../data/dataset.ts";
 import { createRng } from "../data/random.ts";
 import { initNetwork, type Network } from "../nn/layers/network.ts";
 import { type LayerSpec, layersText } from "../nn/layers/spec.ts";
-import { checkMiniBatch, type EpochPoint } from "../nn/minibatch.ts";
+import type { EpochPoint } from "../nn/minibatch.ts";
 import type { OptimizerOptions } from "../nn/optimizers.ts";
 import type { ScheduleOptions } from "../nn/schedules.ts";
 import { chooseEngine, type EngineName } from "./choose.ts";
 import { createConvEngine } from "./conv/engine.ts";
 import { evaluate } from "./evaluate.ts";
 import type { Backend } from "./shared/backend.ts";
-import { runEpochs } from "./shared/epochs.ts";
+import { epochSettings, trainEpochs } from "./shared/epochs.ts";
 
 /** Options of {@link trainNetwork}. */
 export interface NetworkTrainOptions extends OptimizerOptions, ScheduleOptions {
@@ -85,11 +85,8 @@ export async function trainNetwork(
   trainSet: Digits,
   options: NetworkTrainOptions,
 ): Promise<NetworkTrainResult> {
-  const { epochs = 10, augment = 0 } = options;
   const m = trainSet.count;
-  const batchSize = options.batchSize ?? Math.min(128, m);
-  const lr = options.lr ?? (options.optimizer === "adam" ? 0.001 : 0.1);
-  checkMiniBatch({ epochs, batchSize, lr }, m);
+  const settings = epochSettings(options, m);
   const rng = createRng(options.seed ?? 0);
   if (!options.network && !options.layers) {
     throw new RangeError("Cannot train a network without its layers: give layers or network");
@@ -102,31 +99,17 @@ export async function trainNetwork(
     plainFullBatch: false,
     backend: options.backend,
   });
-  const t0 = performance.now();
-  const engine = await createConvEngine(trainSet, start, batchSize, { ...options, backend });
-  const setup = (performance.now() - t0) / 1000;
-  const resultSoFar = (history: EpochPoint[]): NetworkTrainResult => {
-    const total = (performance.now() - t0) / 1000;
-    return {
-      network: engine.network(),
-      history,
-      threads: engine.threads,
-      engine: name,
-      backend: engine.backend,
-      seconds: { setup, epochs: total - setup, total },
-    };
+  const startEngine = async () => {
+    const e = await createConvEngine(trainSet, start, settings.batchSize, { ...options, backend });
+    return { ...e, model: e.network };
   };
-  try {
-    return await runEpochs(
-      { arrange: engine.arrange, step: engine.step, model: engine.network },
-      m,
-      rng,
-      { ...options, epochs, batchSize, lr, augment, startedAt: t0 },
-      `training ${layersText(start.layers)}`,
-      (network, dev) => evaluate(network, dev),
-      resultSoFar,
-    );
-  } finally {
-    engine.close();
-  }
+  return await trainEpochs(
+    startEngine,
+    m,
+    rng,
+    { ...options, ...settings },
+    `training ${layersText(start.layers)}`,
+    (network, dev) => evaluate(network, dev),
+    ({ model, ...run }) => ({ network: model, engine: name, ...run }),
+  );
 }

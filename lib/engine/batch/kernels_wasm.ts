@@ -34,7 +34,7 @@ import type { Params } from "../../nn/params.ts";
 import { BATCH_WASM_BASE64 } from "./kernels_wasm_binary.ts";
 import { type BatchBackend, shareOf, type Slice } from "./contract.ts";
 import type { Csr } from "../shared/sparse.ts";
-import { checkMemory, denseNetwork } from "../shared/memory.ts";
+import { align, checkMemory, denseNetwork, regions } from "../shared/memory.ts";
 
 const PAGE = 65536;
 const BASE = 65536;
@@ -131,8 +131,7 @@ export function batchWasmRuns(): boolean {
 }
 
 const pad8 = (n: number) => (n + 7) & ~7;
-/** `bytes` rounded up to a multiple of 64 (a cache line). */
-export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+export { align }; // shared/memory.ts's, for the modules that lay out this engine's memory
 
 /** The kernel layout of a network: padded widths `s[l]`, offsets of `WT[l]` and `b[l]`. */
 export interface KernelLayout {
@@ -191,20 +190,10 @@ export function allocateWasm(
   const m = csr.count, nnz = csr.entry.length;
   const { sizes, s, wt, b, length } = kernelLayout(init.sizes);
   rows = (rows + 3) & ~3;
-  let end = BASE;
-  const region = (bytes: number) => {
-    const start = end;
-    end += align(bytes);
-    return start;
-  };
+  const memoryRegions = regions(BASE), region = memoryRegions.take;
   const gStride = align(length * 4);
   const at = {
-    P64: region(length * 8),
-    M1: region(length * 8),
-    M2: region(length * 8),
-    P32: region(length * 4),
-    G: region(maxChunks * gStride),
-    STATS: region(maxChunks * 16),
+    ...updateRegions(region, length, maxChunks),
     ROWPTR: region((m + 1) * 4),
     ENTRY: region(nnz * 4),
     LABELS: region(m),
@@ -215,6 +204,7 @@ export function allocateWasm(
   };
   const scratchBytes = s.reduce((total, w) => total + 2 * align(rows * w * 4), 0) + TMP_BYTES;
   at.SCRATCH = region(threads * scratchBytes);
+  const end = memoryRegions.end();
   checkMemory(denseNetwork(sizes), end, "the mini-batch engine on WebAssembly", "wasm");
   const pages = Math.ceil(end / PAGE);
   const memory = new WebAssembly.Memory({
@@ -295,6 +285,26 @@ function unpackKernel(plan: WasmMemoryPlan): Params {
     b.push(matrix(sizes[l + 1], 1, P64.slice(plan.b[l], plan.b[l] + sizes[l + 1])));
   }
   return { sizes: [...sizes], W, b };
+}
+
+/**
+ * The regions the optimizer's `update` kernel works on, for `length` parameters and up to
+ * `maxChunks` chunks: the float64 parameters and moments, their float32 copy, each chunk's
+ * gradient sums (`gStride = align(length · 4)` apart) and [correct, loss].
+ */
+export function updateRegions(
+  region: (bytes: number) => number,
+  length: number,
+  maxChunks: number,
+): Record<"P64" | "M1" | "M2" | "P32" | "G" | "STATS", number> {
+  return {
+    P64: region(length * 8),
+    M1: region(length * 8),
+    M2: region(length * 8),
+    P32: region(length * 4),
+    G: region(maxChunks * align(length * 4)),
+    STATS: region(maxChunks * 16),
+  };
 }
 
 /**

@@ -33,14 +33,13 @@
 import type { LayerParams, Network } from "../../nn/layers/network.ts";
 import { layerShapes, type LayerSpec, layersText } from "../../nn/layers/spec.ts";
 import type { OptimizerOptions } from "../../nn/optimizers.ts";
-import { checkMemory } from "../shared/memory.ts";
+import { align, checkMemory, regions } from "../shared/memory.ts";
 import { shareOf } from "../batch/contract.ts";
-import { setOptimizerStep } from "../batch/kernels_wasm.ts";
+import { setOptimizerStep, updateRegions } from "../batch/kernels_wasm.ts";
 import { type ConvKernels, convKernels, convModule } from "./kernels_wasm.ts";
 
 const PAGE = 65536;
 const BASE = 65536;
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
@@ -251,26 +250,17 @@ export function allocateConvWasm(
 ): ConvMemoryPlan {
   const { layers, length } = kernelLayers(net);
   rows = pad4(rows);
-  let end = BASE;
-  const region = (bytes: number) => {
-    const start = end;
-    end += align(bytes);
-    return start;
-  };
+  const memoryRegions = regions(BASE), region = memoryRegions.take;
   const gStride = align(length * 4);
   const pixels = layers[0].input[0] * layers[0].input[1];
   const scratch = scratchOf(layers, rows).bytes;
   const at = {
-    P64: region(length * 8),
-    M1: region(length * 8),
-    M2: region(length * 8),
-    P32: region(length * 4),
-    G: region(maxChunks * gStride),
-    STATS: region(maxChunks * 16),
+    ...updateRegions(region, length, maxChunks),
     PIXELS: region((m + rows) * pixels), // + a chunk of padding rows to read past the end
     LABELS: region(m + rows),
     SCRATCH: region(threads * scratch),
   };
+  const end = memoryRegions.end();
   checkMemory(
     {
       name: layersText(net.layers),

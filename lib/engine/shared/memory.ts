@@ -9,6 +9,26 @@
 /** The most bytes a WebAssembly (wasm32) memory holds: 65,536 pages of 64 KiB, 4 GiB. */
 export const WASM_MEMORY_MAX: number = 65536 * 65536;
 
+/** `bytes` rounded up to a whole cache line (64 bytes). */
+export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/**
+ * A bump allocator of cache-line-aligned regions from `base` on, for laying out a shared
+ * WebAssembly memory: `take(bytes)` returns where the next region starts, `end()` where the
+ * last one ends.
+ */
+export function regions(base: number): { take(bytes: number): number; end(): number } {
+  let end = base;
+  return {
+    take(bytes) {
+      const start = end;
+      end += align(bytes);
+      return start;
+    },
+    end: () => end,
+  };
+}
+
 /** The share of the machine's memory a training may take. */
 const MACHINE_SHARE = 0.8;
 
