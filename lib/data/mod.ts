@@ -19,4 +19,5 @@ export * from "./csv.ts";
 export * from "./idx.ts";
 export * from "./mnist_files.ts";
 export * from "./augment.ts";
+export * from "./distort.ts";
 export * from "./submission.ts";

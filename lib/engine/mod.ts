@@ -49,7 +49,7 @@ export type { MiniBatchEngineOptions } from "./batch/engine.ts";
 export { trainNetwork } from "./train_network.ts";
 export type { NetworkTrainOptions, NetworkTrainResult } from "./train_network.ts";
 export type { ConvEngine, ConvEngineOptions } from "./conv/engine.ts";
-export { runRecipe, weightCount } from "./recipe.ts";
+export { parameterCount, recipeNetwork, runRecipe, weightCount } from "./recipe.ts";
 export type { Recipe, RecipeResult, RecipeSets } from "./recipe.ts";
 export { chooseEngine, fusedIsFastest } from "./choose.ts";
 export type { EngineChoice, EngineName, EnginePlan } from "./choose.ts";

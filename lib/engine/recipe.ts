@@ -1,13 +1,18 @@
 /**
- * A recipe: a network and how to train it, in one object — what the second notebook changes
- * one field at a time. `runRecipe` trains it on the fastest engine that fits and returns the
- * same record whatever the engine: a point per epoch, the time, the dev and test accuracy.
+ * A recipe: a network and how to train it, in one object — what the second and third notebooks
+ * change one field at a time. The network is dense (`sizes`) or a list of layers (`layers`:
+ * convolutions, pooling, dense). `runRecipe` trains it on the fastest engine that fits and returns
+ * the same record whatever the engine: a point per epoch, the time, the dev and test accuracy.
  *
  * @module
  */
 
 import type { Digits } from "../data/dataset.ts";
+import type { DistortOptions } from "../data/distort.ts";
 import { createRng } from "../data/random.ts";
+import type { Network } from "../nn/layers/network.ts";
+import { parseLayers } from "../nn/layers/spec.ts";
+import { networkParameterLengths } from "../nn/layers/train.ts";
 import type { EpochPoint } from "../nn/minibatch.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { initParams, type InitScheme, type Params } from "../nn/params.ts";
@@ -16,12 +21,18 @@ import { evaluate } from "./evaluate.ts";
 import { train } from "./train.ts";
 import { TrainingStopped } from "./shared/stop.ts";
 import { trainMiniBatch } from "./train_minibatch.ts";
+import { trainNetwork } from "./train_network.ts";
 
 /** A network and its training, every choice spelled out. */
 export interface Recipe {
-  /** Layer sizes, input first: `[784, 10, 10, 10]` is the seed's. */
-  sizes: number[];
-  /** How the weights start: the seed's scales or He's `√(2 / inputs)`. */
+  /** A dense network's layer sizes, input first: `[784, 10, 10, 10]` is the seed's. */
+  sizes?: number[];
+  /**
+   * Or the network as layers, in `parseLayers`' short form (`"conv5x32,pool2,dense256"`): the
+   * output layer of 10 follows; He-initialised.
+   */
+  layers?: string;
+  /** How a dense network's weights start: the seed's scales or He's `√(2 / inputs)`. */
   initScheme: InitScheme;
   /** Images per step; `"all"` is full-batch gradient descent, as in the seed. */
   batchSize: number | "all";
@@ -37,6 +48,8 @@ export interface Recipe {
   schedule: ScheduleName;
   /** Shift each image by up to this many pixels each way, anew every epoch. */
   augment: number;
+  /** Rotate and scale each image too, anew every epoch (networks given as `layers`). */
+  distort?: DistortOptions;
   /** Seed of the initial weights and of every epoch's order and shifts. */
   seed: number;
 }
@@ -45,8 +58,8 @@ export interface Recipe {
 export interface RecipeResult {
   /** The recipe trained. */
   recipe: Recipe;
-  /** The trained parameters. */
-  params: Params;
+  /** The trained network: `Params` for `sizes`, a `Network` for `layers`. */
+  model: Params | Network;
   /** One point per epoch (for a full batch: per step), with its wall-clock seconds. */
   history: EpochPoint[];
   /** Wall-clock seconds of the training, engine start included. */
@@ -55,15 +68,27 @@ export interface RecipeResult {
   devAccuracy: number;
   /** Accuracy on the test set after training, when one is given. */
   testAccuracy?: number;
-  /** Weights and biases: the network's size. */
-  weights: number;
+  /** Parameters (weights and biases): the network's size. */
+  parameters: number;
 }
 
-/** Weights and biases of a network of layer sizes `sizes`: Σ (nₗ + 1)·nₗ₊₁. */
+/** Parameters (weights and biases) of a dense network of layer sizes `sizes`: Σ (nₗ + 1)·nₗ₊₁. */
 export function weightCount(sizes: readonly number[]): number {
   let count = 0;
   for (let l = 0; l + 1 < sizes.length; l++) count += (sizes[l] + 1) * sizes[l + 1];
   return count;
+}
+
+/** Parameters (weights and biases) of a network: dense `Params` or a layer list. */
+export function parameterCount(model: Params | Network): number {
+  if (!("layers" in model)) return weightCount(model.sizes);
+  return networkParameterLengths(model).reduce((a, b) => a + b, 0);
+}
+
+/** The network a recipe trains, in words: `784-256-128-10` or `conv5x32,pool2,dense256`. */
+export function recipeNetwork(recipe: Recipe): string {
+  if (recipe.layers !== undefined) return recipe.layers;
+  return (recipe.sizes ?? []).join("-");
 }
 
 /** Options of {@link runRecipe}: the sets to score, progress and a way to stop. */
@@ -82,10 +107,11 @@ export interface RecipeSets {
 }
 
 /**
- * Train a recipe on the engine `chooseEngine` picks (`choose.ts`): plain full-batch gradient
- * descent through `train` — the seed's fused engine for the seed's sizes, the mini-batch engine
- * for wider ones — and everything else through `trainMiniBatch`. Every engine is proven equal to
- * the readable loops.
+ * Train a recipe on the engine `chooseEngine` picks (`choose.ts`): a layer list through
+ * `trainNetwork` (the convolution engine), plain full-batch gradient descent of a dense network
+ * through `train` — the seed's fused engine for the seed's sizes, the mini-batch engine for wider
+ * ones — and everything else through `trainMiniBatch`. Every engine is proven equal to the
+ * readable loops.
  *
  * @example
  * ```ts ignore
@@ -93,6 +119,8 @@ export interface RecipeSets {
  * console.log(run.devAccuracy, run.seconds);
  * ```
  *
+ * @throws {RangeError} When the recipe gives both or neither of `sizes` and `layers`, or asks
+ * to distort images for a network given as sizes.
  * @throws {TrainingStopped} When `signal` is aborted, with the epochs done.
  */
 export async function runRecipe(
@@ -100,29 +128,52 @@ export async function runRecipe(
   recipe: Recipe,
   sets: RecipeSets,
 ): Promise<RecipeResult> {
+  if ((recipe.sizes === undefined) === (recipe.layers === undefined)) {
+    throw new RangeError(
+      "Cannot run a recipe: give its network as sizes or as layers, one of them",
+    );
+  }
+  if (recipe.distort && recipe.sizes) {
+    throw new RangeError(
+      'Cannot rotate and scale images for a dense network given as sizes: give it as layers ("dense256,dense128")',
+    );
+  }
   const { dev, test, onEpoch, signal } = sets;
   const fullBatch = recipe.batchSize === "all" || recipe.batchSize >= trainSet.count;
-  const plainFullBatch = fullBatch && recipe.optimizer === "sgd" &&
+  const plainFullBatch = recipe.sizes !== undefined && fullBatch && recipe.optimizer === "sgd" &&
     recipe.schedule === "constant" && recipe.augment === 0;
   const t0 = performance.now();
-  const finish = (params: Params, history: EpochPoint[]): RecipeResult => ({
+  const finish = (model: Params | Network, history: EpochPoint[]): RecipeResult => ({
     recipe,
-    params,
+    model,
     history,
     seconds: (performance.now() - t0) / 1000,
-    // Both loops score the dev set on the trained weights for their last point.
-    devAccuracy: history.at(-1)?.devAccuracy ?? evaluate(params, dev).accuracy,
-    testAccuracy: test ? evaluate(params, test).accuracy : undefined,
-    weights: weightCount(recipe.sizes),
+    // Every loop scores the dev set on the trained weights for its last point.
+    devAccuracy: history.at(-1)?.devAccuracy ?? evaluate(model, dev).accuracy,
+    testAccuracy: test ? evaluate(model, test).accuracy : undefined,
+    parameters: parameterCount(model),
   });
   const history: EpochPoint[] = [];
+  const batchSize = fullBatch ? trainSet.count : recipe.batchSize as number;
   try {
+    if (recipe.layers !== undefined) {
+      const result = await trainNetwork(trainSet, {
+        ...recipe,
+        layers: parseLayers(recipe.layers),
+        batchSize,
+        dev,
+        onEpoch,
+        signal,
+      });
+      return finish(result.network, result.history);
+    }
+    const sizes = recipe.sizes!;
     if (plainFullBatch) {
       const every = Math.max(1, Math.round(recipe.epochs / 20));
       const result = await train(trainSet, {
         iterations: recipe.epochs,
         alpha: recipe.lr,
-        params: initParams(createRng(recipe.seed), recipe.sizes, recipe.initScheme),
+        params: initParams(createRng(recipe.seed), sizes, recipe.initScheme),
         dev,
         evalEvery: every,
         signal,
@@ -147,7 +198,8 @@ export async function runRecipe(
     }
     const result = await trainMiniBatch(trainSet, {
       ...recipe,
-      batchSize: fullBatch ? trainSet.count : recipe.batchSize as number,
+      sizes,
+      batchSize,
       dev,
       onEpoch,
       signal,
@@ -155,12 +207,12 @@ export async function runRecipe(
     return finish(result.params, result.history);
   } catch (error) {
     if (!(error instanceof TrainingStopped)) throw error;
-    const partial = error.result as { params: Params; history: unknown[] };
+    const partial = error.result as { params?: Params; network?: Network; history: unknown[] };
     const points = plainFullBatch ? history : partial.history as EpochPoint[];
     throw new TrainingStopped(
-      `training ${recipe.sizes.join("-")}`,
+      `training ${recipeNetwork(recipe)}`,
       { done: error.done, total: error.total, unit: "epoch" },
-      finish(partial.params, points),
+      finish((partial.network ?? partial.params)!, points),
     );
   }
 }

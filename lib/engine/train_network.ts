@@ -1,12 +1,13 @@
 /**
  * Training a network given as a list of layers (`lib/nn/layers/`) — convolutions, pooling, dense
  * layers — by mini-batches, with every option of `trainMiniBatch`: optimizers, schedules, random
- * shifts, weight decay, dev scores after each epoch, progress callbacks and a signal to stop.
+ * shifts, rotations and scalings, weight decay, dev scores after each epoch, progress callbacks and a signal to stop.
  *
  * @module
  */
 
 import type { Digits } from "../data/dataset.ts";
+import { checkDistort, type DistortOptions } from "../data/distort.ts";
 import { createRng } from "../data/random.ts";
 import { initNetwork, type Network } from "../nn/layers/network.ts";
 import { type LayerSpec, layersText } from "../nn/layers/spec.ts";
@@ -33,6 +34,8 @@ export interface NetworkTrainOptions extends OptimizerOptions, ScheduleOptions {
   lr?: number;
   /** Shift each image by up to this many pixels each way, anew every epoch (0). */
   augment?: number;
+  /** Rotate and scale each image by a random angle and factor too, anew every epoch. */
+  distort?: DistortOptions;
   /** Seed of the initial weights and of every epoch's order and shifts (0). */
   seed?: number;
   /** A held-out set scored after each epoch. */
@@ -87,6 +90,7 @@ export async function trainNetwork(
 ): Promise<NetworkTrainResult> {
   const m = trainSet.count;
   const settings = epochSettings(options, m);
+  if (options.distort) checkDistort(options.distort);
   const rng = createRng(options.seed ?? 0);
   if (!options.network && !options.layers) {
     throw new RangeError("Cannot train a network without its layers: give layers or network");

@@ -21,6 +21,12 @@
  */
 
 import { drawShifts, type Shifts, takeShifted } from "../data/augment.ts";
+import {
+  type Distortions,
+  type DistortOptions,
+  drawDistortions,
+  takeDistorted,
+} from "../data/distort.ts";
 import { type Digits, permutation } from "../data/dataset.ts";
 import type { Rng } from "../data/random.ts";
 import { crossEntropy, getAccuracy, getPredictions } from "./metrics.ts";
@@ -44,6 +50,8 @@ export interface MiniBatchOptions extends OptimizerOptions, ScheduleOptions {
   lr: number;
   /** Shift each image by up to this many pixels each way (0: no augmentation). */
   augment?: number;
+  /** Rotate and scale each image too, anew every epoch (layer-list networks). */
+  distort?: DistortOptions;
 }
 
 /** One epoch's numbers, for the curves. */
@@ -64,20 +72,45 @@ export interface EpochPoint {
   seconds?: number;
 }
 
+/** One epoch's layout: the images' order, their shifts and, when asked, their distortions. */
+export interface EpochPlan extends Shifts {
+  /** The images in the epoch's order. */
+  order: Uint32Array;
+  /** Each position's rotation and scaling, when the training distorts images. */
+  distortions?: Distortions;
+}
+
 /**
  * The images' order and shifts for one epoch, drawn from `rng`: a permutation of `0 … m−1`,
- * then the shifts of the images in that order (none drawn when `augment` is 0). When one batch
- * holds every image (`batchSize ≥ m`) the order changes nothing but rounding, so it is not
- * drawn: the images stay in their order, as in the seed's full-batch loop.
+ * then the shifts of the images in that order (none drawn when `augment` is 0), then, when
+ * `distort` is given, their rotations and scalings. When one batch holds every image
+ * (`batchSize ≥ m`) the order changes nothing but rounding, so it is not drawn: the images stay
+ * in their order, as in the seed's full-batch loop.
  */
 export function planEpoch(
   m: number,
   augment: number,
   rng: Rng,
   batchSize = 1,
-): { order: Uint32Array } & Shifts {
+  distort?: DistortOptions,
+): EpochPlan {
   const order = batchSize >= m ? Uint32Array.from({ length: m }, (_, j) => j) : permutation(m, rng);
-  return { order, ...drawShifts(m, augment, rng) };
+  const plan: EpochPlan = { order, ...drawShifts(m, augment, rng) };
+  if (distort) plan.distortions = drawDistortions(m, distort, rng);
+  return plan;
+}
+
+/** Positions `from … to−1` of an epoch's plan: those images, shifted and distorted as planned. */
+export function takeEpochBatch(digits: Digits, plan: EpochPlan, from: number, to: number): Digits {
+  const indices = plan.order.subarray(from, to);
+  const shifts = { dx: plan.dx.subarray(from, to), dy: plan.dy.subarray(from, to) };
+  const d = plan.distortions;
+  return d
+    ? takeDistorted(digits, indices, shifts, {
+      angle: d.angle.subarray(from, to),
+      scale: d.scale.subarray(from, to),
+    })
+    : takeShifted(digits, indices, shifts);
 }
 
 /**
@@ -106,7 +139,7 @@ export function checkMiniBatch(options: MiniBatchOptions, m: number): void {
  *
  * @param digits The training images.
  * @param params Where to start (not changed).
- * @param rng Draws every epoch's order and shifts.
+ * @param rng Draws every epoch's order, shifts and distortions.
  * @returns The trained parameters and one point per epoch.
  */
 export function miniBatchGradientDescent(
@@ -117,20 +150,17 @@ export function miniBatchGradientDescent(
 ): { params: Params; history: EpochPoint[] } {
   const m = digits.count;
   checkMiniBatch(options, m);
-  const { epochs, batchSize, augment = 0 } = options;
+  const { epochs, batchSize, augment = 0, distort } = options;
   const trained = cloneParams(params);
   const state = createOptimizerState(parameterLengths(trained), options);
   const history: EpochPoint[] = [];
   for (let e = 0; e < epochs; e++) {
-    const { order, dx, dy } = planEpoch(m, augment, rng, batchSize);
+    const plan = planEpoch(m, augment, rng, batchSize, distort);
     const lr = learningRate(options.lr, e, epochs, options);
     let correct = 0, loss = 0;
     for (let start = 0; start < m; start += batchSize) {
       const end = Math.min(m, start + batchSize);
-      const batch = takeShifted(digits, order.subarray(start, end), {
-        dx: dx.subarray(start, end),
-        dy: dy.subarray(start, end),
-      });
+      const batch = takeEpochBatch(digits, plan, start, end);
       const X = pixelsToX(batch), Y = batch.labels;
       const cache = forwardProp(trained, X);
       const A = cache.A[cache.A.length - 1];

@@ -53,7 +53,17 @@ for (const spec of SPECS) {
       const layers = parseLayers(spec);
       const lr = optimizer === "adam" ? 0.002 : 0.05;
       // 300 images in batches of 70: chunks of 18 (not a multiple of 4), a ragged last batch.
-      const options = { epochs: 2, batchSize: 70, lr, optimizer, augment: 1, weightDecay: 1e-4 };
+      // With momentum, the images are rotated and scaled too.
+      const distort = optimizer === "momentum" ? { degrees: 12, scale: 0.15 } : undefined;
+      const options = {
+        epochs: 2,
+        batchSize: 70,
+        lr,
+        optimizer,
+        augment: 1,
+        distort,
+        weightDecay: 1e-4,
+      };
       const start = initNetwork(layers, createRng(5));
       const few = {
         count: 300,
@@ -99,6 +109,7 @@ Deno.test("trainNetwork() equals networkMiniBatchGradientDescent(), bit for bit"
     optimizer: "adam" as const,
     schedule: "cosine" as const,
     augment: 1,
+    distort: { degrees: 10, scale: 0.1 },
     weightDecay: 1e-4,
   };
   const start = initNetwork(layers, createRng(5));

@@ -1,13 +1,22 @@
 import assert from "node:assert/strict";
 import {
   createRng,
+  type EpochPoint,
   initParams,
   maxParamDifference,
+  type Params,
   type Recipe,
   runRecipe,
   train,
   trainMiniBatch,
   weightCount,
+} from "../../lib/mod.ts";
+import {
+  layersText,
+  type Network,
+  parseLayers,
+  recipeNetwork,
+  trainNetwork,
 } from "../../lib/mod.ts";
 import { mnistTest } from "../helpers.ts";
 
@@ -39,11 +48,11 @@ Deno.test("runRecipe() runs plain full batch on the seed's engine: the weights t
     alpha: 0.1,
     params: initParams(createRng(3)),
   });
-  assert.equal(maxParamDifference(run.params, direct.params), 0);
+  assert.equal(maxParamDifference(run.model as Params, direct.params), 0);
   assert.deepEqual(run.history.map((p) => p.epoch), Array.from({ length: 12 }, (_, i) => i + 1));
   assert.ok(run.history.every((p, i) => i === 0 || p.seconds! >= run.history[i - 1].seconds!));
   assert.ok(run.history.at(-1)!.devAccuracy !== undefined, "the last point is scored on dev");
-  assert.equal(run.weights, 8070);
+  assert.equal(run.parameters, 8070);
   assert.ok(run.testAccuracy! > 0 && run.devAccuracy > 0);
 });
 
@@ -61,9 +70,11 @@ Deno.test("runRecipe() runs everything else on the mini-batch engine: trainMiniB
   };
   const run = await runRecipe(trainSet, recipe, { dev, test });
   const direct = await trainMiniBatch(trainSet, { ...recipe, batchSize: 64, dev });
-  assert.equal(maxParamDifference(run.params, direct.params), 0);
-  assert.deepEqual(run.history, run.history.map((p, i) => ({ ...direct.history[i], ...p })));
+  assert.equal(maxParamDifference(run.model as Params, direct.params), 0);
+  // The same points, value for value; only the wall-clock seconds differ.
+  const timeless = (points: EpochPoint[]) => points.map(({ seconds: _, ...p }) => p);
   assert.equal(run.history.length, 2);
+  assert.deepEqual(timeless(run.history), timeless(direct.history));
   // A full batch with anything but plain sgd on the seed's sizes also takes the mini-batch engine.
   const momentum = await runRecipe(
     trainSet,
@@ -72,4 +83,51 @@ Deno.test("runRecipe() runs everything else on the mini-batch engine: trainMiniB
   );
   assert.equal(momentum.history.length, 3);
   assert.equal(momentum.testAccuracy, undefined, "no test set, no test score");
+});
+
+Deno.test("runRecipe() trains a layer list on the convolution engine: trainNetwork's network", async () => {
+  const recipe: Recipe = {
+    layers: "conv3x4,pool2,dense16",
+    initScheme: "he",
+    batchSize: 50,
+    epochs: 2,
+    optimizer: "adam",
+    lr: 0.003,
+    schedule: "cosine",
+    augment: 1,
+    distort: { degrees: 10, scale: 0.1 },
+    seed: 4,
+  };
+  const small = { ...trainSet, count: 400, pixels: trainSet.pixels.subarray(0, 400 * 784) };
+  const run = await runRecipe(small, recipe, { dev, test });
+  const direct = await trainNetwork(small, {
+    ...recipe,
+    batchSize: 50,
+    layers: parseLayers(recipe.layers!),
+    dev,
+  });
+  const network = run.model as Network;
+  assert.equal(layersText(network.layers), layersText(direct.network.layers));
+  assert.deepEqual(network.params, direct.network.params);
+  assert.equal(run.history.length, 2);
+  assert.deepEqual(
+    run.history.map(({ seconds: _, ...p }) => p),
+    direct.history.map(({ seconds: _, ...p }) => p),
+  );
+  // 3·3·1·4 + 4, then 13·13·4 → 16 and 16 → 10, each with its biases.
+  assert.equal(run.parameters, 40 + (676 * 16 + 16) + (16 * 10 + 10));
+  assert.equal(recipeNetwork(recipe), "conv3x4,pool2,dense16");
+});
+
+Deno.test("runRecipe() refuses a recipe with both or neither network forms, or distorting sizes", async () => {
+  const { sizes: _, ...neither } = seedRecipe;
+  await assert.rejects(() => runRecipe(trainSet, neither, { dev }), /as sizes or as layers/);
+  await assert.rejects(
+    () => runRecipe(trainSet, { ...seedRecipe, layers: "dense16" }, { dev }),
+    /as sizes or as layers/,
+  );
+  await assert.rejects(
+    () => runRecipe(trainSet, { ...seedRecipe, distort: { degrees: 5, scale: 0 } }, { dev }),
+    /give it as layers/,
+  );
 });

@@ -13,8 +13,9 @@
  */
 
 import type { Digits } from "../../data/dataset.ts";
-import { takeShifted } from "../../data/augment.ts";
+import { type Distortions, warpImage } from "../../data/distort.ts";
 import { imagesToBatch, sizeOf } from "../../nn/layers/batch.ts";
+import { takeEpochBatch } from "../../nn/minibatch.ts";
 import { type Network, networkBackward, networkForward } from "../../nn/layers/network.ts";
 import {
   applyNetworkOptimizer,
@@ -52,8 +53,8 @@ export interface ConvEngine {
   readonly threads: number;
   /** The kernels in use. */
   readonly backend: Backend;
-  /** Lay out an epoch: the images in `order`, each shifted by `dx[i]`, `dy[i]`. */
-  arrange(order: Uint32Array, dx: Int8Array, dy: Int8Array): void;
+  /** Lay out an epoch: the images in `order`, each shifted (and distorted) as planned. */
+  arrange(order: Uint32Array, dx: Int8Array, dy: Int8Array, distortions?: Distortions): void;
   /** One optimizer step on samples `from … to−1` of the arranged epoch, at learning rate `lr`. */
   step(from: number, to: number, lr: number): StepResult;
   /** A copy of the current network. */
@@ -87,8 +88,8 @@ export async function createConvEngine(
   return {
     threads: 1,
     backend: "typescript",
-    arrange(order, dx, dy) {
-      epoch = takeShifted(train, order, { dx, dy });
+    arrange(order, dx, dy, distortions) {
+      epoch = takeEpochBatch(train, { order, dx, dy, distortions }, 0, order.length);
     },
     step(from, to, lr) {
       if (!epoch) throw new Error("Cannot take a step before an epoch is arranged");
@@ -134,16 +135,15 @@ async function createConvWasmEngine(
   return {
     threads,
     backend: "wasm",
-    arrange(order, dx, dy) {
+    arrange(order, dx, dy, distortions) {
       for (let i = 0; i < m; i++) {
         const j = order[i];
+        const src = train.pixels.subarray(j * size, (j + 1) * size);
+        const out = main.pixels.subarray(i * size, (i + 1) * size);
         main.labels[i] = train.labels[j];
-        shiftImage(
-          train.pixels.subarray(j * size, (j + 1) * size),
-          dx[i],
-          dy[i],
-          main.pixels.subarray(i * size, (i + 1) * size),
-        );
+        if (distortions) {
+          warpImage(src, dx[i], dy[i], distortions.angle[i], distortions.scale[i], out);
+        } else shiftImage(src, dx[i], dy[i], out);
       }
     },
     step(from, to, lr) {

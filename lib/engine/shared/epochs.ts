@@ -8,6 +8,7 @@
  */
 
 import type { Digits } from "../../data/dataset.ts";
+import type { Distortions, DistortOptions } from "../../data/distort.ts";
 import type { Rng } from "../../data/random.ts";
 import type { Network } from "../../nn/layers/network.ts";
 import { checkMiniBatch, type EpochPoint, planEpoch } from "../../nn/minibatch.ts";
@@ -24,8 +25,11 @@ export interface EpochEngine<M> {
   readonly backend: Backend;
   /** Release the engine's workers and memory. */
   close(): void;
-  /** Lay out an epoch: the images in `order`, each shifted by `dx[i]`, `dy[i]`. */
-  arrange(order: Uint32Array, dx: Int8Array, dy: Int8Array): void;
+  /**
+   * Lay out an epoch: the images in `order`, each shifted by `dx[i]`, `dy[i]` (and rotated and
+   * scaled by `distortions`, for the engines that take them).
+   */
+  arrange(order: Uint32Array, dx: Int8Array, dy: Int8Array, distortions?: Distortions): void;
   /** One optimizer step on samples `from … to−1` of the arranged epoch, at rate `lr`. */
   step(from: number, to: number, lr: number): StepResult;
   /** The current model. */
@@ -42,6 +46,8 @@ export interface EpochOptions extends ScheduleOptions {
   lr: number;
   /** Shift each image by up to this many pixels each way, anew every epoch. */
   augment: number;
+  /** Rotate and scale each image, anew every epoch (engines that take distortions only). */
+  distort?: DistortOptions;
   /** A held-out set scored after each epoch, by `score`. */
   dev?: Digits;
   /** Called after each batch; awaited. */
@@ -109,7 +115,7 @@ export async function trainEpochs<M extends Params | Network, R>(
   score: (model: M, dev: Digits) => { accuracy: number; loss: number },
   result: (run: EpochRun<M>) => R,
 ): Promise<R> {
-  const { epochs, batchSize, lr, augment, dev, onBatch, onEpoch } = options;
+  const { epochs, batchSize, lr, augment, distort, dev, onBatch, onEpoch } = options;
   const t0 = performance.now();
   const engine = await startEngine();
   const setup = (performance.now() - t0) / 1000;
@@ -129,9 +135,11 @@ export async function trainEpochs<M extends Params | Network, R>(
   const stopped = stopCheck(options.signal);
   try {
     for (let e = 0; e < epochs; e++) {
-      const { order, dx, dy } = planEpoch(m, augment, rng, batchSize);
+      const { order, dx, dy, distortions } = planEpoch(m, augment, rng, batchSize, distort);
       // One batch of all, unshifted: every epoch is laid out the same, once is enough.
-      if (e === 0 || batchSize < m || augment > 0) engine.arrange(order, dx, dy);
+      if (e === 0 || batchSize < m || augment > 0 || distort) {
+        engine.arrange(order, dx, dy, distortions);
+      }
       const rate = learningRate(lr, e, epochs, options);
       let correct = 0, loss = 0;
       for (let b = 0; b < batches; b++) {

@@ -6,10 +6,15 @@
  * @module
  */
 
-import { takeShifted } from "../../data/augment.ts";
 import type { Digits } from "../../data/dataset.ts";
 import type { Rng } from "../../data/random.ts";
-import { checkMiniBatch, type EpochPoint, type MiniBatchOptions, planEpoch } from "../minibatch.ts";
+import {
+  checkMiniBatch,
+  type EpochPoint,
+  type MiniBatchOptions,
+  planEpoch,
+  takeEpochBatch,
+} from "../minibatch.ts";
 import {
   createOptimizerState,
   type OptimizerOptions,
@@ -63,7 +68,7 @@ export function applyNetworkOptimizer(
  *
  * @param digits The training images.
  * @param start Where to start (not changed).
- * @param rng Draws every epoch's order and shifts.
+ * @param rng Draws every epoch's order, shifts and distortions.
  * @returns The trained network and one point per epoch.
  */
 export function networkMiniBatchGradientDescent(
@@ -74,20 +79,17 @@ export function networkMiniBatchGradientDescent(
 ): { network: Network; history: EpochPoint[] } {
   const m = digits.count;
   checkMiniBatch(options, m);
-  const { epochs, batchSize, augment = 0 } = options;
+  const { epochs, batchSize, augment = 0, distort } = options;
   const net = cloneNetwork(start);
   const state = createOptimizerState(networkParameterLengths(net), options);
   const history: EpochPoint[] = [];
   for (let e = 0; e < epochs; e++) {
-    const { order, dx, dy } = planEpoch(m, augment, rng, batchSize);
+    const plan = planEpoch(m, augment, rng, batchSize, distort);
     const lr = learningRate(options.lr, e, epochs, options);
     let correct = 0, loss = 0;
     for (let from = 0; from < m; from += batchSize) {
       const to = Math.min(m, from + batchSize);
-      const batch = takeShifted(digits, order.subarray(from, to), {
-        dx: dx.subarray(from, to),
-        dy: dy.subarray(from, to),
-      });
+      const batch = takeEpochBatch(digits, plan, from, to);
       const forward = networkForward(net, imagesToBatch(batch, net.input));
       const step = networkBackward(net, forward, batch.labels);
       correct += step.accuracy * batch.count;
