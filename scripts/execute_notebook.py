@@ -1,6 +1,6 @@
 """Execute a notebook on the Deno kernel and save it with its outputs.
 
-Usage: execute_notebook.py IN.ipynb OUT.ipynb [--timeout SECONDS]
+Usage: execute_notebook.py IN.ipynb OUT.ipynb [--timeout SECONDS] [--progress NAME]
 
 Run by `scripts/report.ts` (and the notebook tests) with the Debian/pip nbclient. Two things
 differ from `jupyter nbconvert --execute`:
@@ -10,10 +10,14 @@ differ from `jupyter nbconvert --execute`:
   expression). `PatientClient` keeps reading the cell's messages until the kernel has been
   quiet for GRACE seconds.
 - A failing cell ends the run with one line naming the cell and the error, not a traceback.
+- With `--progress NAME`, each progress line a cell shows (an HTML `<pre>` output, as the
+  notebooks' training steps write one per epoch) is printed to stdout as `NAME: line`.
 """
 
 import argparse
+import html
 import os
+import re
 import sys
 from queue import Empty
 
@@ -26,6 +30,16 @@ GRACE = 0.1  # seconds of silence after idle before a cell counts as finished
 
 
 class PatientClient(NotebookClient):
+    progress_name = None
+
+    def process_message(self, msg, cell, cell_index):
+        if self.progress_name and msg["msg_type"] in ("display_data", "update_display_data"):
+            shown = msg["content"].get("data", {}).get("text/html", "")
+            if shown.startswith("<pre>"):
+                line = html.unescape(re.sub(r"<[^>]+>", "", shown)).strip()
+                print(f"{self.progress_name}: {line}", flush=True)
+        return super().process_message(msg, cell, cell_index)
+
     async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
         assert self.kc is not None
         while True:
@@ -51,7 +65,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("input")
     parser.add_argument("output")
-    parser.add_argument("--timeout", type=int, default=1200)
+    parser.add_argument("--timeout", type=int, default=3600)
+    parser.add_argument("--progress")
     args = parser.parse_args()
     nb = nbformat.read(args.input, as_version=4)
     client = PatientClient(
@@ -60,6 +75,7 @@ def main():
         kernel_name="deno",
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.input))}},
     )
+    client.progress_name = args.progress
     try:
         client.execute()
     except CellExecutionError as error:

@@ -1,15 +1,18 @@
 /**
- * `deno task report`: the main job. From a clean clone it makes the data, executes both
- * notebooks — `notebooks/mnist.ipynb` (the seed) and `notebooks/beyond.ipynb` (from 90% to
- * 98.5%) — on a project-local Deno kernelspec (the user's Jupyter setup is never touched),
- * exports each as one self-contained HTML file, writes `index.html` linking both with their
- * headline figures, and prints the paths and accuracies.
+ * `deno task report`: the main job. From a clean clone it makes the data, executes the three
+ * notebooks — `notebooks/mnist.ipynb` (the seed), `notebooks/beyond.ipynb` (from 90% to 98.5%)
+ * and `notebooks/convolutions.ipynb` (past 99.5%) — on a project-local Deno kernelspec (the
+ * user's Jupyter setup is never touched), exports each as one self-contained HTML file, writes
+ * `index.html` linking them with their headline figures, and prints the paths and accuracies.
+ * Each training step's progress line is printed as it runs.
  *
- * Flags: `--out DIR` (default `reports/`), `--only mnist|beyond` (one notebook; the index still
- * lists the other's last report if there is one). Environment variables `MNIST_ITERATIONS`,
- * `MNIST_ALPHA`, `MNIST_SEED`, `BEYOND_EPOCHS` and `BEYOND_FULL_BATCH_STEPS` pass through to the
- * notebooks' parameters cells (the tests use them for short runs); `BEYOND_OUT` is set to the
- * output folder, where the beyond notebook saves its model and Kaggle submission.
+ * Flags: `--out DIR` (default `reports/`), `--only mnist|beyond|convolutions` (one notebook; the
+ * index still lists the others' last reports), `--full` (every notebook at its full settings,
+ * {@link FULL_SETTINGS}: tens of minutes). Environment variables `MNIST_ITERATIONS`,
+ * `MNIST_ALPHA`, `MNIST_SEED`, `BEYOND_EPOCHS`, `BEYOND_FULL_BATCH_STEPS`, `CONV_EPOCHS`,
+ * `LONG_EPOCHS`, `DENSE_EPOCHS` and `CONV_TRAIN_SIZE` pass through to the notebooks' parameters
+ * cells (the tests use them for short runs); `BEYOND_OUT` is set to the output folder, where
+ * the beyond and convolutions notebooks save their models and Kaggle submissions.
  *
  * @module
  */
@@ -61,8 +64,13 @@ export async function writeKernelspec(): Promise<string> {
   return dir;
 }
 
-async function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
-  const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
+async function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  stdout: "piped" | "inherit" = "piped",
+): Promise<void> {
+  const out = await new Deno.Command(cmd, { args, env, stdout, stderr: "piped" }).output();
   if (!out.success) {
     const err = new TextDecoder().decode(out.stderr).trim().split("\n").filter((l) => l.trim()).at(
       -1,
@@ -77,7 +85,26 @@ export type { ReportSummary };
 export const NOTEBOOKS = {
   mnist: "The seed: a 784-10-10-10 network by full-batch gradient descent, equation by equation",
   beyond: "From 90% to 98.5%: one change at a time, a digit pad and a Kaggle submission",
+  convolutions:
+    "Past 99.5%: convolutions and pooling from scratch, distorted digits, an ensemble, a convnet in the page",
 } as const;
+
+/**
+ * The environment of `--full`: every notebook at its full settings — the seed's 1,000
+ * iterations (its default), the beyond notebook's steps at 30 epochs and its full-batch steps at
+ * the seed's 1,000, the convolutional steps at 15 epochs, the longer one at 30 and the line to
+ * beat at 30.
+ */
+export const FULL_SETTINGS: Readonly<Record<string, string>> = {
+  BEYOND_EPOCHS: "30",
+  BEYOND_FULL_BATCH_STEPS: "1000",
+  CONV_EPOCHS: "15",
+  LONG_EPOCHS: "30",
+  DENSE_EPOCHS: "30",
+};
+
+/** Minutes `--full` took on the 2-core machine this project is developed on, all three notebooks. */
+export const FULL_MINUTES = 23;
 
 /** A notebook's name in {@link NOTEBOOKS}. */
 export type NotebookName = keyof typeof NOTEBOOKS;
@@ -98,17 +125,25 @@ async function reportNotebook(
   name: NotebookName,
   out: string,
   python: string,
+  settings: { progress: boolean; env: Record<string, string> },
 ): Promise<NotebookReport> {
   const notebook = join(root, "notebooks", `${name}.ipynb`);
   const executed = join(out, `${name}.ipynb`);
   const kernels = await writeKernelspec();
   const t0 = performance.now();
   try {
-    await run(python, [join(root, "scripts", "execute_notebook.py"), notebook, executed], {
-      JUPYTER_PATH: kernels,
-      // Relative to the notebook, so that no page or notebook prints this machine's paths.
-      BEYOND_OUT: relative(join(root, "notebooks"), out),
-    });
+    const progress = settings.progress ? ["--progress", name] : [];
+    await run(
+      python,
+      [join(root, "scripts", "execute_notebook.py"), notebook, executed, ...progress],
+      {
+        ...settings.env,
+        JUPYTER_PATH: kernels,
+        // Relative to the notebook, so that no page or notebook prints this machine's paths.
+        BEYOND_OUT: relative(join(root, "notebooks"), out),
+      },
+      settings.progress ? "inherit" : "piped",
+    );
   } finally {
     await Deno.remove(kernels, { recursive: true });
   }
@@ -157,7 +192,7 @@ async function writeSelfContained(path: string, html: string): Promise<void> {
  * @returns The reports made now, and the index's path.
  */
 export async function makeReport(
-  options: { out?: string; only?: NotebookName } = {},
+  options: { out?: string; only?: NotebookName; full?: boolean; progress?: boolean } = {},
 ): Promise<{ reports: NotebookReport[]; indexPath: string }> {
   const out = options.out ?? join(root, "reports");
   if (options.only !== undefined && !(options.only in NOTEBOOKS)) {
@@ -171,10 +206,14 @@ export async function makeReport(
   await Deno.mkdir(out, { recursive: true });
   await makeData(join(root, "data"));
   const python = await findJupyterPython();
-  // One after the other, though both at once would take ~25% less time: the beyond notebook
-  // compares its steps' seconds, which a notebook running beside it would distort.
+  // One after the other, though two at once would take less time: the notebooks compare their
+  // steps' seconds, which a notebook running beside them would distort.
   const reports: NotebookReport[] = [];
-  for (const name of names) reports.push(await reportNotebook(name, out, python));
+  const settings = {
+    progress: options.progress ?? false,
+    env: options.full ? { ...FULL_SETTINGS } : {},
+  };
+  for (const name of names) reports.push(await reportNotebook(name, out, python, settings));
   const indexPath = join(out, "index.html");
   await writeSelfContained(indexPath, indexHtml(await indexEntries(out, reports)));
   return { reports, indexPath };
@@ -220,12 +259,21 @@ if (import.meta.main) {
   try {
     const { values } = parseArgs({
       args: Deno.args,
-      options: { out: { type: "string" }, only: { type: "string" } },
+      options: { out: { type: "string" }, only: { type: "string" }, full: { type: "boolean" } },
     });
+    if (values.full) {
+      const settings = Object.entries(FULL_SETTINGS).map(([k, v]) => `${k}=${v}`).join(" ");
+      console.log(
+        `--full: every notebook at its full settings (${settings}); it took ${FULL_MINUTES} ` +
+          `minutes on a 2-core machine for all three notebooks, less for one (--only).`,
+      );
+    }
     const t0 = performance.now();
     const { reports, indexPath } = await makeReport({
       out: values.out,
       only: values.only as NotebookName | undefined,
+      full: values.full,
+      progress: true,
     });
     const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
     for (const r of reports) {

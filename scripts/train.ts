@@ -13,8 +13,10 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import {
+  checkDistort,
   createRng,
   type Digits,
+  type DistortOptions,
   evaluate,
   initNetwork,
   initParams,
@@ -87,6 +89,9 @@ Mini-batches (any of these flags selects them)
   --schedule S              learning rate per epoch: constant, step (×0.1 every third of the
                             epochs) or cosine (down to 0) (default constant)
   --augment K               shift each image by up to K pixels each way, anew every epoch
+  --rotate DEG              rotate each image by up to DEG degrees either way (0–45), and
+  --scale FRAC              scale it by up to FRAC either way (0–0.5: 0.1 is 90%–110%), anew
+                            every epoch (with --layers that has convolutions)
 
 Engine (picked by one rule: the seed's fused engine for small full batches, the convolution
 engine for --layers with conv or pool, the mini-batch engine otherwise; the JSON line says which)
@@ -114,6 +119,8 @@ const MINI_BATCH_FLAGS = [
   "weight-decay",
   "schedule",
   "augment",
+  "rotate",
+  "scale",
 ] as const;
 
 /** Parse a whole number ≥ min, or throw a sentence naming the flag. */
@@ -181,6 +188,8 @@ async function main(args: string[]): Promise<void> {
       "weight-decay": { type: "string" },
       schedule: { type: "string" },
       augment: { type: "string" },
+      rotate: { type: "string" },
+      scale: { type: "string" },
       threads: { type: "string" },
       backend: { type: "string", default: "auto" },
       json: { type: "boolean", default: false },
@@ -276,6 +285,16 @@ async function main(args: string[]): Promise<void> {
   if (augment > 27) {
     throw new Error(`--augment must be a whole number from 0 to 27, not "${augment}"`);
   }
+  const distort = values.rotate === undefined && values.scale === undefined ? undefined : {
+    degrees: decimal("rotate", values.rotate ?? "0", 0),
+    scale: decimal("scale", values.scale ?? "0", 0),
+  };
+  if (distort) checkDistort(distort);
+  if (distort && !convolutional) {
+    throw new Error(
+      "--rotate and --scale distort images for the convolution engine: give --layers with conv (the dense engines shift sparse rows only)",
+    );
+  }
 
   // Data: shuffle, split, then draw the weights from the same generator, as the seed does.
   const path = values.data ?? DEFAULT_DATA;
@@ -348,6 +367,7 @@ async function main(args: string[]): Promise<void> {
       weightDecay,
       schedule,
       augment,
+      distort,
       seed,
     })
     : await runFullBatch(trainSet, {
@@ -520,6 +540,7 @@ async function runMiniBatch(
     epochs: number;
     batchSize: number;
     network?: Network;
+    distort?: DistortOptions;
   },
 ): Promise<Run> {
   const { epochs, batchSize } = options;
@@ -591,6 +612,7 @@ async function runMiniBatch(
       lr: options.lr,
       schedule: options.schedule,
       augment: options.augment,
+      distort: options.distort ?? null,
       weight_decay: options.weightDecay,
       setup_seconds: result.seconds.setup,
       seconds_per_epoch: result.history.length > 0

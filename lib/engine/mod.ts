@@ -11,8 +11,8 @@
  *   products over chunks of samples (`kernels_typescript.ts`, `kernels_wasm.ts` and its binary,
  *   built from `wasm/batch/`).
  * - `shared/`: what both use — threads and doorbells, sparse rows, worker start-up, stopping.
- * - `conv/`: the convolution engine, for layer lists — today its TypeScript backend (the
- *   readable layers); its WebAssembly kernels will go in `wasm/conv/`.
+ * - `conv/`: the convolution engine, for layer lists — WebAssembly SIMD kernels (built from
+ *   `wasm/conv/`) on every core, the readable layers as its TypeScript fallback.
  * - Here: the API, and `choose.ts`, the one rule that picks an engine for a training.
  *
  * The API:
@@ -23,9 +23,12 @@
  *   or Adam, a schedule, random shifts.
  * - {@link trainNetwork}: a network given as a list of layers — convolutions, pooling, dense —
  *   by mini-batches, with the same options.
- * - {@link runRecipe}: a whole recipe (network and training) through one of the two.
+ * - {@link runRecipe}: a whole recipe (network and training) through one of them.
  * - {@link evaluate}: probabilities, predictions, accuracy and loss of a set of digits;
- *   {@link predict}: the predictions alone, for images without labels.
+ *   {@link predict}: the predictions alone, for images without labels; {@link evaluateParallel}
+ *   and {@link predictParallel}: the same on every core;
+ *   {@link evaluateAverage}: the mean of several networks' probabilities (an ensemble), over the
+ *   images as given and shifted (test-time augmentation).
  * - {@link chooseEngine}: which engine a training runs on.
  * - Every training takes an `AbortSignal`; a stopped one throws {@link TrainingStopped}, which
  *   holds what it trained ({@link lastStop} keeps the last one).
@@ -39,6 +42,9 @@ export type { TrainOptions, TrainResult } from "./train.ts";
 export { evaluate } from "./evaluate.ts";
 export type { EvaluateOptions, Evaluation } from "./evaluate.ts";
 export { predict } from "./predict.ts";
+export { evaluateAverage, shiftAll, TTA_SHIFTS } from "./ensemble.ts";
+export { evaluateParallel, predictParallel, startScorer } from "./parallel.ts";
+export type { Scorer } from "./parallel.ts";
 export { createEngine } from "./fused/engine.ts";
 export type { Engine, EngineOptions } from "./fused/engine.ts";
 export { defaultThreads, MAX_THREADS } from "./shared/backend.ts";

@@ -11,6 +11,22 @@ import type { Network } from "../nn/layers/network.ts";
 import { evaluate, type EvaluateOptions } from "./evaluate.ts";
 
 /**
+ * Check that `images` have as many pixels as `model` has inputs.
+ *
+ * @throws {RangeError} In one sentence, when they do not.
+ */
+export function checkInputs(model: Params | Network, images: UnlabeledDigits): void {
+  const inputs = "layers" in model ? sizeOf(model.input) : model.sizes[0];
+  if (images.pixels.length !== images.count * inputs) {
+    throw new RangeError(
+      `Cannot run a network of ${inputs} inputs on images of ${
+        images.pixels.length / images.count
+      } pixels`,
+    );
+  }
+}
+
+/**
  * The predicted digit of each image, `argmax A[L]`: the network's forward pass over every image
  * (the `predictions` of {@link evaluate}, without labels to score them against).
  *
@@ -21,14 +37,7 @@ export function predict(
   images: UnlabeledDigits,
   options: EvaluateOptions = {},
 ): Uint8Array {
-  const inputs = "layers" in model ? sizeOf(model.input) : model.sizes[0];
-  if (images.pixels.length !== images.count * inputs) {
-    throw new RangeError(
-      `Cannot run a network of ${inputs} inputs on images of ${
-        images.pixels.length / images.count
-      } pixels`,
-    );
-  }
+  checkInputs(model, images);
   const labels = new Uint8Array(images.count); // unused: nothing is scored
   return evaluate(model, { ...images, labels }, options).predictions;
 }

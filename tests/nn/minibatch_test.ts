@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import {
   createRng,
+  drawDistortions,
+  drawShifts,
   gradientDescent,
   initParams,
   maxParamDifference,
   miniBatchGradientDescent,
+  permutation,
   pixelsToX,
   planEpoch,
 } from "../../lib/mod.ts";
@@ -46,11 +49,23 @@ Deno.test("miniBatchGradientDescent() with Adam, batches of 32 and shifts lowers
   assert.equal(maxParamDifference(a.params, b.params), 0, "same seed, same weights");
 });
 
-Deno.test("planEpoch() draws a permutation, then one shift per image", () => {
-  const { order, dx, dy } = planEpoch(50, 2, createRng(9));
+Deno.test("planEpoch() draws a permutation, then one shift per image, then distortions", () => {
+  const { order, dx, dy, distortions } = planEpoch(50, 2, createRng(9));
   assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: 50 }, (_, j) => j));
+  assert.equal(dx.length, 50);
+  assert.equal(dy.length, 50);
   assert.ok([...dx, ...dy].every((d) => d >= -2 && d <= 2));
-  assert.deepEqual(planEpoch(50, 2, createRng(9)).order, order, "seeded");
+  assert.ok(new Set(dx).size > 1 && new Set(dy).size > 1, "not all the same shift");
+  assert.equal(distortions, undefined, "none unless asked");
+  // The same generator, in that order: the permutation's draws, then dx and dy of each image.
+  const rng = createRng(9);
+  assert.deepEqual(order, permutation(50, rng));
+  assert.deepEqual({ dx, dy }, drawShifts(50, 2, rng));
+  // Distortions come after the shifts, which stay as they were.
+  const distort = { degrees: 10, scale: 0.1 };
+  const plan = planEpoch(50, 2, createRng(9), 1, distort);
+  assert.deepEqual([plan.order, plan.dx, plan.dy], [order, dx, dy]);
+  assert.deepEqual(plan.distortions, drawDistortions(50, distort, rng));
 });
 
 Deno.test("miniBatchGradientDescent() rejects a batch larger than the set", async () => {

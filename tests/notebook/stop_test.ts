@@ -130,3 +130,23 @@ Deno.test("Stop ends a beyond notebook step; its epochs stay in runs, marked sto
   assert.equal(result(next), "4", "the next training runs");
   assert.ok(run.alive);
 });
+
+Deno.test("Stop ends a convolutions notebook step; its epochs stay in runs, marked stopped", async () => {
+  const nb = await cellsOf("convolutions");
+  const setup = [1, 2, cellWith(nb, "await makeData"), cellWith(nb, "async function step(")];
+  const run = await session([
+    ...setup.map((i) => ({ code: nb[i] })),
+    { code: nb[cellWith(nb, 'await step("1 · one conv layer')], interrupt_after: 5 },
+    { code: "runs.map((r) => `${r.name}: ${r.history.length > 0}`).join(' | ')" },
+    { code: "await step('after Stop', { ...recipe, epochs: 1 }); runs.length" },
+  ], { CONV_EPOCHS: "1000", CONV_TRAIN_SIZE: "3000" });
+  assert.ok(run.cells.slice(0, setup.length).every((c) => c.status === "ok"));
+  assertStopped(
+    run.cells[setup.length],
+    /^Stopped training conv5x16 after epoch \d+ of 1000;/,
+  );
+  const [names, next] = run.cells.slice(setup.length + 1);
+  assert.equal(result(names), '"1 · one conv layer: conv5x16 (stopped): true"');
+  assert.equal(result(next), "2", "the next training runs");
+  assert.ok(run.alive);
+});

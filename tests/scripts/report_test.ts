@@ -1,5 +1,5 @@
 /**
- * The product test: execute both notebooks (short runs, set by environment variables) through
+ * The product test: execute the three notebooks (short runs, set by environment variables) through
  * the same code as `deno task report`, check their outputs, then open the exported pages in
  * headless Chromium with every network request blocked, and draw digits on their pads with the
  * mouse.
@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { loadParams, readLabeledCsv } from "../../lib/mod.ts";
+import { layersText, loadModel, loadParams, readLabeledCsv } from "../../lib/mod.ts";
 import { makeReport } from "../../scripts/report.ts";
 import { checkPad, launch, open } from "../browser.ts";
 
@@ -31,18 +31,27 @@ const text = (s: string[] | string | undefined) => (Array.isArray(s) ? s.join(""
 Deno.env.set("MNIST_ITERATIONS", "300");
 Deno.env.set("BEYOND_EPOCHS", "1");
 Deno.env.set("BEYOND_FULL_BATCH_STEPS", "20");
+Deno.env.set("CONV_EPOCHS", "1");
+Deno.env.set("LONG_EPOCHS", "2");
+Deno.env.set("DENSE_EPOCHS", "1");
+Deno.env.set("CONV_TRAIN_SIZE", "12000");
 const out = await Deno.makeTempDir({ prefix: "mnist-report-test-" });
 const { reports, indexPath } = await makeReport({ out });
-const [mnist, beyond] = reports;
+const [mnist, beyond, convolutions] = reports;
 const cellsOf = async (path: string) =>
   (JSON.parse(await Deno.readTextFile(path)) as { cells: Cell[] }).cells.filter((c) =>
     c.cell_type === "code"
   );
 
-/** Every code cell but the imports shows something, and none raised an error. */
+/**
+ * Every code cell but the imports shows something, none raised an error, and none printed a
+ * value by accident (a cell ending in an expression shows it: a network's weights, say).
+ */
 function checkCells(code: Cell[]) {
   const errors = code.flatMap((c) => c.outputs!.filter((o) => o.output_type === "error"));
   assert.deepEqual(errors.map((e) => `${e.ename}: ${e.evalue}`), []);
+  const results = code.flatMap((c) => c.outputs!.filter((o) => o.output_type === "execute_result"));
+  assert.deepEqual(results.map((o) => String(o.data?.["text/plain"]).slice(0, 80)), []);
   code.forEach((cell, i) => {
     const source = text(cell.source);
     const isImport = /^import /m.test(source) && !/await|console/.test(source);
@@ -211,7 +220,8 @@ Deno.test("the beyond notebook executes: every step, the table, the curves, a mo
       })/[^\\s"'<]*)`,
       "m",
     );
-    for (const name of ["mnist.html", "mnist.ipynb", "beyond.html", "beyond.ipynb", "index.html"]) {
+    const names = ["mnist", "beyond", "convolutions"].flatMap((n) => [`${n}.html`, `${n}.ipynb`]);
+    for (const name of [...names, "index.html"]) {
       const content = await Deno.readTextFile(`${out}/${name}`);
       const found = content.match(absolute);
       assert.equal(found, null, `${name} shows the local path ${found?.[1]}`);
@@ -235,14 +245,105 @@ Deno.test("the beyond notebook executes: every step, the table, the curves, a mo
   });
 });
 
-Deno.test("the index page links both reports with their headline figures", async () => {
+Deno.test("the convolutions notebook executes: every step, the table, the curves, kernels, a model and a submission", async (t) => {
+  assert.equal(convolutions.name, "convolutions");
+  const code = await cellsOf(convolutions.executed);
+  const steps = convolutions.summary.steps as {
+    name: string;
+    test_accuracy: number;
+    dev_accuracy: number;
+  }[];
+
+  await t.step("no cell raised an error; every code cell but the imports shows something", () => {
+    checkCells(code);
+  });
+
+  await t.step("eleven steps, from the line to beat to test-time shifts, each scored", () => {
+    assert.deepEqual(steps.map((s) => s.name.split(" · ")[0]), [
+      "0",
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+      "10",
+    ]);
+    // One epoch of 12,000 images: a convolutional network already reads most digits (~95%).
+    for (const s of steps) assert.ok(s.test_accuracy > 0.85 && s.test_accuracy <= 1, s.name);
+    // The final answer is the step best on dev, and the summary gives its scores.
+    const best = Math.max(...steps.map((s) => s.dev_accuracy));
+    const final = steps.findLast((s) => s.dev_accuracy === best)!;
+    assert.equal(convolutions.summary.final, final.name);
+    assert.equal(convolutions.summary.test_accuracy, final.test_accuracy);
+  });
+
+  await t.step("the table has a row per step; the charts name every step", () => {
+    const markdown = code.flatMap((c) =>
+      c.outputs!.map((o) => String(o.data?.["text/markdown"] ?? ""))
+    );
+    const table = markdown.find((m) => m.startsWith("| step |"))!;
+    assert.ok(table, "a table of the steps");
+    const rows = table.split("\n").slice(2);
+    assert.equal(rows.length, steps.length);
+    assert.match(rows[1], /\| conv5x16 \| batch 64, adam, lr 0\.001, cosine \| 1 \|/);
+    assert.match(
+      rows[8],
+      /conv5x32,pool2,conv5x64,pool2,dense256 \| batch 64, adam, lr 0\.001, cosine, ±2 px, ±10°, ±10% \| 2 \|/,
+    );
+    assert.match(rows[10], /mean of 3 networks × 5 shifts/);
+    const figures = htmlOutputs(code).filter((h) => h.startsWith("<figure"));
+    for (
+      const title of [
+        "Four kernels written by hand",
+        "Their feature maps of the first test digit",
+        "rotated, scaled and shifted at random",
+        "Dev accuracy against epochs",
+        "Dev accuracy against seconds",
+        "32 kernels, 5×5 each",
+        "What the network sees",
+        "Confusion matrix",
+        "Misclassified digits",
+        "Draw a digit",
+      ]
+    ) {
+      assert.ok(figures.some((f) => f.includes(title)), `a figure titled "${title}"`);
+    }
+    for (const chart of figures.filter((f) => f.includes("Dev accuracy against"))) {
+      for (const s of steps) assert.ok(chart.includes(s.name), `${s.name} in the chart`);
+    }
+  });
+
+  await t.step(
+    "the model file holds step 8's network; the submission has 28,000 rows",
+    async () => {
+      const { model } = await loadModel(`${out}/convolutions_model.json`);
+      assert.ok("layers" in model);
+      assert.equal(layersText(model.layers), "conv5x32,pool2,conv5x64,pool2,dense256,dense10");
+      const lines = (await Deno.readTextFile(`${out}/convolutions_submission.csv`)).trimEnd()
+        .split("\n");
+      assert.equal(lines[0], "ImageId,Label");
+      assert.equal(lines.length, 28001);
+      assert.match(lines[28000], /^28000,\d$/);
+      // The last 10,000 rows of test.csv are MNIST's test set: the predictions score as step 8.
+      const known = await readLabeledCsv("data/mnist_test.csv");
+      const right = known.labels.filter((y, j) => Number(lines[18001 + j].split(",")[1]) === y);
+      assert.ok(Math.abs(right.length / known.count - steps[8].test_accuracy) < 1e-9);
+    },
+  );
+});
+
+Deno.test("the index page links the three reports with their headline figures", async () => {
   const html = await Deno.readTextFile(indexPath);
-  assert.match(html, /href="mnist\.html"/);
-  assert.match(html, /href="beyond\.html"/);
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-  assert.ok(html.includes(`test accuracy <b>${pct(mnist.summary.test_accuracy)}</b>`));
-  assert.ok(html.includes(`test accuracy <b>${pct(beyond.summary.test_accuracy)}</b>`));
-  assert.equal(html.match(/\d s of training/g)?.length, 2, "each with its training time");
+  for (const report of [mnist, beyond, convolutions]) {
+    assert.match(html, new RegExp(`href="${report.name}\\.html"`));
+    assert.ok(html.includes(`test accuracy <b>${pct(report.summary.test_accuracy)}</b>`));
+  }
+  assert.equal(html.match(/\d s of training/g)?.length, 3, "each with its training time");
 });
 
 Deno.test("in Chromium, offline: the reports render, and their digit pads read drawn digits", async (t) => {
@@ -284,7 +385,21 @@ Deno.test("in Chromium, offline: the reports render, and their digit pads read d
       assert.deepEqual(blocked, []);
     });
 
-    await t.step("the index links both", async () => {
+    await t.step(
+      "the convolutions report: equations, kernels, the curves, a working pad",
+      async () => {
+        const { page, blocked, problems } = await open(browser, convolutions.htmlPath);
+        assert.deepEqual(blocked, []);
+        assert.deepEqual(problems, []);
+        assert.ok(await page.locator("math").count() >= 10, "equations rendered as MathML");
+        assert.ok(await page.locator("figure svg path").count() >= 22, "the curves are drawn");
+        await checkPad(page);
+        assert.deepEqual(problems, []);
+        assert.deepEqual(blocked, []);
+      },
+    );
+
+    await t.step("the index links the three", async () => {
       const { page, blocked, problems } = await open(browser, indexPath);
       await page.getByRole("link", { name: /beyond\.html/ }).click();
       await page.waitForLoadState("load");
@@ -300,7 +415,7 @@ Deno.test("in Chromium, offline: the reports render, and their digit pads read d
 Deno.test("makeReport() names the notebooks it knows when --only names another", async () => {
   await assert.rejects(
     () => makeReport({ out, only: "seed" as "mnist" }),
-    /^Error: Cannot report notebook "seed": expected one of mnist, beyond$/,
+    /^Error: Cannot report notebook "seed": expected one of mnist, beyond, convolutions$/,
   );
 });
 

@@ -7,6 +7,9 @@ const run = (args: string[]) => runTask("train", args);
 const dir = await Deno.makeTempDir();
 const csv = `${dir}/small.csv`;
 await writeLabeledCsv(csv, await mnistTest(600));
+// Digits the training never sees, for --test.
+const heldOut = `${dir}/held_out.csv`;
+await writeLabeledCsv(heldOut, await mnistTest(300, 5000));
 
 Deno.test("train CLI: --json ends with one JSON line of results; --save writes a model file", async () => {
   const { code, stdout, stderr } = await run([
@@ -54,7 +57,7 @@ Deno.test("train CLI: --json ends with one JSON line of results; --save writes a
 Deno.test("train CLI: mini-batches with Adam, a schedule and shifts; the JSON says so; any size saves and loads", async () => {
   // deno-fmt-ignore
   const recipe = [
-    "--data", csv, "--test", csv, "--dev-size", "100", "--hidden", "48,24", "--optimizer", "adam",
+    "--data", csv, "--test", heldOut, "--dev-size", "100", "--hidden", "48,24", "--optimizer", "adam",
     "--batch-size", "32", "--epochs", "6", "--schedule", "cosine", "--augment", "1", "--json",
   ];
   const { code, stdout, stderr } = await run([...recipe, "--save", `${dir}/wide.json`]);
@@ -70,7 +73,8 @@ Deno.test("train CLI: mini-batches with Adam, a schedule and shifts; the JSON sa
   assert.equal(result.optimizer, "adam");
   assert.equal(result.lr, 0.001);
   assert.ok(result.seconds_per_epoch > 0, JSON.stringify(result));
-  assert.ok(result.test_accuracy > 0.7, `test accuracy ${result.test_accuracy}`);
+  // 500 images, 6 epochs, scored on 300 it never saw: 0.65 here (chance is 0.1).
+  assert.ok(result.test_accuracy > 0.6, `test accuracy ${result.test_accuracy}`);
   assert.deepEqual(result.sizes, [784, 48, 24, 10]);
   assert.deepEqual((await loadParams(`${dir}/wide.json`)).sizes, [784, 48, 24, 10]);
   // The same run on one thread: the same weights, bit for bit.
@@ -172,6 +176,18 @@ for (
     [["--batch-size", "0"], 'error: --batch-size must be a whole number ≥ 1, not "0"'],
     [["--batch-size", "501"], "error: --batch-size 501 is more than the 500 training images"],
     [["--augment", "30"], 'error: --augment must be a whole number from 0 to 27, not "30"'],
+    [
+      ["--rotate", "10"],
+      "error: --rotate and --scale distort images for the convolution engine: give --layers with conv (the dense engines shift sparse rows only)",
+    ],
+    [
+      ["--layers", "conv3x4", "--rotate", "50"],
+      "error: Cannot rotate images by up to 50°: expected 0 to 45 degrees",
+    ],
+    [
+      ["--layers", "conv3x4", "--scale", "0.7"],
+      "error: Cannot scale images by up to 0.7: expected a fraction from 0 to 0.5",
+    ],
     [["--schedule", "linear"], 'error: --schedule must be constant, step or cosine, not "linear"'],
     [
       ["--epochs", "1", "--original-bias-gradient"],
@@ -293,13 +309,15 @@ Deno.test("train CLI: Ctrl-C stops after the current step, saves a model marked 
 
 Deno.test("train CLI: --layers trains a convolutional network; --save and predict read it", async () => {
   // deno-fmt-ignore
-  const args = ["--data", csv, "--test", csv, "--dev-size", "100", "--layers", "conv3x4,pool2,dense16",
-    "--optimizer", "adam", "--lr", "0.003", "--epochs", "3", "--batch-size", "32", "--json"];
+  const args = ["--data", csv, "--test", heldOut, "--dev-size", "100", "--layers", "conv3x4,pool2,dense16",
+    "--optimizer", "adam", "--lr", "0.003", "--epochs", "3", "--batch-size", "32", "--rotate", "10",
+    "--scale", "0.1", "--json"];
   const { code, stdout, stderr } = await run([...args, "--save", `${dir}/conv.json`]);
   assert.equal(code, 0, stderr);
   const result = lastJson(stdout);
   assert.equal(result.layers, "conv3x4,pool2,dense16,dense10");
   assert.deepEqual([result.engine, result.backend], ["conv", "wasm"]);
+  assert.deepEqual(result.distort, { degrees: 10, scale: 0.1 });
   assert.ok(result.test_accuracy > 0.6, JSON.stringify(result));
   const { model } = await loadModel(`${dir}/conv.json`);
   assert.ok("layers" in model && model.layers.length === 7);
@@ -307,7 +325,7 @@ Deno.test("train CLI: --layers trains a convolutional network; --save and predic
     "--model",
     `${dir}/conv.json`,
     "--data",
-    csv,
+    heldOut,
     "--out",
     `${dir}/conv_submission.csv`,
     "--json",

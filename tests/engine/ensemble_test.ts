@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import {
+  evaluate,
+  evaluateAverage,
+  shiftAll,
+  shiftImage,
+  trainMiniBatch,
+  TTA_SHIFTS,
+} from "../../lib/mod.ts";
+import { mnistTest } from "../helpers.ts";
+
+const trainSet = await mnistTest(600);
+const test = await mnistTest(200, 7000);
+const models = await Promise.all([1, 2, 3].map(async (seed) =>
+  (await trainMiniBatch(trainSet, {
+    sizes: [784, 24, 10],
+    optimizer: "adam",
+    lr: 0.003,
+    epochs: 3,
+    batchSize: 50,
+    seed,
+  })).params
+));
+
+Deno.test("evaluateAverage() of one model on the images as given is evaluate()", async () => {
+  const one = await evaluateAverage([models[0]], test), direct = evaluate(models[0], test);
+  assert.deepEqual(one.probabilities, direct.probabilities);
+  assert.deepEqual(one.predictions, direct.predictions);
+  assert.equal(one.accuracy, direct.accuracy);
+});
+
+Deno.test("evaluateAverage() takes the mean of every model's probabilities on every shift", async () => {
+  const votes = await evaluateAverage(models, test, TTA_SHIFTS);
+  const runs = TTA_SHIFTS.flatMap(([dx, dy]) =>
+    models.map((m) => evaluate(m, shiftAll(test, dx, dy)).probabilities.data)
+  );
+  assert.equal(runs.length, 15);
+  let largest = 0;
+  votes.probabilities.data.forEach((p, i) => {
+    const mean = runs.reduce((s, r) => s + r[i], 0) / runs.length;
+    largest = Math.max(largest, Math.abs(p - mean));
+  });
+  // Sums of 15 probabilities in another order: a few units of float64 rounding of 1.
+  assert.ok(largest < 1e-15, `${largest}`);
+  // The predictions are the argmax of that mean, and are scored against the labels.
+  const right = votes.predictions.filter((p, j) => p === test.labels[j]).length;
+  assert.equal(votes.accuracy, right / test.count);
+  assert.ok(votes.predictions.some((p, j) => p !== evaluate(models[0], test).predictions[j]));
+});
+
+Deno.test("shiftAll() moves every image as shiftImage() does, and keeps the labels", async () => {
+  const moved = shiftAll(test, -1, 1);
+  assert.equal(moved.labels, test.labels);
+  for (const j of [0, 57, 199]) {
+    const one = shiftImage(
+      test.pixels.subarray(j * 784, (j + 1) * 784),
+      -1,
+      1,
+      new Uint8Array(784),
+    );
+    assert.deepEqual(moved.pixels.subarray(j * 784, (j + 1) * 784), one);
+  }
+  assert.equal(shiftAll(test, 0, 0), test);
+  await assert.rejects(() => evaluateAverage([], test), /no model/);
+});
