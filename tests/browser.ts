@@ -63,7 +63,8 @@ export async function draw(page: Page, digit: "0" | "1" | "7", x: number, y: num
 
 /** The pad's answer once it has settled: its text and the ten bars' probabilities. */
 export async function answer(page: Page) {
-  await page.waitForTimeout(50); // the pad answers on the next animation frame
+  // The pad answers on the next animation frame after a stroke, and says when it has.
+  await page.locator('[data-testid="digit-pad"][data-settled="true"]').waitFor();
   const prediction = await page.getByTestId("digit-prediction").textContent();
   const probabilities = await page.getByTestId("digit-probabilities").locator("[data-digit]")
     .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.probability)));

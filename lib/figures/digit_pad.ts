@@ -11,8 +11,9 @@
  *
  * DOM contract (the browser tests rely on it): the canvas has `data-testid="digit-pad"`, the
  * predicted digit is the text of `data-testid="digit-prediction"`, the bars are inside
- * `data-testid="digit-probabilities"` (each row `data-digit` and `data-probability`), and the
- * clear button is `data-testid="digit-clear"`.
+ * `data-testid="digit-probabilities"` (each row `data-digit` and `data-probability`), the
+ * clear button is `data-testid="digit-clear"`, and the canvas's `data-settled` is `"false"` while
+ * an answer is pending (between a stroke and the next animation frame), `"true"` once shown.
  *
  * @module
  */
@@ -218,8 +219,10 @@ export function mountDigitPad(
         ? `${(100 * p[d]).toFixed(1)}%`
         : "";
     });
+    pad.dataset.settled = "true";
   };
   const later = () => {
+    pad.dataset.settled = "false";
     if (!queued) queued = true, requestAnimationFrame(update);
   };
 

@@ -1,19 +1,29 @@
 import assert from "node:assert/strict";
 import { ring, spinBudgetMs, waitForChange } from "../../lib/engine/shared/doorbell.ts";
 
-Deno.test("waitForChange() sees a ring from another thread, asleep or spinning", () => {
+Deno.test("waitForChange() sees a ring from another thread, asleep or spinning", async () => {
   const cells = new Int32Array(new SharedArrayBuffer(8));
   const source = `self.onmessage = (e) => {
+    if (e.data === "ready?") return self.postMessage("ready");
     const cells = new Int32Array(e.data.buffer);
     setTimeout(() => { Atomics.store(cells, 0, 7); Atomics.notify(cells, 0); }, e.data.delay);
   };`;
-  for (const delay of [0, 30]) { // 30 ms: past the 1 ms of spinning, so the waiter sleeps
+  // spinMs 0: the waiter sleeps at once and only a notify wakes it; spinMs 60 s (longer than
+  // the timeout): it never sleeps, and only its spinning reads can see the ring.
+  for (const spinMs of [0, 60_000]) {
     cells[0] = 0;
     const worker = new Worker(URL.createObjectURL(new Blob([source])), { type: "module" });
-    worker.postMessage({ buffer: cells.buffer, delay });
-    const value = waitForChange(cells, 0, 0, { timeoutMs: 10_000 });
+    await new Promise((ready) => {
+      worker.onmessage = ready;
+      worker.postMessage("ready?");
+    });
+    worker.postMessage({ buffer: cells.buffer, delay: 30 });
+    const start = performance.now();
+    const value = waitForChange(cells, 0, 0, { spinMs, timeoutMs: 10_000 });
+    const waited = performance.now() - start;
     worker.terminate();
-    assert.equal(value, 7);
+    assert.equal(value, 7, `spinning ${spinMs} ms`);
+    assert.ok(waited >= 25 && waited < 5000, `rung after the worker's 30 ms: ${waited} ms`);
   }
 });
 

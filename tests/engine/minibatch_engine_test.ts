@@ -82,6 +82,8 @@ for (const backend of ["typescript", "wasm"] as const) {
         const diff = maxParamDifference(readable.params, fast.params);
         const tolerance = TOLERANCE[backend](options);
         assert.ok(diff <= tolerance, `${what}: weights differ by ${diff} > ${tolerance}`);
+        assert.equal(fast.history.length, options.epochs, `${what}: one point per epoch`);
+        assert.equal(readable.history.length, options.epochs);
         for (const [e, point] of fast.history.entries()) {
           const lossTolerance = backend === "wasm" ? 1e-6 : 1e-10;
           assert.ok(
@@ -167,18 +169,44 @@ Deno.test("trainMiniBatch() on wasm equals the readable loop for batches past th
 });
 
 Deno.test("trainMiniBatch() runs 8 layers of 1,024 units as the readable loop does", async () => {
-  // Two steps of 64 images, in two chunks each. TypeScript: to rounding. WebAssembly: the losses
-  // to 1e-6; the weights within what a few ReLU′ flips move (see TOLERANCE): at 458,752
-  // activations a step, about one in a million sits within float32 rounding of 0.
+  // Two steps of 64 images, in two chunks each. TypeScript: to rounding. WebAssembly: each
+  // layer's update (after − before) against the readable one's, relative to its size, so that a
+  // wrong update of any layer fails however small its weights move: float32 passes carry a
+  // relative error of ~1e-6 per gradient, and a ReLU′ flip (a pre-activation within float32
+  // rounding of 0, about one in a million at 458,752 activations a step) moves one unit's
+  // weights by a share of that unit's own update; 1% of the layer's largest change bounds both.
   const digits = await mnistTest(128);
   const sizes = [784, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 10];
   const options: MiniBatchOptions = { epochs: 1, batchSize: 64, lr: 0.05, augment: 1 };
+  const start = initParams(createRng(1), sizes);
   const rng = createRng(1);
   const readable = miniBatchGradientDescent(digits, initParams(rng, sizes), rng, options);
   for (const backend of ["typescript", "wasm"] as const) {
     const fast = await trainMiniBatch(digits, { ...options, seed: 1, sizes, threads: 2, backend });
-    const diff = maxParamDifference(readable.params, fast.params);
-    assert.ok(diff <= (backend === "wasm" ? 1e-3 : 1e-10), `${backend}: weights differ by ${diff}`);
+    const tolerance = backend === "wasm" ? 1e-2 : 1e-8;
+    for (const [l, W] of start.W.entries()) {
+      for (
+        const [name, before, r, f] of [
+          [`W${l + 1}`, W.data, readable.params.W[l].data, fast.params.W[l].data],
+          [`b${l + 1}`, start.b[l].data, readable.params.b[l].data, fast.params.b[l].data],
+        ] as const
+      ) {
+        let largest = 0, error = 0;
+        for (let i = 0; i < before.length; i++) {
+          const step = r[i] - before[i];
+          largest = Math.max(largest, Math.abs(step));
+          error = Math.max(error, Math.abs(f[i] - before[i] - step));
+        }
+        assert.ok(largest > 0, `${name} moved`);
+        assert.ok(
+          error <= tolerance * largest,
+          `${backend}: ${name}'s update differs by ${error}, ${
+            error / largest
+          } of its largest change`,
+        );
+      }
+    }
+    assert.equal(fast.history.length, 1);
     const loss = Math.abs(fast.history[0].loss - readable.history[0].loss);
     assert.ok(loss < (backend === "wasm" ? 1e-6 : 1e-12), `${backend}: losses differ by ${loss}`);
   }

@@ -60,15 +60,19 @@ Deno.test("accuracyCurves() and lossCurves() draw train and dev as HTML figures,
 
 Deno.test("compareAccuracy() overlays runs with a legend", () => {
   const html = noWarnings(() =>
-    compareAccuracy([{ name: "one", history }, { name: "two", history: history.slice(0, 20) }])
+    compareAccuracy([
+      { name: "α = 0.1", history },
+      { name: "α = 0.5", history: history.slice(0, 20) },
+    ])
   );
   assert.equal(
     (html.match(/<path d="M[^"]*" stroke=/g) ?? []).length,
     2,
     "one coloured line per run",
   );
-  assert.match(html, /one/);
-  assert.match(html, /two/);
+  // Each run's name is the text of a legend entry (not a substring of some attribute).
+  assert.match(html, />α = 0\.1</);
+  assert.match(html, />α = 0\.5</);
 });
 
 Deno.test("digitPng() encodes a 28×28 grey PNG with dark ink on white", () => {
