@@ -6,24 +6,31 @@ Deno.test("waitForChange() sees a ring from another thread, asleep or spinning",
   const source = `self.onmessage = (e) => {
     if (e.data === "ready?") return self.postMessage("ready");
     const cells = new Int32Array(e.data.buffer);
-    setTimeout(() => { Atomics.store(cells, 0, 7); Atomics.notify(cells, 0); }, e.data.delay);
+    setTimeout(() => {
+      Atomics.store(cells, 0, 7);
+      if (e.data.notify) Atomics.notify(cells, 0);
+    }, 30);
   };`;
-  // spinMs 0: the waiter sleeps at once and only a notify wakes it; spinMs 60 s (longer than
-  // the timeout): it never sleeps, and only its spinning reads can see the ring.
-  for (const spinMs of [0, 60_000]) {
+  // spinMs 0: the waiter sleeps at once, and the ring's notify wakes it. spinMs 60 s (longer
+  // than the timeout), a store without notify: only spinning reads see it at once — a waiter
+  // that slept would wake at the end of its 100 ms sleep.
+  for (
+    const { spinMs, notify } of [{ spinMs: 0, notify: true }, { spinMs: 60_000, notify: false }]
+  ) {
     cells[0] = 0;
     const worker = new Worker(URL.createObjectURL(new Blob([source])), { type: "module" });
     await new Promise((ready) => {
       worker.onmessage = ready;
       worker.postMessage("ready?");
     });
-    worker.postMessage({ buffer: cells.buffer, delay: 30 });
+    worker.postMessage({ buffer: cells.buffer, notify });
     const start = performance.now();
     const value = waitForChange(cells, 0, 0, { spinMs, timeoutMs: 10_000 });
     const waited = performance.now() - start;
     worker.terminate();
     assert.equal(value, 7, `spinning ${spinMs} ms`);
-    assert.ok(waited >= 25 && waited < 5000, `rung after the worker's 30 ms: ${waited} ms`);
+    assert.ok(waited >= 25, `rung after the worker's 30 ms: ${waited} ms`);
+    if (!notify) assert.ok(waited < 90, `seen while spinning, not after a sleep: ${waited} ms`);
   }
 });
 

@@ -10,6 +10,12 @@ import { decode } from "fast-png";
 import { layersText, loadModel, loadParams, readLabeledCsv } from "../../lib/mod.ts";
 import { makeReport } from "../../scripts/report.ts";
 import { checkPad, launch, open } from "../browser.ts";
+import {
+  checkBeyond,
+  checkConvolutions,
+  checkMnist,
+  type NotebookJson,
+} from "../notebook/claims.ts";
 
 type Output = {
   output_type: string;
@@ -69,6 +75,32 @@ function checkCells(code: Cell[]) {
 const htmlOutputs = (code: Cell[]) =>
   code.flatMap((c) => c.outputs!.map((o) => String(o.data?.["text/html"] ?? "")));
 
+const notebookOf = async (path: string) =>
+  JSON.parse(await Deno.readTextFile(path)) as NotebookJson & { cells: Cell[] };
+
+/**
+ * Each title once: no Markdown heading repeats a figure's own title, and no two figures share
+ * one (a chart shown twice).
+ */
+function checkTitles(cells: Cell[]) {
+  const headings = cells.filter((c) => c.cell_type === "markdown").flatMap((c) =>
+    [...text(c.source).matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim())
+  );
+  const titles = htmlOutputs(cells.filter((c) => c.cell_type === "code"))
+    .filter((h) => h.startsWith("<figure"))
+    .flatMap((h) => [...h.matchAll(/<h2[^>]*>([^<]+)<\/h2>/g)].map((m) => m[1].trim()));
+  assert.deepEqual(
+    headings.filter((h) => titles.includes(h)),
+    [],
+    "a heading repeats a figure's title",
+  );
+  assert.deepEqual(
+    titles.filter((t, i) => titles.indexOf(t) !== i),
+    [],
+    "figures with the same title",
+  );
+}
+
 Deno.test("the seed notebook executes and shows what it should", async (t) => {
   const report = mnist;
   assert.equal(report.name, "mnist");
@@ -95,10 +127,10 @@ Deno.test("the seed notebook executes and shows what it should", async (t) => {
 
   await t.step("the figures are there, as HTML, never as bare SVG", () => {
     const figures = htmlOutputs(code).filter((h) => h.startsWith("<figure"));
-    assert.ok(figures.length >= 9, `${figures.length} figures`);
+    assert.ok(figures.length >= 8, `${figures.length} figures`);
     for (
       const title of [
-        "Accuracy: train and dev",
+        "Accuracy while training",
         "Loss: train and dev",
         "Misclassified digits",
         "Confusion matrix",
@@ -140,10 +172,17 @@ Deno.test("the seed notebook executes and shows what it should", async (t) => {
     },
   );
 
+  await t.step("each title once; the computed claims agree with the outputs", async () => {
+    const nb = await notebookOf(report.executed);
+    checkTitles(nb.cells);
+    assert.deepEqual(checkMnist(nb, await notebookOf(beyond.executed)), []);
+  });
+
   await t.step("the summary holds the three accuracies", () => {
     for (const key of ["train_accuracy", "dev_accuracy", "test_accuracy"] as const) {
       const value = report.summary[key] as number;
-      assert.ok(value > 0.3 && value <= 1, `${key} = ${value}`);
+      // 300 iterations: 0.85, 0.83 and 0.85 here; a broken loop stays near chance, 0.1.
+      assert.ok(value > 0.8 && value <= 1, `${key} = ${value}`);
     }
     assert.equal(report.summary.iterations, 300);
   });
@@ -169,9 +208,15 @@ Deno.test("the beyond notebook executes: every step, the table, the curves, a mo
       "6",
       "7",
     ]);
-    // 20 full-batch steps, then one epoch each: short, but every step learns.
-    for (const s of steps) assert.ok(s.test_accuracy > 0.15 && s.test_accuracy <= 1, s.name);
-    for (const s of steps.slice(2)) assert.ok(s.test_accuracy > 0.6, s.name);
+    // 20 full-batch steps, then one epoch each: short, but every step learns. Here the seed's
+    // 20 steps reach 0.21 and He's 0.36 (chance: 0.1), an epoch of mini-batches 0.85 and more,
+    // the wide network's epoch 0.96.
+    assert.ok(steps[0].test_accuracy > 0.18, steps[0].name);
+    assert.ok(steps[1].test_accuracy > 0.33, steps[1].name);
+    for (const s of steps.slice(2)) {
+      assert.ok(s.test_accuracy > 0.8 && s.test_accuracy <= 1, s.name);
+    }
+    for (const s of steps.slice(5)) assert.ok(s.test_accuracy > 0.93, s.name);
     // Even one epoch of the wide network beats 20 full-batch steps of the seed's.
     assert.ok(steps[7].test_accuracy > steps[0].test_accuracy + 0.1);
     assert.equal(beyond.summary.test_accuracy, steps[7].test_accuracy);
@@ -207,6 +252,12 @@ Deno.test("the beyond notebook executes: every step, the table, the curves, a mo
     for (const chart of figures.filter((f) => f.includes("Dev accuracy against"))) {
       for (const s of steps) assert.ok(chart.includes(s.name), `${s.name} in the chart`);
     }
+  });
+
+  await t.step("each title once; the computed claims agree with the outputs", async () => {
+    const nb = await notebookOf(beyond.executed);
+    checkTitles(nb.cells);
+    assert.deepEqual(checkBeyond(nb), []);
   });
 
   await t.step("no page or executed notebook shows a path of this machine", async () => {
@@ -272,8 +323,10 @@ Deno.test("the convolutions notebook executes: every step, the table, the curves
       "9",
       "10",
     ]);
-    // One epoch of 12,000 images: a convolutional network already reads most digits (~95%).
-    for (const s of steps) assert.ok(s.test_accuracy > 0.85 && s.test_accuracy <= 1, s.name);
+    // One epoch of 12,000 images: every step reads 92% to 97% of the test digits here; step 8's
+    // two epochs 98%.
+    for (const s of steps) assert.ok(s.test_accuracy > 0.9 && s.test_accuracy <= 1, s.name);
+    assert.ok(steps[8].test_accuracy > 0.97, steps[8].name);
     // The final answer is the step best on dev, and the summary gives its scores.
     const best = Math.max(...steps.map((s) => s.dev_accuracy));
     const final = steps.findLast((s) => s.dev_accuracy === best)!;
@@ -356,7 +409,7 @@ Deno.test("in Chromium, offline: the reports render, and their digit pads read d
       assert.ok(await page.locator("math").count() >= 30, "equations rendered as MathML");
       const mathBox = await page.locator("math[display=block]").first().boundingBox();
       assert.ok(mathBox && mathBox.height > 60, "the forward equations take real space on screen");
-      assert.ok(await page.locator("figure").count() >= 9);
+      assert.ok(await page.locator("figure").count() >= 8);
       assert.ok(await page.locator("figure svg image").count() >= 50, "digit images");
       assert.match(
         await page.locator("body").innerText(),
