@@ -370,6 +370,12 @@ Deno.test("the convolutions notebook executes: every step, the table, the curves
     }
   });
 
+  await t.step("each title once; the computed claims agree with the outputs", async () => {
+    const nb = await notebookOf(convolutions.executed);
+    checkTitles(nb.cells);
+    assert.deepEqual(checkConvolutions(nb), []);
+  });
+
   await t.step(
     "the model file holds step 8's network; the submission has 28,000 rows",
     async () => {
