@@ -72,21 +72,36 @@ export function drawShifts(count: number, k: number, rng: Rng): Shifts {
 }
 
 /**
- * The images of `digits` at `indices`, each moved by its shift (`shifts.dx[i]`, `shifts.dy[i]`
- * for `indices[i]`): a new set of digits, the input of one augmented mini-batch.
+ * The images of `digits` at `indices`, each written anew by `write(src, i, out)` (`src` the
+ * image at `indices[i]`, `out` its place in the new set): a new set of digits.
  */
-export function takeShifted(digits: Digits, indices: ArrayLike<number>, shifts: Shifts): Digits {
+export function takeTransformed(
+  digits: Digits,
+  indices: ArrayLike<number>,
+  write: (src: Uint8Array, i: number, out: Uint8Array) => void,
+): Digits {
   const n = indices.length;
   const labels = new Uint8Array(n), pixels = new Uint8Array(n * PIXELS);
   for (let i = 0; i < n; i++) {
     const j = indices[i];
     labels[i] = digits.labels[j];
-    shiftImage(
+    write(
       digits.pixels.subarray(j * PIXELS, (j + 1) * PIXELS),
-      shifts.dx[i],
-      shifts.dy[i],
+      i,
       pixels.subarray(i * PIXELS, (i + 1) * PIXELS),
     );
   }
   return { count: n, labels, pixels };
+}
+
+/**
+ * The images of `digits` at `indices`, each moved by its shift (`shifts.dx[i]`, `shifts.dy[i]`
+ * for `indices[i]`): a new set of digits, the input of one augmented mini-batch.
+ */
+export function takeShifted(digits: Digits, indices: ArrayLike<number>, shifts: Shifts): Digits {
+  return takeTransformed(
+    digits,
+    indices,
+    (src, i, out) => shiftImage(src, shifts.dx[i], shifts.dy[i], out),
+  );
 }

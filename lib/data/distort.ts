@@ -19,8 +19,8 @@
  * @module
  */
 
-import { type Digits, PIXELS } from "./dataset.ts";
-import { type Shifts, SIDE } from "./augment.ts";
+import type { Digits } from "./dataset.ts";
+import { type Shifts, SIDE, takeTransformed } from "./augment.ts";
 import type { Rng } from "./random.ts";
 
 /** How much to rotate and scale: angles uniform in ±`degrees`, factors in 1 ± `scale`. */
@@ -124,19 +124,10 @@ export function takeDistorted(
   shifts: Shifts,
   distortions: Distortions,
 ): Digits {
-  const n = indices.length;
-  const labels = new Uint8Array(n), pixels = new Uint8Array(n * PIXELS);
-  for (let i = 0; i < n; i++) {
-    const j = indices[i];
-    labels[i] = digits.labels[j];
-    warpImage(
-      digits.pixels.subarray(j * PIXELS, (j + 1) * PIXELS),
-      shifts.dx[i],
-      shifts.dy[i],
-      distortions.angle[i],
-      distortions.scale[i],
-      pixels.subarray(i * PIXELS, (i + 1) * PIXELS),
-    );
-  }
-  return { count: n, labels, pixels };
+  const { angle, scale } = distortions;
+  return takeTransformed(
+    digits,
+    indices,
+    (src, i, out) => warpImage(src, shifts.dx[i], shifts.dy[i], angle[i], scale[i], out),
+  );
 }
