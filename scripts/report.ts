@@ -1,7 +1,7 @@
 /**
  * `deno task report`: the main job. From a clean clone it makes the data, executes the three
- * notebooks — `notebooks/mnist.ipynb` (the seed), `notebooks/beyond.ipynb` (from 90% to 98.5%)
- * and `notebooks/convolutions.ipynb` (past 99.5%) — on a project-local Deno kernelspec (the
+ * notebooks — `notebooks/mnist.ipynb` (the seed), `notebooks/beyond.ipynb` (one change at a time)
+ * and `notebooks/convolutions.ipynb` (convolutions) — on a project-local Deno kernelspec (the
  * user's Jupyter setup is never touched), exports each as one self-contained HTML file, writes
  * `index.html` linking them with their headline figures, and prints the paths and accuracies.
  * Each training step's progress line is printed as it runs.
@@ -84,9 +84,10 @@ export type { ReportSummary };
 /** The notebooks `deno task report` runs, in order, and what their index entry says. */
 export const NOTEBOOKS = {
   mnist: "The seed: a 784-10-10-10 network by full-batch gradient descent, equation by equation",
-  beyond: "From 90% to 98.5%: one change at a time, a digit pad and a Kaggle submission",
+  beyond:
+    "One change at a time from the seed: He initialisation, mini-batches, Adam, width, a schedule, shifts; a digit pad and a Kaggle submission",
   convolutions:
-    "Past 99.5%: convolutions and pooling from scratch, distorted digits, an ensemble, a convnet in the page",
+    "Convolutions and pooling from scratch, distorted digits, an ensemble, test-time shifts; a convnet in the page and a Kaggle submission",
 } as const;
 
 /**
