@@ -67,7 +67,7 @@ export interface RecipeResult {
   seconds: number;
   /** Accuracy on the dev set after training. */
   devAccuracy: number;
-  /** Accuracy on the test set after training, when one is given. */
+  /** Accuracy on the test set after training, when one is given (not after a stop). */
   testAccuracy?: number;
   /** Parameters (weights and biases): the network's size. */
   parameters: number;
@@ -102,7 +102,9 @@ export interface RecipeSets {
   onEpoch?: (point: EpochPoint, epochs: number) => void | Promise<void>;
   /**
    * Stops the training when aborted: `runRecipe` then throws {@link TrainingStopped} whose
-   * `result` is the {@link RecipeResult} of the epochs done, scored on dev and test.
+   * `result` is the {@link RecipeResult} of the epochs done: its dev accuracy is its last
+   * epoch's, and it has no test accuracy (`evaluate` it: scoring takes seconds for a
+   * convolutional network, and Stop answers at once).
    */
   signal?: AbortSignal;
 }
@@ -144,7 +146,11 @@ export async function runRecipe(
   const plainFullBatch = recipe.sizes !== undefined && fullBatch && recipe.optimizer === "sgd" &&
     recipe.schedule === "constant" && recipe.augment === 0;
   const t0 = performance.now();
-  const finish = async (model: Params | Network, history: EpochPoint[]): Promise<RecipeResult> => {
+  const finish = async (
+    model: Params | Network,
+    history: EpochPoint[],
+    stopped = false,
+  ): Promise<RecipeResult> => {
     const seconds = (performance.now() - t0) / 1000;
     // A convolutional network's forward pass is long: the test set is scored on every core.
     const score = (set: Digits) =>
@@ -154,9 +160,11 @@ export async function runRecipe(
       model,
       history,
       seconds,
-      // Every loop scores the dev set on the trained weights for its last point.
-      devAccuracy: history.at(-1)?.devAccuracy ?? (await score(dev)).accuracy,
-      testAccuracy: test ? (await score(test)).accuracy : undefined,
+      // Every loop scores the dev set on the trained weights for its last point; a run stopped
+      // before its first point is scored here, on this thread (starting threads takes a second).
+      devAccuracy: history.at(-1)?.devAccuracy ?? evaluate(model, dev).accuracy,
+      // Stop gives the notebook back at once: scoring 10,000 digits can take seconds.
+      testAccuracy: test && !stopped ? (await score(test)).accuracy : undefined,
       parameters: parameterCount(model),
     };
   };
@@ -219,7 +227,7 @@ export async function runRecipe(
     throw new TrainingStopped(
       `training ${recipeNetwork(recipe)}`,
       { done: error.done, total: error.total, unit: "epoch" },
-      await finish((partial.network ?? partial.params)!, points),
+      await finish((partial.network ?? partial.params)!, points, true),
     );
   }
 }

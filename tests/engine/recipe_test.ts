@@ -6,8 +6,10 @@ import {
   maxParamDifference,
   type Params,
   type Recipe,
+  type RecipeResult,
   runRecipe,
   train,
+  TrainingStopped,
   trainMiniBatch,
   weightCount,
 } from "../../lib/mod.ts";
@@ -130,4 +132,35 @@ Deno.test("runRecipe() refuses a recipe with both or neither network forms, or d
     () => runRecipe(trainSet, { ...seedRecipe, distort: { degrees: 5, scale: 0 } }, { dev }),
     /give it as layers/,
   );
+});
+
+Deno.test("runRecipe() stopped: the epochs done, their dev score, no test score", async () => {
+  for (const network of [{ sizes: [784, 32, 10] }, { layers: "conv3x4,pool2" }]) {
+    const controller = new AbortController();
+    const recipe: Recipe = {
+      ...seedRecipe,
+      sizes: undefined,
+      ...network,
+      initScheme: "he",
+      batchSize: 100,
+      epochs: 50,
+      optimizer: "adam",
+      lr: 0.003,
+    };
+    const onEpoch = (p: EpochPoint) => {
+      if (p.epoch === 2) controller.abort();
+    };
+    const stopped = await runRecipe(trainSet, recipe, {
+      dev,
+      test,
+      onEpoch,
+      signal: controller.signal,
+    }).then(() => undefined, (error) => error);
+    assert.ok(stopped instanceof TrainingStopped, String(stopped));
+    assert.equal(stopped.done, 2);
+    const result = stopped.result as RecipeResult;
+    assert.equal(result.history.length, 2);
+    assert.equal(result.devAccuracy, result.history[1].devAccuracy);
+    assert.equal(result.testAccuracy, undefined, "Stop does not wait for the test set");
+  }
 });
