@@ -152,9 +152,13 @@ export async function runRecipe(
     stopped = false,
   ): Promise<RecipeResult> => {
     const seconds = (performance.now() - t0) / 1000;
-    // A convolutional network's forward pass is long: the test set is scored on every core.
-    const score = (set: Digits) =>
-      "layers" in model ? evaluateParallel(model, set) : evaluate(model, set);
+    // Stop gives the notebook back at once: scoring 10,000 digits can take seconds. A
+    // convolutional network's forward pass is long: its test set is scored on every core.
+    const onTest = !test || stopped
+      ? undefined
+      : "layers" in model
+      ? await evaluateParallel(model, test)
+      : evaluate(model, test);
     return {
       recipe,
       model,
@@ -163,8 +167,7 @@ export async function runRecipe(
       // Every loop scores the dev set on the trained weights for its last point; a run stopped
       // before its first point is scored here, on this thread (starting threads takes a second).
       devAccuracy: history.at(-1)?.devAccuracy ?? evaluate(model, dev).accuracy,
-      // Stop gives the notebook back at once: scoring 10,000 digits can take seconds.
-      testAccuracy: test && !stopped ? (await score(test)).accuracy : undefined,
+      testAccuracy: onTest?.accuracy,
       parameters: parameterCount(model),
     };
   };

@@ -20,12 +20,12 @@
  * @module
  */
 
-import { drawShifts, type Shifts, takeShifted } from "../data/augment.ts";
+import { drawShifts, shiftImage, type Shifts, takeTransformed } from "../data/augment.ts";
 import {
   type Distortions,
   type DistortOptions,
   drawDistortions,
-  takeDistorted,
+  warpImage,
 } from "../data/distort.ts";
 import { type Digits, permutation } from "../data/dataset.ts";
 import type { Rng } from "../data/random.ts";
@@ -100,17 +100,24 @@ export function planEpoch(
   return plan;
 }
 
+/**
+ * Write the image `src` as position `i` of an epoch's plan takes it — shifted, and rotated and
+ * scaled when the plan distorts — into `out`. The one place that decides, for the readable
+ * loops and the engines alike.
+ */
+export function augmentImage(plan: EpochPlan, i: number, src: Uint8Array, out: Uint8Array): void {
+  const d = plan.distortions;
+  if (d) warpImage(src, plan.dx[i], plan.dy[i], d.angle[i], d.scale[i], out);
+  else shiftImage(src, plan.dx[i], plan.dy[i], out);
+}
+
 /** Positions `from … to−1` of an epoch's plan: those images, shifted and distorted as planned. */
 export function takeEpochBatch(digits: Digits, plan: EpochPlan, from: number, to: number): Digits {
-  const indices = plan.order.subarray(from, to);
-  const shifts = { dx: plan.dx.subarray(from, to), dy: plan.dy.subarray(from, to) };
-  const d = plan.distortions;
-  return d
-    ? takeDistorted(digits, indices, shifts, {
-      angle: d.angle.subarray(from, to),
-      scale: d.scale.subarray(from, to),
-    })
-    : takeShifted(digits, indices, shifts);
+  return takeTransformed(
+    digits,
+    plan.order.subarray(from, to),
+    (src, i, out) => augmentImage(plan, from + i, src, out),
+  );
 }
 
 /**

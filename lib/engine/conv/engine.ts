@@ -13,9 +13,9 @@
  */
 
 import type { Digits } from "../../data/dataset.ts";
-import { type Distortions, warpImage } from "../../data/distort.ts";
+import type { Distortions } from "../../data/distort.ts";
 import { imagesToBatch, sizeOf } from "../../nn/layers/batch.ts";
-import { takeEpochBatch } from "../../nn/minibatch.ts";
+import { augmentImage, takeEpochBatch } from "../../nn/minibatch.ts";
 import { type Network, networkBackward, networkForward } from "../../nn/layers/network.ts";
 import {
   applyNetworkOptimizer,
@@ -27,7 +27,6 @@ import {
   optimizerDefaults,
   type OptimizerOptions,
 } from "../../nn/optimizers.ts";
-import { shiftImage } from "../../data/augment.ts";
 import { batchWasmRuns } from "../batch/kernels_wasm.ts";
 import { chunkRows, MAX_CHUNKS, startPhases } from "../shared/phases.ts";
 import { threadCount } from "../shared/backend.ts";
@@ -136,14 +135,12 @@ async function createConvWasmEngine(
     threads,
     backend: "wasm",
     arrange(order, dx, dy, distortions) {
+      const epoch = { order, dx, dy, distortions };
       for (let i = 0; i < m; i++) {
         const j = order[i];
-        const src = train.pixels.subarray(j * size, (j + 1) * size);
-        const out = main.pixels.subarray(i * size, (i + 1) * size);
         main.labels[i] = train.labels[j];
-        if (distortions) {
-          warpImage(src, dx[i], dy[i], distortions.angle[i], distortions.scale[i], out);
-        } else shiftImage(src, dx[i], dy[i], out);
+        const src = train.pixels.subarray(j * size, (j + 1) * size);
+        augmentImage(epoch, i, src, main.pixels.subarray(i * size, (i + 1) * size));
       }
     },
     step(from, to, lr) {
