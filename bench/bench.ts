@@ -31,7 +31,7 @@ import { fileURLToPath } from "node:url";
 import { flagsOrExit, pythonEnv, pythonHas, repeatChild } from "./run.ts";
 import { makeData } from "../lib/mod.ts";
 import { benchBeyond, benchConv } from "./beyond.ts";
-import { createRng, initParams, saveParams } from "../lib/mod.ts";
+import { createRng, initParams, saveModel } from "../lib/mod.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -141,7 +141,7 @@ if (values.only === undefined || values.only === "seed") {
   line(`all from the same initial weights and the file's row order (dev: its first 1,000 rows)`);
   // One starting point for every engine, so that their accuracies can be compared too.
   const init = await Deno.makeTempFile({ prefix: "bench-init-", suffix: ".json" });
-  await saveParams(init, initParams(createRng(0)));
+  await saveModel(init, initParams(createRng(0)));
   const trainArgs = (backend: string) => [
     "run",
     "--allow-all",

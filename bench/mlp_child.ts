@@ -1,24 +1,17 @@
 /**
  * A benchmark child: train a network on the raw files `bench/beyond.ts` writes (the same bytes
- * PyTorch and numpy read), score the test set, print one JSON line. Plain full-batch gradient
- * descent (no `batch_size`, sgd) goes through `train`, a `layers` text (convolutions) through
- * `trainNetwork`, everything else through `trainMiniBatch`: the engine is the one
- * `chooseEngine` picks for users, and the JSON names it.
+ * PyTorch and numpy read), score the test set, print one JSON line. The spec becomes a recipe
+ * for `fit`, as `deno task train`'s flags do: the engine is the one `chooseEngine` picks for
+ * users, and the JSON names it.
  *
  * Usage: mlp_child.ts DIR SPEC, where SPEC is JSON: { sizes or layers, epochs, batch_size, lr,
- * optimizer, schedule, augment, seed, threads?, backend? }.
+ * optimizer, schedule, augment, seed, threads?, backend? } (no batch_size and sgd: the seed's
+ * full-batch gradient descent).
  *
  * @module
  */
 
-import {
-  evaluate,
-  parseLayers,
-  train as trainFullBatch,
-  trainMiniBatch,
-  trainNetwork,
-} from "../lib/mod.ts";
-import type { Digits } from "../lib/mod.ts";
+import { type Digits, evaluate, fit, type Recipe } from "../lib/mod.ts";
 import { peakRssMb } from "../scripts/rss.ts";
 
 const [dir, specText] = Deno.args;
@@ -30,36 +23,32 @@ const read = async (name: string): Promise<Digits> => {
 };
 const train = await read("train"), test = await read("test");
 const fullBatch = spec.batch_size === undefined && (spec.optimizer ?? "sgd") === "sgd";
-const common = { sizes: spec.sizes, seed: spec.seed, threads: spec.threads, backend: spec.backend };
-const miniBatch = {
+const network: Recipe = spec.layers
+  ? { layers: spec.layers }
+  : { layers: spec.sizes.slice(1, -1).map((n: number) => `dense${n}`).join(","), input: [784] };
+const run = await fit(train, {
+  ...network,
   epochs: spec.epochs,
-  batchSize: spec.batch_size,
+  batchSize: fullBatch ? "all" : spec.batch_size,
   lr: spec.lr,
   optimizer: spec.optimizer,
   schedule: spec.schedule,
   augment: spec.augment,
-};
-const run = spec.layers
-  ? await trainNetwork(train, { ...common, ...miniBatch, layers: parseLayers(spec.layers) })
-    .then(({ network, ...r }) => ({
-      ...r,
-      params: network,
-      seconds: r.seconds.epochs,
-      setup: r.seconds.setup,
-    }))
-  : fullBatch
-  ? await trainFullBatch(train, { ...common, iterations: spec.epochs, alpha: spec.lr })
-    .then((r) => ({ ...r, seconds: r.seconds.steps, setup: r.seconds.setup }))
-  : await trainMiniBatch(train, { ...common, ...miniBatch })
-    .then((r) => ({ ...r, seconds: r.seconds.epochs, setup: r.seconds.setup }));
-const steps = spec.epochs * Math.ceil(train.count / (spec.batch_size ?? train.count));
+  seed: spec.seed,
+  threads: spec.threads,
+  backend: spec.backend,
+  progress: false,
+});
+// The full batch: the gradient-descent steps alone, as numpy's loop is timed; mini-batches:
+// the epochs (arranging each epoch's images included).
+const seconds = fullBatch ? run.timing.steps : run.timing.total - run.timing.setup;
 console.log(JSON.stringify({
-  seconds: run.seconds,
-  setup_seconds: run.setup,
-  seconds_per_epoch: run.seconds / spec.epochs,
-  ms_per_iteration: (1000 * run.seconds) / steps,
+  seconds,
+  setup_seconds: run.timing.setup,
+  seconds_per_epoch: seconds / spec.epochs,
+  ms_per_iteration: (1000 * seconds) / run.batches.length,
   train_accuracy: run.history.at(-1)?.trainAccuracy ?? null,
-  test_accuracy: evaluate(run.params, test).accuracy,
+  test_accuracy: evaluate(run.network, test).accuracy,
   peak_rss_mb: peakRssMb(),
   threads: run.threads,
   engine: run.engine,

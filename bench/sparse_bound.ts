@@ -22,7 +22,8 @@
 import { parseArgs } from "node:util";
 import { readMnist } from "../lib/mod.ts";
 import { mnistSourceDir } from "../lib/data/mnist_files.ts";
-import { align, batchModule, type Kernels } from "../lib/engine/batch/kernels_wasm.ts";
+import { batchKernels } from "../lib/engine/batch/kernels_wasm.ts";
+import { regions } from "../lib/engine/shared/memory.ts";
 import { flagsOrExit } from "./run.ts";
 import { toCsr } from "../lib/engine/shared/sparse.ts";
 
@@ -79,32 +80,24 @@ const csr = toCsr({ count: m, pixels: all.pixels.subarray(0, m * 784) });
 const nnz = csr.entry.length, ROWS = 2563; // a chunk of the full batch, as the engine cuts it
 
 // One shared memory, laid out as the engine lays it out: rows, both entry lists, W1ᵀ, b1, A1.
-let end = 65536;
-const region = (bytes: number) => {
-  const start = end;
-  end += align(bytes);
-  return start;
-};
+const memoryRegions = regions(65536), region = memoryRegions.take;
 const ROWPTR = region((m + 1) * 4), REAL = region(nnz * 4), FOLDED = region(nnz * 4);
 const WT = region(784 * s * 4), B = region(s * 4), A = region(ROWS * s * 4);
-const memory = new WebAssembly.Memory({
-  initial: Math.ceil(end / 65536),
-  maximum: Math.ceil(end / 65536),
-  shared: true,
-});
+const pages = Math.ceil(memoryRegions.end() / 65536);
+const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 new Int32Array(memory.buffer, ROWPTR, m + 1).set(csr.rowPtr);
 new Uint32Array(memory.buffer, REAL, nnz).set(csr.entry);
 new Uint32Array(memory.buffer, FOLDED, nnz).set(csr.entry.map((e) => (e & 0xffff0000) | (e & 63)));
 const weights = new Float32Array(memory.buffer, WT, 784 * s);
 for (let i = 0; i < weights.length; i++) weights[i] = Math.sin(i) * 0.05;
-const x = new WebAssembly.Instance(batchModule(), { env: { memory } })
-  .exports as unknown as Kernels;
+const x = batchKernels(memory);
 
 /** Milliseconds of one pass over every image, chunk by chunk. */
 function pass(entries: number): number {
   const t0 = performance.now();
   for (let j0 = 0; j0 < m; j0 += ROWS) {
-    x.sparseForward(ROWPTR, entries, j0, Math.min(m, j0 + ROWS), WT, B, s, A, true);
+    const j1 = Math.min(m, j0 + ROWS);
+    x.sparseForward({ rowPtr: ROWPTR, entry: entries, j0, j1, WT, b: B, s, A, relu: true });
   }
   return performance.now() - t0;
 }

@@ -6,22 +6,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import {
-  evaluate,
-  LABELED_HEADER,
-  layersText,
-  loadModel,
-  makeData,
-  predict,
-  readLabeledCsv,
-  readUnlabeledCsv,
-  sizeOf,
-  withFileBytes,
-  writeSubmission,
-} from "../lib/mod.ts";
-import { runMain } from "./cli.ts";
+import { loadModel, makeData, networkName, predictFile, writeSubmission } from "../lib/mod.ts";
+import { denseSizes } from "../lib/nn/dense_view.ts";
+import { sizeOf } from "../lib/nn/layers/batch.ts";
+import { parseFlags, runMain } from "./cli.ts";
 
 const HELP = `Run a trained network on a Kaggle-form CSV and write a submission.
 
@@ -38,26 +27,13 @@ Usage: deno task predict --model FILE [flags]
 
 const DEFAULT_DATA = fileURLToPath(new URL("../data/test.csv", import.meta.url));
 
-/** Whether the CSV at `path` starts with the labeled header. */
-function isLabeled(path: string): Promise<boolean> {
-  const header = new TextEncoder().encode(LABELED_HEADER.slice(0, 6)); // "label,"
-  return withFileBytes(path, (bytes) => {
-    const bom = bytes[0] === 0xef ? 3 : 0;
-    return header.every((b, k) => bytes[bom + k] === b);
-  });
-}
-
 async function main(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      model: { type: "string" },
-      data: { type: "string" },
-      out: { type: "string", default: "submission.csv" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
+  const { values } = parseFlags(args, {
+    model: { type: "string" },
+    data: { type: "string" },
+    out: { type: "string", default: "submission.csv" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
   });
   if (values.help) {
     console.log(HELP);
@@ -66,26 +42,18 @@ async function main(args: string[]): Promise<void> {
   if (values.model === undefined) {
     throw new Error("--model FILE is required: a model file from `deno task train --save FILE`");
   }
-  const { model, training } = await loadModel(values.model);
-  const inputs = "layers" in model ? sizeOf(model.input) : model.sizes[0];
+  const { network, training } = await loadModel(values.model);
+  const inputs = sizeOf(network.input);
   if (inputs !== 784) {
     throw new Error(
       `Cannot use ${values.model} on MNIST: its network takes ${inputs} inputs, not 784`,
     );
   }
-  const name = "layers" in model ? layersText(model.layers) : model.sizes.join("-");
+  const name = networkName(network);
   const path = values.data ?? DEFAULT_DATA;
   if (values.data === undefined) await makeData(fileURLToPath(new URL("../data", import.meta.url)));
-  const labeled = await isLabeled(path);
-  let predictions: Uint8Array, accuracy: number | undefined;
-  if (labeled) {
-    const digits = await readLabeledCsv(path);
-    const scores = evaluate(model, digits);
-    predictions = scores.predictions;
-    accuracy = scores.accuracy;
-  } else {
-    predictions = predict(model, await readUnlabeledCsv(path));
-  }
+  const { labels: predictions, accuracy } = await predictFile(network, path);
+  const labeled = accuracy !== undefined;
   await writeSubmission(values.out!, predictions);
   console.log(
     `Wrote ${
@@ -106,7 +74,7 @@ async function main(args: string[]): Promise<void> {
       accuracy: accuracy ?? null,
       out: values.out,
       network: name,
-      ...("sizes" in model && { sizes: model.sizes }),
+      sizes: denseSizes(network) ?? null,
     }));
   }
 }

@@ -1,6 +1,6 @@
 /** Test fixtures shared by several test files. */
 
-import { type Digits, readMnist, type Rng } from "../lib/mod.ts";
+import { type Digits, readMnist, type Rng } from "./all.ts";
 import { mnistSourceDir } from "../lib/data/mnist_files.ts";
 
 /** `count` random images, about 19% nonzero pixels like MNIST, with random labels. */

@@ -84,6 +84,20 @@ export function readUnlabeledCsv(path: string): Promise<UnlabeledDigits> {
 }
 
 /**
+ * Whether the CSV file at `path` is labeled: its header starts with `label,` (after a byte-order
+ * mark, if any), as `train.csv`'s does; Kaggle's `test.csv` starts with `pixel0,`.
+ *
+ * @throws {Error} `Cannot read PATH: …` when the file cannot be opened.
+ */
+export function isLabeledCsv(path: string): Promise<boolean> {
+  const header = new TextEncoder().encode("label,");
+  return withFileBytes(path, (bytes) => {
+    const bom = bytes[0] === 0xef ? 3 : 0;
+    return header.every((b, k) => bytes[bom + k] === b);
+  });
+}
+
+/**
  * Read a whole file, hand its bytes to `use`, then give the memory back at once.
  *
  * The bytes sit in a resizable `ArrayBuffer` that is shrunk to nothing when `use` returns, so

@@ -21,3 +21,4 @@ export * from "./mnist_files.ts";
 export * from "./augment.ts";
 export * from "./distort.ts";
 export * from "./submission.ts";
+export * from "./load.ts";

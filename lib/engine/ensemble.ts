@@ -13,10 +13,9 @@
 
 import { takeShifted } from "../data/augment.ts";
 import type { Digits } from "../data/dataset.ts";
-import type { Network } from "../nn/layers/network.ts";
+import type { Model } from "../nn/dense_view.ts";
 import { matrix } from "../nn/matrix.ts";
 import { crossEntropy, getAccuracy, getPredictions } from "../nn/metrics.ts";
-import type { Params } from "../nn/params.ts";
 import type { Evaluation } from "./evaluate.ts";
 import { startScorer } from "./parallel.ts";
 
@@ -55,7 +54,7 @@ export function shiftAll(digits: Digits, dx: number, dy: number): Digits {
  * @throws {RangeError} When there is no model or no shift.
  */
 export async function evaluateAverage(
-  models: readonly (Params | Network)[],
+  models: readonly Model[],
   digits: Digits,
   shifts: readonly (readonly [number, number])[] = [[0, 0]],
   threads?: number,

@@ -6,16 +6,16 @@
  */
 
 import type { Digits } from "../data/dataset.ts";
+import { checkOptions, images, oneOf } from "../options.ts";
 import { matrix } from "../nn/matrix.ts";
-import type { Params } from "../nn/params.ts";
+import { asNetwork, type Model, toParams } from "../nn/dense_view.ts";
 import { imagesToBatch, sizeOf } from "../nn/layers/batch.ts";
-import { type Network, networkForward } from "../nn/layers/network.ts";
+import { classCount, type Network, networkForward } from "../nn/layers/network.ts";
 import { type Backend, type Evaluation, takeRows } from "./shared/backend.ts";
 import { toCsr } from "./shared/sparse.ts";
 import { createScratch, forwardSample, layoutOf, pack } from "./fused/kernel_typescript.ts";
 import { evaluateWasm } from "./batch/evaluate_wasm.ts";
-import { batchWasmRuns } from "./batch/kernels_wasm.ts";
-import { convWasmUnfit } from "./conv/backend_wasm.ts";
+import { chooseScorer } from "./choose.ts";
 import { evaluateConvWasm } from "./conv/evaluate_wasm.ts";
 
 export type { Evaluation };
@@ -23,37 +23,45 @@ export type { Evaluation };
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
   /**
-   * `"typescript"`: `forwardProp` fused per sample in float64; `"wasm"`: the mini-batch engine's
-   * float32 kernels, several times faster for wide networks; `"auto"` (default): wasm where
-   * WebAssembly relaxed SIMD runs.
+   * `"wasm"`: the engines' float32 WebAssembly passes; `"typescript"`: float64 (the fused
+   * per-sample pass for a dense network, the readable layers for any other); `"auto"`
+   * (default): wasm where it runs and takes the network.
    */
   backend?: Backend | "auto";
 }
 
+/** The options {@link evaluate} takes, checked at run time. */
+export const EVALUATE_OPTIONS = { backend: oneOf("wasm", "typescript", "auto") };
+
 /**
- * Run the network forward on every image of `digits`: for a dense network (`Params`), over the
+ * Run the network forward on every image of `digits`: probabilities, predictions, accuracy and
+ * loss — on the kernels `chooseScorer` picks (`choose.ts`). For a chain of dense layers, over the
  * nonzero pixels only, what `forwardProp` computes (the tests prove it: to 1e-14 in float64, to
- * float32 precision in WebAssembly); for a layer-list `Network`, the convolution engine's
- * WebAssembly forward pass where it takes the layers, else the readable layers, 256 images at a
- * time.
+ * float32 precision in WebAssembly); for any other layer list, the convolution engine's
+ * WebAssembly pass where it takes the layers, else the readable layers, 256 images at a time.
+ *
+ * @example
+ * ```ts ignore
+ * const { accuracy, predictions } = evaluate(network, test);
+ * ```
+ *
+ * @throws {RangeError} For digits or options of the wrong form, in one sentence.
  */
 export function evaluate(
-  model: Params | Network,
+  model: Model,
   digits: Digits,
   options: EvaluateOptions = {},
 ): Evaluation {
-  if ("layers" in model) {
-    const wasm = options.backend !== "typescript" && batchWasmRuns() &&
-      !convWasmUnfit(model.layers, model.input);
-    return wasm || options.backend === "wasm"
-      ? evaluateConvWasm(model, digits)
-      : evaluateNetwork(model, digits);
+  checkOptions("evaluate", options, EVALUATE_OPTIONS);
+  const problem = images(true)(digits);
+  if (problem) throw new RangeError(`Cannot evaluate: the digits must be ${problem}`);
+  const net = asNetwork(model);
+  const { kind, backend } = chooseScorer(net, options.backend);
+  if (kind === "layers") {
+    return backend === "wasm" ? evaluateConvWasm(net, digits) : evaluateNetwork(net, digits);
   }
-  const params = model;
-  const wanted = options.backend ?? "auto";
-  if (wanted === "wasm" || (wanted === "auto" && batchWasmRuns())) {
-    return evaluateWasm(params, digits);
-  }
+  const params = toParams(net);
+  if (backend === "wasm") return evaluateWasm(params, digits);
   const layout = layoutOf(params.sizes);
   const P = pack(params, layout, new Float64Array(layout.length));
   const csr = toCsr(digits);
@@ -75,7 +83,7 @@ export function evaluate(
 /** {@link evaluate} for a layer-list network: its forward pass over batches of 256 images. */
 function evaluateNetwork(net: Network, digits: Digits): Evaluation {
   const m = digits.count, size = sizeOf(net.input);
-  const classes = (net.layers.findLast((l) => l.kind === "dense") as { units: number }).units;
+  const classes = classCount(net);
   const probabilities = matrix(classes, m);
   const predictions = new Uint8Array(m);
   let right = 0, loss = 0;

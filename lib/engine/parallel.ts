@@ -8,12 +8,11 @@
  */
 
 import type { Digits, UnlabeledDigits } from "../data/dataset.ts";
-import type { Network } from "../nn/layers/network.ts";
+import { asNetwork, type Model } from "../nn/dense_view.ts";
 import { sizeOf } from "../nn/layers/batch.ts";
 import { matrix } from "../nn/matrix.ts";
-import type { Params } from "../nn/params.ts";
 import type { Evaluation } from "./evaluate.ts";
-import { checkInputs } from "./predict.ts";
+import { checkInputs, type Prediction } from "./predict.ts";
 import { threadCount } from "./shared/backend.ts";
 
 /** Threads that score, started once for several sets ({@link startScorer}). */
@@ -25,7 +24,7 @@ export interface Scorer {
    *
    * @throws {RangeError} When the images do not have the network's number of inputs.
    */
-  evaluate(model: Params | Network, digits: Digits): Promise<Evaluation>;
+  evaluate(model: Model, digits: Digits): Promise<Evaluation>;
   /** Stop the threads. */
   close(): void;
 }
@@ -49,7 +48,7 @@ export function startScorer(threads?: number): Scorer {
     { length: n },
     () => new Worker(new URL("./score_worker.ts", import.meta.url), { type: "module" }),
   );
-  const ask = (worker: Worker, model: Params | Network, digits: Digits) =>
+  const ask = (worker: Worker, model: Model, digits: Digits) =>
     new Promise<Evaluation>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent) => {
         if (event.data.error) reject(new Error(`Cannot score: ${event.data.error}`));
@@ -64,13 +63,14 @@ export function startScorer(threads?: number): Scorer {
   return {
     threads: n,
     async evaluate(model, digits) {
-      checkInputs(model, digits);
-      const inputs = "layers" in model ? sizeOf(model.input) : model.sizes[0];
+      const net = asNetwork(model);
+      checkInputs(net, digits);
+      const inputs = sizeOf(net.input);
       const m = digits.count, size = Math.ceil(m / n);
       const shares = workers.flatMap((worker, t) => {
         const from = Math.min(m, t * size), to = Math.min(m, from + size);
         if (to === from) return [];
-        return [ask(worker, model, {
+        return [ask(worker, net, {
           count: to - from,
           labels: digits.labels.subarray(from, to),
           pixels: digits.pixels.subarray(from * inputs, to * inputs),
@@ -109,7 +109,7 @@ function joinShares(shares: Evaluation[], m: number): Evaluation {
  * @param threads Threads (default: the cores, at most 8).
  */
 export async function evaluateParallel(
-  model: Params | Network,
+  model: Model,
   digits: Digits,
   threads?: number,
 ): Promise<Evaluation> {
@@ -122,16 +122,19 @@ export async function evaluateParallel(
 }
 
 /**
- * `predict(model, images)` on every core: the predicted digit of each image.
+ * `predict(model, images)` on every core: the predicted digit of each image, and its
+ * probabilities.
  *
  * @throws {RangeError} When the images do not have the network's number of inputs.
  */
 export async function predictParallel(
-  model: Params | Network,
+  model: Model,
   images: UnlabeledDigits,
   threads?: number,
-): Promise<Uint8Array> {
-  checkInputs(model, images);
+): Promise<Prediction> {
+  const net = asNetwork(model);
+  checkInputs(net, images);
   const labels = new Uint8Array(images.count); // unused: nothing is scored
-  return (await evaluateParallel(model, { ...images, labels }, threads)).predictions;
+  const scores = await evaluateParallel(net, { ...images, labels }, threads);
+  return { labels: scores.predictions, probabilities: scores.probabilities };
 }

@@ -7,7 +7,7 @@
 
 import { imagesToBatch } from "../nn/layers/batch.ts";
 import { type Network, networkForward } from "../nn/layers/network.ts";
-import { layerName } from "../nn/layers/spec.ts";
+import { layerName } from "../nn/layers/shapes.ts";
 import { greyPng, imageGrid, signedPng, type Tile } from "./images.ts";
 
 /**

@@ -5,8 +5,8 @@
  * drawn on the pad goes through the same steps, so a small "7" in a corner reaches the network
  * looking like a large centred one.
  *
- * These functions run in the browser too: the digit pad (`digit_pad.ts`) sends their source to
- * the page. So each is self-contained — no imports, no module-level names.
+ * These functions run in the browser too: they are part of the digit pad's page script
+ * (`pad_page.ts`, bundled into `pad_script.ts`).
  *
  * @module
  */

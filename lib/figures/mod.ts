@@ -14,5 +14,6 @@ export * from "./digits.ts";
 export * from "./confusion.ts";
 export * from "./drawing.ts";
 export * from "./digit_pad.ts";
+export * from "./pad_page.ts";
 export * from "./runs.ts";
 export * from "./convolutions.ts";

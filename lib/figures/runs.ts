@@ -21,8 +21,9 @@ export interface NamedRun {
 type Row = { x: number; error: number; accuracy: number; run: string };
 
 /**
- * Dev accuracy of each run against epochs (log scale: a full batch takes hundreds) or against
- * seconds of training, plotted as the dev error on a log scale.
+ * Dev accuracy of each run against epochs (on a log scale where they span more than a decade: a
+ * full batch takes hundreds) or against seconds of training, plotted as the dev error on a log
+ * scale.
  */
 export function compareRuns(
   runs: NamedRun[],
@@ -43,6 +44,14 @@ export function compareRuns(
     })
   );
   const ticks = oneTwoFive(rows.map((r) => r.error));
+  // Epochs on a log scale only where they span more than a decade (a full batch takes
+  // hundreds, a mini-batch step a few): a few epochs get whole-number ticks.
+  const xs = rows.map((r) => r.x);
+  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  const logEpochs = x === "epoch" && hi / Math.max(lo, 1) >= 20;
+  const epochTicks = hi - lo <= 10
+    ? Array.from({ length: Math.floor(hi) - Math.ceil(lo) + 1 }, (_, i) => Math.ceil(lo) + i)
+    : undefined;
   const fig = Plot.plot({
     document: plotDocument(),
     title: options.title ?? `Dev accuracy against ${x === "epoch" ? "epochs" : "seconds"}`,
@@ -50,9 +59,11 @@ export function compareRuns(
     width: options.width ?? 720,
     height: 360,
     marginRight: 16,
-    x: x === "epoch"
+    x: x !== "epoch"
+      ? { label: "Seconds of training", zero: true }
+      : logEpochs
       ? { type: "log", label: "Epochs (log scale)" }
-      : { label: "Seconds of training", zero: true },
+      : { label: "Epochs", ticks: epochTicks, tickFormat: (d: number) => String(d) },
     y: {
       type: "log",
       label: "Dev error",

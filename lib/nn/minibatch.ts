@@ -1,21 +1,7 @@
 /**
- * Mini-batch training, readable: each epoch visits the training images in a fresh seeded order,
- * `batchSize` at a time, optionally shifted (data augmentation), and takes one optimizer step per
- * batch with the epoch's learning rate:
- *
- * ```text
- * for e = 0 … E−1:
- *   order ← a random permutation of 0 … m−1 (with one batch of all: 0 … m−1 as they are)
- *   shifts ← k-pixel shifts, one per image
- *   η ← schedule(η₀, e, E)
- *   for each batch B of `batchSize` images of order (the last may be smaller):
- *     X, Y ← the images of B, shifted;  dW, db ← backProp(forwardProp(X), Y)   (means over B)
- *     W, b ← optimizer(W, b, dW, db, η)
- * ```
- *
- * With `batchSize = m`, `sgd` and no shifts this is the seed's full-batch gradient descent (the
- * order of the images changes nothing but rounding). The engine (`lib/engine/`) runs the same
- * loop fast; the tests prove the two equal.
+ * Mini-batches: how each epoch is laid out — the images' order, their shifts and distortions,
+ * drawn from the seeded generator — and what an epoch's point of the history holds. The loop
+ * itself is `miniBatchGradientDescent` (`layers/train.ts`); the engines run the same plans.
  *
  * @module
  */
@@ -29,18 +15,10 @@ import {
 } from "../data/distort.ts";
 import { type Digits, permutation } from "../data/dataset.ts";
 import type { Rng } from "../data/random.ts";
-import { crossEntropy, getAccuracy, getPredictions } from "./metrics.ts";
-import { backProp, forwardProp, pixelsToX } from "./network.ts";
-import {
-  applyOptimizer,
-  createOptimizerState,
-  type OptimizerOptions,
-  parameterLengths,
-} from "./optimizers.ts";
-import { cloneParams, type Params } from "./params.ts";
-import { learningRate, type ScheduleOptions } from "./schedules.ts";
+import type { OptimizerOptions } from "./optimizers.ts";
+import type { ScheduleOptions } from "./schedules.ts";
 
-/** Options of {@link miniBatchGradientDescent}. */
+/** Options of the readable loop, `miniBatchGradientDescent`. */
 export interface MiniBatchOptions extends OptimizerOptions, ScheduleOptions {
   /** Passes over the training set. */
   epochs: number;
@@ -138,44 +116,4 @@ export function checkMiniBatch(options: MiniBatchOptions, m: number): void {
   if (!(lr > 0) || !Number.isFinite(lr)) {
     throw new RangeError(`Cannot train with learning rate ${lr}: expected a positive number`);
   }
-}
-
-/**
- * Mini-batch training with the readable functions of `lib/nn/` (slow: for tests and small
- * sets; `train` in `lib/engine/` runs the same loop fast).
- *
- * @param digits The training images.
- * @param params Where to start (not changed).
- * @param rng Draws every epoch's order, shifts and distortions.
- * @returns The trained parameters and one point per epoch.
- */
-export function miniBatchGradientDescent(
-  digits: Digits,
-  params: Params,
-  rng: Rng,
-  options: MiniBatchOptions,
-): { params: Params; history: EpochPoint[] } {
-  const m = digits.count;
-  checkMiniBatch(options, m);
-  const { epochs, batchSize, augment = 0, distort } = options;
-  const trained = cloneParams(params);
-  const state = createOptimizerState(parameterLengths(trained), options);
-  const history: EpochPoint[] = [];
-  for (let e = 0; e < epochs; e++) {
-    const plan = planEpoch(m, augment, rng, batchSize, distort);
-    const lr = learningRate(options.lr, e, epochs, options);
-    let correct = 0, loss = 0;
-    for (let start = 0; start < m; start += batchSize) {
-      const end = Math.min(m, start + batchSize);
-      const batch = takeEpochBatch(digits, plan, start, end);
-      const X = pixelsToX(batch), Y = batch.labels;
-      const cache = forwardProp(trained, X);
-      const A = cache.A[cache.A.length - 1];
-      correct += getAccuracy(getPredictions(A), Y) * batch.count;
-      loss += crossEntropy(A, Y) * batch.count;
-      applyOptimizer(trained, backProp(trained, cache, X, Y), lr, state, options);
-    }
-    history.push({ epoch: e + 1, lr, trainAccuracy: correct / m, loss: loss / m });
-  }
-  return { params: trained, history };
 }

@@ -7,11 +7,16 @@
  * - Activations: {@link relu}, {@link reluDerivative}, {@link softmax}.
  * - The network: {@link initParams}, {@link forwardProp}, {@link backProp}, {@link updateParams},
  *   {@link gradientDescent}, and {@link gradientCheck} to test a backward pass.
- * - Beyond the seed: {@link miniBatchGradientDescent}, the optimizers ({@link applyOptimizer}:
- *   sgd, momentum, Nesterov, Adam, weight decay), the schedules ({@link learningRate}).
+ * - Networks as lists of layers (`layers/`): each kind of layer one module, the short form
+ *   ({@link parseLayers}), {@link initNetwork}, {@link networkForward}, {@link networkBackward},
+ *   {@link summary}; and the seed's `Params` as the matrix view of a dense list
+ *   ({@link networkFromParams}, {@link toParams}).
+ * - Beyond the seed: {@link miniBatchGradientDescent}, the readable loop every engine is proven
+ *   equal to; the optimizers ({@link applyOptimizer}: sgd, momentum, Nesterov, Adam, weight
+ *   decay), the schedules ({@link learningRate}).
  * - Scores: {@link getPredictions}, {@link getAccuracy}, {@link crossEntropy},
  *   {@link confusionMatrix}, {@link mistakesByClass}.
- * - Model files: {@link saveParams}, {@link loadParams}; a failed run said in a sentence:
+ * - Model files: {@link saveModel}, {@link loadModel}; a failed run said in a sentence:
  *   {@link trainingProblem}.
  *
  * @module
@@ -29,4 +34,5 @@ export * from "./optimizers.ts";
 export * from "./schedules.ts";
 export * from "./minibatch.ts";
 export * from "./diagnose.ts";
+export * from "./dense_view.ts";
 export * from "./layers/mod.ts";

@@ -1,30 +1,30 @@
 /**
  * Model files: a network as its list of layers and their parameters, in JSON, exact in float64
- * (JavaScript prints the shortest decimal that reads back as the same double), validated on load.
- * One form for every network, dense or convolutional:
+ * (JavaScript prints the shortest decimal that reads back as the same double), checked on load.
+ * One form for every network, dense or convolutional (version 2):
  *
  * ```json
  * { "format": "mnist-from-scratch.params", "version": 2, "input": [784],
  *   "layers": [{ "kind": "dense", "units": 10 }, { "kind": "relu" }, …],
- *   "params": [{ "W": [[…10×784 numbers, row-major…]], "b": […] }, null, …] }
+ *   "params": [{ "W": […10·784 numbers, row-major…], "b": […10 numbers…] }, null, …] }
  * ```
  *
- * A convolutional network's input is `[1, 28, 28]` and its layers include
- * `{ "kind": "conv", "size": 5, "filters": 32 }` and `{ "kind": "maxPool", "size": 2 }`. A file
- * whose layers are dense layers with a ReLU between each two — the first two notebooks'
- * networks — loads as their `Params` (`W[l]`, `b[l]`: the seed's `W1`, `b1`, … counted from 0).
- * Version 1 files (`"sizes"`, `"W"`, `"b"`: dense networks, before layer lists) still load. A
- * file may say how its parameters were trained — `"training": { "unit": "epoch", "done": 3,
- * "total": 30, "stopped_early": true }` for a training stopped by Ctrl-C after 3 of 30 epochs.
+ * Each layer is the description its kind reads (`lib/nn/layers/json.ts`): a convolutional
+ * network's input is `[1, 28, 28]` and its layers include `{ "kind": "conv", "size": 5,
+ * "filters": 32 }` and `{ "kind": "maxPool", "size": 2 }`. Version 1 files (`"sizes"`, `"W"`,
+ * `"b"`: dense networks, before layer lists) still load. A file may say how its parameters were
+ * trained — `"training": { "unit": "epoch", "done": 3, "total": 30, "stopped_early": true }` for
+ * a training stopped after 3 of 30 epochs.
  *
  * @module
  */
 
 import { readBytes } from "../data/csv.ts";
-import { type Matrix, matrix } from "./matrix.ts";
-import type { Params } from "./params.ts";
-import { type LayerParams, type Network, networkFromParams } from "./layers/network.ts";
-import { denseLayers, layerShapes, type LayerSpec, layersText } from "./layers/spec.ts";
+import { dirname, resolve } from "node:path";
+import { matrix } from "./matrix.ts";
+import { asNetwork, type Model, networkFromParams } from "./dense_view.ts";
+import { networkFromJson, networkToJson } from "./layers/json.ts";
+import type { Network } from "./layers/network.ts";
 
 /** The `format` field of a model file. */
 export const MODEL_FORMAT = "mnist-from-scratch.params";
@@ -41,23 +41,12 @@ export interface ModelTraining {
   stoppedEarly: boolean;
 }
 
-/** The parameters (and, if given, how they were trained) as model-file JSON text. */
-export function serializeParams(params: Params, training?: ModelTraining): string {
-  return serializeModel(params, training);
-}
-
-/**
- * A network — dense `Params` or a layer-list `Network` — and how it was trained if given, as
- * model-file JSON text: its layer list and their parameters (version 2).
- */
-export function serializeModel(model: Params | Network, training?: ModelTraining): string {
-  const net = "layers" in model ? model : networkFromParams(model);
+/** A network (and how it was trained, if given) as model-file JSON text, version 2. */
+export function serializeModel(model: Model, training?: ModelTraining): string {
   return JSON.stringify({
     format: MODEL_FORMAT,
     version: 2,
-    input: net.input,
-    layers: net.layers,
-    params: net.params.map((p) => p && { W: Array.from(p.W), b: Array.from(p.b) }),
+    ...networkToJson(asNetwork(model)),
     ...(training && {
       training: {
         unit: training.unit,
@@ -70,27 +59,7 @@ export function serializeModel(model: Params | Network, training?: ModelTraining
 }
 
 /**
- * Parameters from model-file JSON text, checked field by field.
- *
- * @param text The file's content.
- * @param file The file's name, for error messages.
- * @throws {Error} `Cannot load FILE: …` naming the first thing wrong.
- */
-export function parseParams(text: string, file = "model"): Params {
-  const { model } = parseModel(text, file);
-  if ("layers" in model) {
-    throw new Error(
-      `Cannot load ${file} as a dense network: it holds the layers ${
-        layersText(model.layers)
-      } (read it with loadModel)`,
-    );
-  }
-  return model;
-}
-
-/**
- * The network of model-file JSON text — dense `Params` (version 1) or a layer-list `Network`
- * (version 2) — and, when the file says, how it was trained.
+ * The network of model-file JSON text and, when the file says, how it was trained.
  *
  * @param text The file's content.
  * @param file The file's name, for error messages.
@@ -99,7 +68,7 @@ export function parseParams(text: string, file = "model"): Params {
 export function parseModel(
   text: string,
   file = "model",
-): { model: Params | Network; training?: ModelTraining } {
+): { network: Network; training?: ModelTraining } {
   const fail = (message: string): never => {
     throw new Error(`Cannot load ${file}: ${message}`);
   };
@@ -118,12 +87,12 @@ export function parseModel(
     fail(`version is ${JSON.stringify(o.version)}, expected 1 or 2`);
   }
   const training = o.training === undefined ? undefined : parseTraining(o.training, fail);
-  const model = o.version === 2 ? denseOrNot(parseNetwork(o, fail)) : parseDense(o, fail);
-  return training ? { model, training } : { model };
+  const network = o.version === 2 ? networkFromJson(o, fail) : parseVersion1(o, fail);
+  return training ? { network, training } : { network };
 }
 
-/** A version 1 file's dense parameters. */
-function parseDense(o: Record<string, unknown>, fail: (message: string) => never): Params {
+/** A version 1 file's dense network: `sizes`, then `W[l]` and `b[l]` as flat lists. */
+function parseVersion1(o: Record<string, unknown>, fail: (message: string) => never): Network {
   const sizes = o.sizes;
   if (
     !Array.isArray(sizes) || sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)
@@ -156,78 +125,11 @@ function parseDense(o: Record<string, unknown>, fail: (message: string) => never
     }
     return matrix(rows, cols, values as number[]);
   };
-  return {
+  return networkFromParams({
     sizes: [...s],
     W: Array.from({ length: layers }, (_, l) => read("W", l, s[l + 1], s[l])),
     b: Array.from({ length: layers }, (_, l) => read("b", l, s[l + 1], 1)),
-  };
-}
-
-/** The numbers of `values`, checked: `count` of them, every one finite. */
-function readNumbers(
-  values: unknown,
-  count: number,
-  name: string,
-  fail: (message: string) => never,
-): Float64Array {
-  if (!Array.isArray(values) || values.length !== count) {
-    fail(`${name} has ${Array.isArray(values) ? values.length : 0} numbers, expected ${count}`);
-  }
-  const list = values as unknown[];
-  const bad = list.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
-  if (bad >= 0) fail(`${name}[${bad}] is ${JSON.stringify(list[bad])}, not a finite number`);
-  return Float64Array.from(list as number[]);
-}
-
-/** A version 2 file's layer-list network. */
-function parseNetwork(o: Record<string, unknown>, fail: (message: string) => never): Network {
-  const whole = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
-  const input = o.input;
-  if (!Array.isArray(input) || input.length === 0 || !input.every(whole)) {
-    fail("input must be a shape: a list of positive integers, such as [1, 28, 28]");
-  }
-  if (!Array.isArray(o.layers) || o.layers.length === 0) fail("layers must be a non-empty list");
-  const layers = (o.layers as Record<string, unknown>[]).map((l, i): LayerSpec => {
-    const kind = l?.kind;
-    if (kind === "relu" || kind === "flatten") return { kind };
-    if (kind === "conv" && whole(l.size) && whole(l.filters)) {
-      return { kind, size: l.size as number, filters: l.filters as number };
-    }
-    if (kind === "maxPool" && whole(l.size)) return { kind, size: l.size as number };
-    if (kind === "dense" && whole(l.units)) return { kind, units: l.units as number };
-    return fail(
-      `layers[${i}] is ${
-        JSON.stringify(l)
-      }, not a layer (conv with size and filters, maxPool with size, relu, flatten, dense with units)`,
-    );
   });
-  let shapes: number[][] = [];
-  try {
-    shapes = layerShapes(layers, input as number[]);
-  } catch (error) {
-    fail((error as Error).message.replace(/^Cannot build/, "its layers"));
-  }
-  const list = o.params;
-  if (!Array.isArray(list) || list.length !== layers.length) {
-    fail(`params must be a list of ${layers.length} entries, one per layer`);
-  }
-  const params = layers.map((layer, l): LayerParams | null => {
-    const p = (list as unknown[])[l] as Record<string, unknown> | null;
-    if (layer.kind !== "conv" && layer.kind !== "dense") {
-      if (p !== null) fail(`params[${l}] must be null: a ${layer.kind} layer has no parameters`);
-      return null;
-    }
-    if (typeof p !== "object" || p === null) fail(`params[${l}] must be { "W": […], "b": […] }`);
-    const outputs = shapes[l + 1][0];
-    const fanIn = layer.kind === "conv"
-      ? shapes[l][0] * layer.size * layer.size
-      : shapes[l].reduce((a, b) => a * b, 1);
-    return {
-      W: readNumbers(p!.W, outputs * fanIn, `params[${l}].W`, fail),
-      b: readNumbers(p!.b, outputs, `params[${l}].b`, fail),
-    };
-  });
-  return { input: [...(input as number[])], layers, params };
 }
 
 /** The `training` field, checked. */
@@ -251,68 +153,70 @@ function parseTraining(value: unknown, fail: (message: string) => never): ModelT
 }
 
 /**
- * Write the parameters (and, if given, how they were trained) to a model file, atomically:
- * `PATH.tmp`, then a rename, so that a reader never sees half a file.
+ * Check, before any training, that a model file can be written at `path`: its folder exists,
+ * is a folder, and takes a new file (a file is made there and removed).
+ *
+ * @throws {Error} `Cannot save a model to PATH: …` in one sentence.
  */
-export async function saveParams(
-  path: string,
-  params: Params,
-  training?: ModelTraining,
-): Promise<void> {
-  await saveModel(path, params, training);
+export async function checkWritable(path: string): Promise<void> {
+  const fail = (why: string): never => {
+    throw new Error(`Cannot save a model to ${path}: ${why}`);
+  };
+  const folder = dirname(resolve(path));
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = await Deno.stat(folder);
+  } catch {
+    fail(`the folder ${dirname(path)} does not exist`);
+  }
+  if (!info!.isDirectory) fail(`${dirname(path)} is not a folder`);
+  try {
+    const existing = await Deno.stat(path);
+    if (existing.isDirectory) fail("it is a folder");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const probe = `${path}.tmp`;
+  try {
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (error) {
+    fail(
+      error instanceof Deno.errors.PermissionDenied
+        ? `the folder ${dirname(path)} cannot be written`
+        : (error as Error).message,
+    );
+  }
 }
 
 /**
- * Write a dense or layer-list network (and, if given, how it was trained) to a model file,
- * atomically.
+ * Write a network (and, if given, how it was trained) to a model file, atomically: `PATH.tmp`,
+ * then a rename, so that a reader never sees half a file.
+ *
+ * @throws {Error} `Cannot save a model to PATH: …` when the folder is missing or read-only.
  */
 export async function saveModel(
   path: string,
-  model: Params | Network,
+  model: Model,
   training?: ModelTraining,
 ): Promise<void> {
-  await Deno.writeTextFile(`${path}.tmp`, serializeModel(model, training) + "\n");
-  await Deno.rename(`${path}.tmp`, path);
+  const text = serializeModel(model, training) + "\n";
+  try {
+    await Deno.writeTextFile(`${path}.tmp`, text);
+    await Deno.rename(`${path}.tmp`, path);
+  } catch (error) {
+    await checkWritable(path); // says what is wrong with the place, when something is
+    throw error;
+  }
 }
 
 /**
- * Read a model file.
+ * Read a model file: its network and, when it says, how it was trained.
  *
  * @throws {Error} `Cannot read PATH: no such file`, or `Cannot load PATH: …`.
  */
-export async function loadParams(path: string): Promise<Params> {
-  return parseParams(new TextDecoder().decode(await readBytes(path)), path);
-}
-
-/**
- * Read a model file: its network (dense `Params` or a layer-list `Network`) and, when it says,
- * how it was trained.
- *
- * @throws {Error} `Cannot read PATH: no such file`, or `Cannot load PATH: …`.
- */
-export function loadModel(
+export async function loadModel(
   path: string,
-): Promise<{ model: Params | Network; training?: ModelTraining }> {
-  return readBytes(path).then((bytes) => parseModel(new TextDecoder().decode(bytes), path));
-}
-
-/**
- * A layer list of dense layers with a ReLU between each two, on vectors, as the dense `Params`
- * the first two notebooks' engines take; any other network as it is.
- */
-function denseOrNot(net: Network): Params | Network {
-  const units = net.layers.flatMap((l) => (l.kind === "dense" ? [l.units] : []));
-  const expected = denseLayers([net.input[0], ...units]);
-  const same = net.input.length === 1 && expected.length === net.layers.length &&
-    expected.every((l, i) => JSON.stringify(l) === JSON.stringify(net.layers[i]));
-  if (!same) return net;
-  const sizes = [net.input[0]], W: Matrix[] = [], b: Matrix[] = [];
-  net.layers.forEach((layer, l) => {
-    if (layer.kind !== "dense") return;
-    const p = net.params[l]!, n = sizes.at(-1)!;
-    W.push(matrix(layer.units, n, p.W));
-    b.push(matrix(layer.units, 1, p.b));
-    sizes.push(layer.units);
-  });
-  return { sizes, W, b };
+): Promise<{ network: Network; training?: ModelTraining }> {
+  return parseModel(new TextDecoder().decode(await readBytes(path)), path);
 }

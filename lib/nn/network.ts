@@ -154,7 +154,7 @@ export function backProp(
   const m = Y.length;
   const { Z, A } = cache;
   const dW: Matrix[] = [], db: Matrix[] = [];
-  let dZ = subtract(A[L - 1], oneHot(Y, params.sizes[L])); // dZ[L] = A[L] − Y
+  let dZ = subtract(A[L - 1], oneHot(Y, params.sizes[L])); // the last layer's dZ = A − Y (the seed's dZ3 = A3 − Y)
   for (let l = L - 1; l >= 0; l--) {
     const Aprev = l > 0 ? A[l - 1] : X;
     dW[l] = scale(matMul(dZ, Aprev, { transposeB: true }), 1 / m); // dW = 1/m · dZ·A_prevᵀ

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readMnist } from "../../lib/mod.ts";
+import { readMnist } from "../all.ts";
 import { mnistSourceDir } from "../../lib/data/mnist_files.ts";
 import { runScript } from "../helpers.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRng, drawShifts, shiftImage, takeShifted } from "../../lib/mod.ts";
+import { createRng, drawShifts, shiftImage, takeShifted } from "../all.ts";
 
 const image = (cells: [number, number, number][]) => {
   const px = new Uint8Array(784);

@@ -7,7 +7,7 @@ import {
   readLabeledCsv,
   UNLABELED_HEADER,
   writeLabeledCsv,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 
 const enc = (text: string) => new TextEncoder().encode(text);
 /** One labeled row: label, then 784 pixels where pixel k = k % 256 unless overridden. */

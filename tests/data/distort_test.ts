@@ -8,7 +8,7 @@ import {
   takeDistorted,
   takeShifted,
   warpImage,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 import { mnistTest } from "../helpers.ts";
 
 const digits = await mnistTest(20);

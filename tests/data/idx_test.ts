@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseIdx, parseMnist, readMnist } from "../../lib/mod.ts";
+import { parseIdx, parseMnist, readMnist } from "../all.ts";
 
 /** A big-endian IDX file: magic, dims, then data. */
 function idx(magic: number, dims: number[], data: ArrayLike<number>): Uint8Array {

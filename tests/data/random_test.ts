@@ -6,7 +6,7 @@ import {
   shuffleDigits,
   splitDev,
   takeDigits,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 
 Deno.test("createRng() gives the same sequence for the same seed and another for another", () => {
   const draw = (seed: number) => {

@@ -13,7 +13,7 @@ import {
   imagesToBatch,
   maxPoolBackward,
   maxPoolForward,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 import { convKernels } from "../../lib/engine/conv/kernels_wasm.ts";
 import { mnistTest } from "../helpers.ts";
 
@@ -92,8 +92,20 @@ Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() 
   f32(at.X, m * H * W * C).set(toNhwc(X));
   f32(at.WT, K4 * F).set(toWT(Kr, F, C, k, K4));
   f32(at.b, F).set(b);
-  kernels.im2col(at.X, H, W, C, k, m, at.cols, K4);
-  kernels.gemmNN(R, F, K4, at.cols, K4, at.WT, F, more.Z, F, at.b, false);
+  kernels.im2col({ X: at.X, H, W, C, k, images: m, cols: at.cols, ldc: K4 });
+  kernels.gemmNN({
+    M: R,
+    N: F,
+    K: K4,
+    A: at.cols,
+    lda: K4,
+    B: at.WT,
+    ldb: F,
+    C: more.Z,
+    ldc: F,
+    bias: at.b,
+    relu: false,
+  });
 
   const Y = convForward(X, Kr, b, k);
   const bound = convForward(abs(X), Kr.map(Math.abs), b.map(Math.abs), k);
@@ -106,9 +118,31 @@ Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() 
   // Backward, from a random dZ: dWT = colsᵀ·dZ, dX = col2im(dZ·WTᵀ).
   const dY = random(rng, m, [F, Ho, Wo]);
   f32(more.dZ, R * F).set(toNhwc(dY));
-  kernels.gemmTN(K4, F, R, at.cols, K4, more.dZ, F, more.dWT, F);
-  kernels.gemmNTMasked(R, K4, F, more.dZ, F, at.WT, F, more.dcols, K4, 0, R);
-  kernels.col2im(more.dcols, K4, H, W, C, k, m, dX);
+  kernels.gemmTN({
+    M: K4,
+    N: F,
+    K: R,
+    A: at.cols,
+    lda: K4,
+    B: more.dZ,
+    ldb: F,
+    C: more.dWT,
+    ldc: F,
+  });
+  kernels.gemmNTMasked({
+    M: R,
+    N: K4,
+    K: F,
+    A: more.dZ,
+    lda: F,
+    B: at.WT,
+    ldb: F,
+    C: more.dcols,
+    ldc: K4,
+    mask: 0,
+    stored: R,
+  });
+  kernels.col2im({ dcols: more.dcols, ldc: K4, H, W, C, k, images: m, dX });
   const back = convBackward(X, Kr, k, dY);
   const backBound = convBackward(abs(X), Kr.map(Math.abs), k, abs(dY));
   const dWT = f32(more.dWT, K4 * F), expectedWT = toWT(back.dW, F, C, k, K4);
@@ -132,7 +166,7 @@ Deno.test("im2colU8 reads grey images as the first layer's patches, grey/255, pa
   const { memory, k: kernels, alloc, f32 } = workspace();
   const X = alloc(2 * 784 / 4), cols = alloc(2 * Ho * Ho * K4);
   new Uint8Array(memory.buffer, X, 2 * 784).set(digits.pixels);
-  kernels.im2colU8(X, 28, 28, k, 2, cols, K4);
+  kernels.im2colU8({ X, H: 28, W: 28, k, images: 2, cols, ldc: K4 });
   const images = imagesToBatch(digits); // 1×28×28, grey/255 in float64
   const c = f32(cols, 2 * Ho * Ho * K4);
   // grey · fround(1/255) in float32: within one rounding (relative 2u) of grey/255.
@@ -168,7 +202,7 @@ Deno.test("maxPool and maxPoolBackward equal the readable layer, ties to the fir
   const at = { X: alloc(m * H * W * C), Y: alloc(n), argmax: alloc(n), dY: alloc(n) };
   const dX = alloc(m * H * W * C);
   f32(at.X, m * H * W * C).set(toNhwc(X));
-  kernels.maxPool(at.X, H, W, C, p, m, at.Y, at.argmax);
+  kernels.maxPool({ X: at.X, H, W, C, p, images: m, Y: at.Y, argmax: at.argmax });
   const readable = maxPoolForward(X, p);
   const Y = f32(at.Y, n), argmax = new Int32Array(memory.buffer, at.argmax, n);
   for (let i = 0; i < n; i++) {
@@ -178,7 +212,7 @@ Deno.test("maxPool and maxPoolBackward equal the readable layer, ties to the fir
   }
   const dY = random(rng, m, [C, Ho, Wo]);
   f32(at.dY, n).set(toNhwc(dY));
-  kernels.maxPoolBackward(at.dY, at.argmax, n, dX, m * H * W * C);
+  kernels.maxPoolBackward({ dY: at.dY, argmax: at.argmax, count: n, dX, countIn: m * H * W * C });
   const back = maxPoolBackward(X, readable.argmax, dY);
   const dXk = f32(dX, m * H * W * C);
   for (let i = 0; i < dXk.length; i++) {

@@ -1,15 +1,20 @@
 import assert from "node:assert/strict";
 import {
-  createEngine,
   createRng,
+  type Digits,
   evaluate,
+  fit,
+  type FitOptions,
   forwardProp,
   gradientDescent,
   initParams,
   maxParamDifference,
+  networkFromParams,
+  optimizerDefaults,
   pixelsToX,
-  train,
-} from "../../lib/mod.ts";
+  toParams,
+} from "../all.ts";
+import { startFusedEngine } from "../../lib/engine/fused/engine.ts";
 import { layoutOf, pack, unpack } from "../../lib/engine/fused/kernel_typescript.ts";
 import { wasmUnfit } from "../../lib/engine/fused/kernel_wasm.ts";
 import { mnistTest, randomDigits } from "../helpers.ts";
@@ -26,6 +31,19 @@ import { mnistTest, randomDigits } from "../helpers.ts";
 // fused or unfused multiply-adds); measured: 2e-9 to 7e-9. So 1e-7 — while a real mistake (a wrong index, a
 // missed term, a wrong lane) shows as 1e-3 or more.
 const TOLERANCE = { typescript: 1e-10, wasm: 1e-7 };
+
+/** The seed's loop through `fit`: full-batch gradient descent, `epochs` iterations. */
+const seedFit = (digits: Digits, o: FitOptions) =>
+  fit(digits, { layers: "dense10,dense10", input: [784], batchSize: "all", progress: false, ...o });
+
+/** What a full-batch engine is started with. */
+const settings = (backend: "wasm" | "typescript", threads?: number) => ({
+  batchSize: 1e9,
+  optimizer: optimizerDefaults({}),
+  originalBiasGradient: false,
+  threads,
+  backend,
+});
 
 // Each engine on each backend, whichever `chooseEngine` would pick for these sizes; the seed's
 // scalar bias gradient runs on the fused engine only.
@@ -44,7 +62,7 @@ const cases = ["typescript", "wasm"].flatMap((backend) =>
 
 for (const { backend, engine, sizes, originalBiasGradient } of cases) {
   const name =
-    `train() on the ${engine} engine, ${backend}, equals gradientDescent(): ${sizes.join("-")}` +
+    `fit() on the ${engine} engine, ${backend}, equals gradientDescent(): ${sizes.join("-")}` +
     (originalBiasGradient ? ", original bias gradient" : "");
   Deno.test(name, async () => {
     // More samples than the wasm kernel's block (1024 samples, 816 for 20 first-layer units),
@@ -55,17 +73,20 @@ for (const { backend, engine, sizes, originalBiasGradient } of cases) {
       originalBiasGradient,
     });
     for (const threads of [1, 2, 3]) {
-      const fast = await train(digits, {
-        iterations: 4,
-        alpha: 0.5,
-        params: start,
+      const fast = await seedFit(digits, {
+        layers: undefined,
+        network: start,
+        epochs: 4,
+        lr: 0.5,
         threads,
         originalBiasGradient,
         backend,
         engine,
       });
-      const diff = maxParamDifference(fast.params, textbook.params);
+      const diff = maxParamDifference(toParams(fast.network), textbook.params);
       assert.ok(diff <= TOLERANCE[backend], `${threads} threads: max weight difference ${diff}`);
+      // Epoch i + 1's point: the forward pass before its step, as iteration i's in the seed.
+      assert.equal(fast.history.length, textbook.history.length);
       textbook.history.forEach((point, i) => {
         assert.equal(fast.history[i].trainAccuracy, point.trainAccuracy);
         const lossTolerance = backend === "wasm" ? 1e-5 : 1e-12;
@@ -116,7 +137,7 @@ Deno.test("pack() and unpack() round-trip the parameters exactly", () => {
   assert.deepEqual(unpack(pack(params, layout, new Float64Array(layout.length)), layout), params);
 });
 
-Deno.test("train() is deterministic: same seed, identical weights bit for bit, also with workers", async () => {
+Deno.test("fit() is deterministic: same seed, identical weights bit for bit, also with workers", async () => {
   const digits = await mnistTest(400);
   for (
     const [threads, backend] of [[1, "typescript"], [2, "typescript"], [1, "wasm"], [
@@ -124,63 +145,60 @@ Deno.test("train() is deterministic: same seed, identical weights bit for bit, a
       "wasm",
     ]] as const
   ) {
-    const a = await train(digits, { iterations: 20, seed: 7, threads, backend });
-    const b = await train(digits, { iterations: 20, seed: 7, threads, backend });
-    assert.deepEqual(a.params, b.params);
-    assert.deepEqual(a.history, b.history);
+    const a = await seedFit(digits, { epochs: 20, seed: 7, threads, backend });
+    const b = await seedFit(digits, { epochs: 20, seed: 7, threads, backend });
+    assert.deepEqual(a.network, b.network);
+    assert.deepEqual(
+      a.history.map(({ seconds: _, ...p }) => p),
+      b.history.map(({ seconds: _, ...p }) => p),
+    );
   }
-  const other = await train(digits, { iterations: 20, seed: 8, threads: 1 });
-  const one = await train(digits, { iterations: 20, seed: 7, threads: 1 });
-  assert.notDeepEqual(other.params, one.params);
+  const other = await seedFit(digits, { epochs: 20, seed: 8, threads: 1 });
+  const one = await seedFit(digits, { epochs: 20, seed: 7, threads: 1 });
+  assert.notDeepEqual(other.network, one.network);
 });
 
 for (const backend of ["typescript", "wasm"] as const) {
-  Deno.test(`train() on ${backend} gives the same bits with 1, 2, 3, 4 and 8 threads`, async () => {
+  Deno.test(`fit() full batch on ${backend} gives the same bits with 1, 2, 3, 4 and 8 threads`, async () => {
     // 3,500 samples: two blocks of sums, the second one ragged.
     const digits = await mnistTest(3500);
-    const one = await train(digits, { iterations: 8, seed: 3, threads: 1, backend });
+    const one = await seedFit(digits, { epochs: 8, seed: 3, threads: 1, backend });
     for (const threads of [2, 3, 4, 8]) {
-      const many = await train(digits, { iterations: 8, seed: 3, threads, backend });
+      const many = await seedFit(digits, { epochs: 8, seed: 3, threads, backend });
       assert.equal(many.threads, threads);
-      assert.equal(maxParamDifference(one.params, many.params), 0, `${threads} threads`);
-      assert.deepEqual(many.history, one.history);
+      const diff = maxParamDifference(toParams(one.network), toParams(many.network));
+      assert.equal(diff, 0, `${threads} threads`);
+      assert.deepEqual(many.batches, one.batches);
     }
   });
 }
 
-Deno.test("score() gives what the next step measures, and changes nothing", async () => {
-  const digits = await mnistTest(300);
-  for (const backend of ["typescript", "wasm"] as const) {
-    const engine = await createEngine(digits, initParams(createRng(4)), { backend, threads: 2 });
-    try {
-      await engine.step(0.1);
-      const before = engine.params();
-      const scored = await engine.score();
-      assert.deepEqual(engine.params(), before);
-      assert.deepEqual(await engine.step(0.1), scored);
-      assert.notDeepEqual(await engine.score(), scored);
-    } finally {
-      engine.close();
-    }
-  }
-});
-
-Deno.test("a closed engine refuses to step", async () => {
-  const engine = await createEngine(await mnistTest(100), initParams(createRng(1)), {
-    threads: 3,
+Deno.test("the fused engine takes full batches in order only, and a closed one refuses to step", async () => {
+  const digits = await mnistTest(100);
+  const start = networkFromParams(initParams(createRng(1)));
+  const engine = await startFusedEngine(digits, start, settings("wasm", 3));
+  const order = Uint32Array.from({ length: 100 }, (_, j) => j), zeros = new Int8Array(100);
+  engine.arrange({ order, dx: zeros, dy: zeros });
+  await engine.step(0, 100, 0.1);
+  assert.throws(() => engine.arrange({ order: order.reverse(), dx: zeros, dy: zeros }), {
+    message: "Cannot arrange an epoch on the fused engine: it takes every image as it is, in order",
   });
-  await engine.step(0.1);
+  assert.throws(() => engine.step(0, 50, 0.1), {
+    message: "Cannot take a step on samples 0–49 on the fused engine: it takes all 100",
+  });
   engine.close();
-  await assert.rejects(engine.step(0.1), { message: "Cannot use a closed engine" });
+  await assert.rejects(async () => await engine.step(0, 100, 0.1), {
+    message: "Cannot use a closed engine",
+  });
 });
 
-Deno.test("train() times its setup and its steps apart", async () => {
-  const { seconds } = await train(await mnistTest(300), { iterations: 30 });
-  assert.ok(seconds.setup > 0 && seconds.steps > 0, JSON.stringify(seconds));
-  assert.ok(seconds.setup + seconds.steps <= seconds.total, JSON.stringify(seconds));
+Deno.test("fit() times its setup and its steps apart", async () => {
+  const { timing } = await seedFit(await mnistTest(300), { epochs: 30 });
+  assert.ok(timing.setup > 0 && timing.steps > 0, JSON.stringify(timing));
+  assert.ok(timing.setup + timing.steps <= timing.total, JSON.stringify(timing));
 });
 
-Deno.test("train() records the seed's history, dev checkpoints and a final point; loss falls", async () => {
+Deno.test("fit() on a full batch: a point per iteration, dev every devEvery and at the end; loss falls", async () => {
   const digits = await mnistTest(1200);
   const dev = {
     count: 200,
@@ -193,53 +211,54 @@ Deno.test("train() records the seed's history, dev checkpoints and a final point
     pixels: digits.pixels.subarray(200 * 784),
   };
   const seen: number[] = [];
-  const { history } = await train(trainSet, {
-    iterations: 50,
+  const { history, batches } = await seedFit(trainSet, {
+    epochs: 50,
     dev,
-    evalEvery: 20,
-    onProgress: (point, total) => {
-      assert.equal(total, 50);
-      seen.push(point.iteration);
+    devEvery: 20,
+    onEpoch: (point, trainer) => {
+      assert.equal(trainer.settings.epochs, 50);
+      seen.push(point.epoch);
     },
   });
-  assert.deepEqual(seen, Array.from({ length: 51 }, (_, i) => i));
-  assert.deepEqual(history.filter((p) => p.devAccuracy !== undefined).map((p) => p.iteration), [
-    0,
+  assert.deepEqual(seen, Array.from({ length: 50 }, (_, i) => i + 1));
+  assert.equal(batches.length, 50, "one batch an epoch");
+  assert.deepEqual(history.filter((p) => p.devAccuracy !== undefined).map((p) => p.epoch), [
     20,
     40,
     50,
   ]);
-  assert.ok(history[50].loss < history[0].loss);
+  assert.ok(history[49].loss < history[0].loss);
   assert.ok(
-    history[50].trainAccuracy > history[0].trainAccuracy + 0.1,
-    `accuracy ${history[50].trainAccuracy}`,
+    history[49].trainAccuracy > history[0].trainAccuracy + 0.1,
+    `accuracy ${history[49].trainAccuracy}`,
   );
 });
 
-Deno.test("train() stops with one sentence when the loss diverges", async () => {
+Deno.test("fit() stops with one sentence when the loss diverges", async () => {
   const digits = await mnistTest(200);
-  await assert.rejects(train(digits, { iterations: 30, alpha: 1e200, threads: 1 }), {
+  await assert.rejects(seedFit(digits, { epochs: 30, lr: 1e200, threads: 1 }), {
     message:
-      /^Training diverged at iteration \d+: the loss became (NaN|Infinity); try a smaller alpha than 1e\+200$/,
+      /^Training diverged in epoch \d+: the loss became (NaN|Infinity); try a smaller learning rate than 1e\+200$/,
   });
-  await assert.rejects(train(digits, { alpha: -1 }), {
-    message: "Cannot train with alpha -1: expected a positive number",
+  await assert.rejects(seedFit(digits, { lr: -1 }), {
+    message: "Cannot train: lr is -1, expected a number > 0",
   });
 });
 
-Deno.test("createEngine() rejects images that do not fit the network", async () => {
+Deno.test("fit() rejects images that do not fit the network", async () => {
   const digits = randomDigits(createRng(1), 3);
-  await assert.rejects(createEngine(digits, initParams(createRng(1), [100, 10])), {
-    message: "Cannot train on images of 784 pixels: the network takes 100",
-  });
+  await assert.rejects(
+    fit(digits, { network: initParams(createRng(1), [100, 10]), progress: false }),
+    { message: "Cannot train: the network takes 100 inputs, and the images have 784" },
+  );
 });
 
-Deno.test("train() on wasm follows the float64 trajectory on real digits", async () => {
+Deno.test("fit() on wasm follows the float64 trajectory on real digits", async () => {
   const digits = await mnistTest(2000);
-  const ts = await train(digits, { iterations: 100, seed: 3, backend: "typescript", threads: 1 });
-  const wasm = await train(digits, { iterations: 100, seed: 3, backend: "wasm", threads: 2 });
+  const ts = await seedFit(digits, { epochs: 100, seed: 3, backend: "typescript", threads: 1 });
+  const wasm = await seedFit(digits, { epochs: 100, seed: 3, backend: "wasm", threads: 2 });
   assert.equal(wasm.backend, "wasm");
-  const diff = maxParamDifference(ts.params, wasm.params);
+  const diff = maxParamDifference(toParams(ts.network), toParams(wasm.network));
   assert.ok(diff < 1e-4, `max weight difference after 100 iterations: ${diff}`);
   ts.history.forEach((p, i) =>
     assert.ok(
@@ -249,21 +268,16 @@ Deno.test("train() on wasm follows the float64 trajectory on real digits", async
   );
 });
 
-Deno.test("train() runs on the engine chooseEngine() picks; the fused kernel's limits", async () => {
+Deno.test("fit() runs on the engine chooseEngine() picks; the fused kernel's limits", async () => {
   const digits = randomDigits(createRng(2), 40);
-  const wide = await train(digits, { iterations: 2, sizes: [784, 32, 10] });
+  const wide = await seedFit(digits, { epochs: 2, layers: "dense32" });
   assert.deepEqual([wide.engine, wide.backend], ["batch", "wasm"]);
-  const seed = await train(digits, { iterations: 2 });
+  const seed = await seedFit(digits, { epochs: 2 });
   assert.deepEqual([seed.engine, seed.backend], ["fused", "wasm"]);
-  const fallback = await train(digits, { iterations: 2, backend: "typescript" });
+  const fallback = await seedFit(digits, { epochs: 2, backend: "typescript" });
   assert.deepEqual([fallback.engine, fallback.backend], ["fused", "typescript"]);
   await assert.rejects(
-    train(digits, {
-      iterations: 2,
-      sizes: [784, 32, 10],
-      backend: "wasm",
-      originalBiasGradient: true,
-    }),
+    seedFit(digits, { epochs: 2, layers: "dense32", backend: "wasm", originalBiasGradient: true }),
     { message: "Cannot run the WebAssembly kernel: it takes at most 20 first-layer units, not 32" },
   );
   assert.equal(wasmUnfit([784, 20, 10]), undefined);

@@ -1,25 +1,20 @@
 import assert from "node:assert/strict";
-import {
-  evaluate,
-  evaluateAverage,
-  shiftAll,
-  shiftImage,
-  trainMiniBatch,
-  TTA_SHIFTS,
-} from "../../lib/mod.ts";
+import { evaluate, evaluateAverage, fit, shiftAll, shiftImage, TTA_SHIFTS } from "../all.ts";
 import { mnistTest } from "../helpers.ts";
 
 const trainSet = await mnistTest(600);
 const test = await mnistTest(200, 7000);
 const models = await Promise.all([1, 2, 3].map(async (seed) =>
-  (await trainMiniBatch(trainSet, {
-    sizes: [784, 24, 10],
+  (await fit(trainSet, {
+    layers: "dense24",
+    input: [784],
+    progress: false,
     optimizer: "adam",
     lr: 0.003,
     epochs: 3,
     batchSize: 50,
     seed,
-  })).params
+  })).network
 ));
 
 Deno.test("evaluateAverage() of one model on the images as given is evaluate()", async () => {

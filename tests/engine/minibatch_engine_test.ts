@@ -1,15 +1,25 @@
 import assert from "node:assert/strict";
 import {
   createRng,
+  fit,
+  type FitOptions,
   initParams,
   maxParamDifference,
   miniBatchGradientDescent,
   type MiniBatchOptions,
   type OptimizerName,
-  trainMiniBatch,
-} from "../../lib/mod.ts";
+  toParams,
+} from "../all.ts";
 import { chunkCount } from "../../lib/engine/batch/engine.ts";
 import { mnistTest } from "../helpers.ts";
+
+/** A dense network of layer sizes `sizes` as `fit` takes it, on the mini-batch engine. */
+const dense = (sizes: readonly number[]): FitOptions => ({
+  layers: sizes.slice(1, -1).map((n) => `dense${n}`).join(","),
+  input: [sizes[0]],
+  engine: "batch",
+  progress: false,
+});
 
 // The TypeScript kernel adds the same float64 products as the readable functions, in another
 // order (sample by sample, chunk by chunk): the weights differ only by rounding, far below 1e-10
@@ -66,20 +76,20 @@ const TOLERANCE = {
 
 for (const backend of ["typescript", "wasm"] as const) {
   for (const sizes of SHAPES) {
-    Deno.test(`trainMiniBatch() on ${backend} equals miniBatchGradientDescent() for ${sizes.join("-")}`, async () => {
+    Deno.test(`fit() on ${backend} equals miniBatchGradientDescent() for ${sizes.join("-")}`, async () => {
       const digits = await mnistTest(m);
       for (const { options, run } of cases().filter((c) => c.sizes === sizes)) {
         const rng = createRng(run);
         const readable = miniBatchGradientDescent(digits, initParams(rng, sizes), rng, options);
-        const fast = await trainMiniBatch(digits, {
+        const fast = await fit(digits, {
           ...options,
           seed: run,
-          sizes,
+          ...dense(sizes),
           threads: 2,
           backend,
         });
         const what = `${options.optimizer}, batch ${options.batchSize}, shifts ±${options.augment}`;
-        const diff = maxParamDifference(readable.params, fast.params);
+        const diff = maxParamDifference(toParams(readable.network), toParams(fast.network));
         const tolerance = TOLERANCE[backend](options);
         assert.ok(diff <= tolerance, `${what}: weights differ by ${diff} > ${tolerance}`);
         assert.equal(fast.history.length, options.epochs, `${what}: one point per epoch`);
@@ -105,23 +115,23 @@ for (const backend of ["typescript", "wasm"] as const) {
 }
 
 for (const backend of ["typescript", "wasm"] as const) {
-  Deno.test(`trainMiniBatch() on ${backend} gives the same bits with 1, 2, 3, 4 and 8 threads`, async () => {
+  Deno.test(`fit() on ${backend} gives the same bits with 1, 2, 3, 4 and 8 threads`, async () => {
     const digits = await mnistTest(300);
     for (const batchSize of [7, 128, 300]) {
       const options = {
-        sizes: [784, 32, 16, 10],
+        ...dense([784, 32, 16, 10]),
         epochs: 2,
         batchSize,
         optimizer: "adam",
         augment: 1,
         seed: 5,
       } as const;
-      const one = await trainMiniBatch(digits, { ...options, threads: 1, backend });
+      const one = await fit(digits, { ...options, threads: 1, backend });
       for (const threads of [2, 3, 4, 8]) {
-        const many = await trainMiniBatch(digits, { ...options, threads, backend });
+        const many = await fit(digits, { ...options, threads, backend });
         assert.equal(many.threads, threads);
         assert.equal(
-          maxParamDifference(one.params, many.params),
+          maxParamDifference(toParams(one.network), toParams(many.network)),
           0,
           `batch ${batchSize}: ${threads} threads`,
         );
@@ -131,7 +141,7 @@ for (const backend of ["typescript", "wasm"] as const) {
   });
 }
 
-Deno.test("trainMiniBatch() on wasm equals the readable loop for batches past the column-wise limit", async () => {
+Deno.test("fit() on wasm equals the readable loop for batches past the column-wise limit", async () => {
   // Batches of more than 1024 samples take the first layer's gradient chunk by chunk.
   const digits = await mnistTest(1500);
   for (const [batchSize, optimizer] of [[1500, "sgd"], [1100, "adam"]] as const) {
@@ -145,30 +155,34 @@ Deno.test("trainMiniBatch() on wasm equals the readable loop for batches past th
     const sizes = [784, 40, 10];
     const rng = createRng(2);
     const readable = miniBatchGradientDescent(digits, initParams(rng, sizes), rng, options);
-    const fast = await trainMiniBatch(digits, {
+    const fast = await fit(digits, {
       ...options,
       seed: 2,
-      sizes,
+      ...dense(sizes),
       threads: 3,
       backend: "wasm",
     });
-    const diff = maxParamDifference(readable.params, fast.params);
+    const diff = maxParamDifference(toParams(readable.network), toParams(fast.network));
     assert.ok(
       diff <= TOLERANCE.wasm(options),
       `${optimizer}, batch ${batchSize}: weights differ by ${diff}`,
     );
-    const one = await trainMiniBatch(digits, {
+    const one = await fit(digits, {
       ...options,
       seed: 2,
-      sizes,
+      ...dense(sizes),
       threads: 1,
       backend: "wasm",
     });
-    assert.equal(maxParamDifference(one.params, fast.params), 0, "1 and 3 threads");
+    assert.equal(
+      maxParamDifference(toParams(one.network), toParams(fast.network)),
+      0,
+      "1 and 3 threads",
+    );
   }
 });
 
-Deno.test("trainMiniBatch() runs 8 layers of 1,024 units as the readable loop does", async () => {
+Deno.test("fit() runs 8 layers of 1,024 units as the readable loop does", async () => {
   // Two steps of 64 images, in two chunks each. TypeScript: to rounding. WebAssembly: each
   // layer's update (after − before) against the readable one's, relative to its size, so that a
   // wrong update of any layer fails however small its weights move: float32 passes carry a
@@ -182,13 +196,23 @@ Deno.test("trainMiniBatch() runs 8 layers of 1,024 units as the readable loop do
   const rng = createRng(1);
   const readable = miniBatchGradientDescent(digits, initParams(rng, sizes), rng, options);
   for (const backend of ["typescript", "wasm"] as const) {
-    const fast = await trainMiniBatch(digits, { ...options, seed: 1, sizes, threads: 2, backend });
+    const fast = await fit(digits, { ...options, seed: 1, ...dense(sizes), threads: 2, backend });
     const tolerance = backend === "wasm" ? 1e-2 : 1e-8;
     for (const [l, W] of start.W.entries()) {
       for (
         const [name, before, r, f] of [
-          [`W${l + 1}`, W.data, readable.params.W[l].data, fast.params.W[l].data],
-          [`b${l + 1}`, start.b[l].data, readable.params.b[l].data, fast.params.b[l].data],
+          [
+            `W${l + 1}`,
+            W.data,
+            toParams(readable.network).W[l].data,
+            toParams(fast.network).W[l].data,
+          ],
+          [
+            `b${l + 1}`,
+            start.b[l].data,
+            toParams(readable.network).b[l].data,
+            toParams(fast.network).b[l].data,
+          ],
         ] as const
       ) {
         let largest = 0, error = 0;
@@ -216,33 +240,38 @@ Deno.test("chunkCount() depends on the batch size alone", () => {
   assert.deepEqual([1, 32, 33, 128, 41000].map(chunkCount), [1, 1, 2, 4, 16]);
 });
 
-Deno.test("trainMiniBatch() reaches 85% on 2,000 digits in 3 epochs with Adam, and says so per epoch", async () => {
+Deno.test("fit() reaches 85% on 2,000 digits in 3 epochs with Adam, and says so per epoch", async () => {
   const digits = await mnistTest(2000);
   const dev = await mnistTest(300, 5000);
   const epochs: number[] = [];
-  const { history } = await trainMiniBatch(digits, {
-    sizes: [784, 64, 10],
+  const { history } = await fit(digits, {
+    ...dense([784, 64, 10]),
     optimizer: "adam",
     epochs: 3,
     batchSize: 32,
     dev,
     onEpoch: (point) => void epochs.push(point.epoch),
+    engine: "auto",
   });
   assert.deepEqual(epochs, [1, 2, 3]);
   assert.ok(history[2].devAccuracy! > 0.85, `dev accuracy ${history[2].devAccuracy}`);
   assert.ok(history[2].seconds! > 0);
 });
 
-Deno.test("trainMiniBatch() rejects what it cannot do, in one sentence", async () => {
+Deno.test("fit() rejects what it cannot do, in one sentence", async () => {
   const digits = await mnistTest(20);
-  await assert.rejects(trainMiniBatch(digits, { batchSize: 0 }), {
+  const net = dense([784, 10, 10, 10]);
+  await assert.rejects(fit(digits, { ...net, batchSize: 0 }), {
+    message: 'Cannot train: batchSize is 0, expected a whole number ≥ 1 or "all"',
+  });
+  await assert.rejects(fit(digits, { ...net, batchSize: 21 }), {
     message:
-      "Cannot use batches of 0 images: expected a whole number from 1 to 20, the training set's size",
+      'Cannot train: batchSize is 21, more than the 20 training images ("all" takes them all)',
   });
-  await assert.rejects(trainMiniBatch(digits, { optimizer: "lbfgs" as "sgd" }), {
-    message: 'Cannot use optimizer "lbfgs": expected one of sgd, momentum, adam',
+  await assert.rejects(fit(digits, { ...net, optimizer: "lbfgs" as "sgd" }), {
+    message: 'Cannot train: optimizer is "lbfgs", expected "sgd", "momentum" or "adam"',
   });
-  await assert.rejects(trainMiniBatch(digits, { lr: 1e300, epochs: 2, batchSize: 20 }), {
+  await assert.rejects(fit(digits, { ...net, lr: 1e300, epochs: 2, batchSize: 20 }), {
     message: /^Training diverged in epoch \d: the loss became (NaN|Infinity)/,
   });
 });

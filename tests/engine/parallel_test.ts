@@ -9,7 +9,7 @@ import {
   predict,
   predictParallel,
   startScorer,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 import { mnistTest } from "../helpers.ts";
 
 const test = await mnistTest(301, 4000);

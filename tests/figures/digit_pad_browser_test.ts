@@ -1,18 +1,19 @@
 /**
  * A convolutional network's digit pad in headless Chromium, every request blocked: the page runs
- * the readable layers' own source and reads digits drawn with the mouse. (The dense networks'
+ * the readable layers' own code (the bundled page script) and reads digits drawn with the mouse. (The dense networks'
  * pads are tested in the reports, `tests/scripts/report_test.ts`.)
  */
 
 import assert from "node:assert/strict";
 import { digitPad } from "../../lib/figures/digit_pad.ts";
-import { parseLayers, trainNetwork } from "../../lib/mod.ts";
+import { fit } from "../all.ts";
 import { checkPad, launch, open } from "../browser.ts";
 import { mnistTest } from "../helpers.ts";
 
 Deno.test("in Chromium, offline: a convolutional network's pad reads drawn digits", async () => {
-  const { network } = await trainNetwork(await mnistTest(6000), {
-    layers: parseLayers("conv5x8,pool2,dense32"),
+  const { network } = await fit(await mnistTest(6000), {
+    layers: "conv5x8,pool2,dense32",
+    progress: false,
     epochs: 3,
     batchSize: 64,
     optimizer: "adam",

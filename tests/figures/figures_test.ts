@@ -16,13 +16,14 @@ import {
 } from "../../lib/figures/mod.ts";
 import {
   createRng,
+  type EpochPoint,
   fromRows,
   type HistoryPoint,
   initNetwork,
   initParams,
   mistakesByClass,
   parseLayers,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 import { mnistTest } from "../helpers.ts";
 
 const history: HistoryPoint[] = Array.from({ length: 51 }, (_, i) => ({
@@ -55,7 +56,35 @@ Deno.test("accuracyCurves() and lossCurves() draw train and dev as HTML figures,
   assert.equal(a, accuracyCurves(history, { title: "Accuracy here" }), "same input, same HTML");
   const l = noWarnings(() => lossCurves(history));
   assert.match(l, /Cross-entropy loss/);
-  noWarnings(() => accuracyCurves(history.slice(0, 1), { iterations: 1000 })); // the first live frame
+  noWarnings(() => accuracyCurves(history.slice(0, 1), { epochs: 1000 })); // the first live frame
+  assert.match(a, /Iteration/, "the seed's loop's history is drawn against iterations");
+});
+
+Deno.test("accuracyCurves() of an epoch run: a point per epoch, whole-number epochs, no empty axes", () => {
+  const epochs: EpochPoint[] = [1, 2].map((epoch) => ({
+    epoch,
+    lr: 0.001,
+    trainAccuracy: 0.8 + 0.05 * epoch,
+    loss: 0.6 / epoch,
+    devAccuracy: 0.82 + 0.05 * epoch,
+    devLoss: 0.5 / epoch,
+  }));
+  const a = noWarnings(() => accuracyCurves(epochs));
+  assert.match(a, /Epoch/);
+  assert.equal(count(a, "circle"), 2, "a dev dot per epoch");
+  const ticks = [...a.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.ok(ticks.includes("1") && ticks.includes("2"), `ticks ${ticks}`);
+  assert.ok(!ticks.includes("1.5"), "no half epochs");
+  assert.throws(() => accuracyCurves([{ iteration: 0 }] as never, { epoch: 3 } as never), {
+    message: 'Cannot draw the accuracy curves: unknown option "epoch" — did you mean "epochs"?',
+  });
+  assert.throws(() => accuracyCurves({ history: epochs } as never), {
+    message:
+      "Cannot draw the accuracy curves: expected a history, one point per epoch (a fit run's history)",
+  });
+  const runs = noWarnings(() => compareRuns([{ name: "two epochs", history: epochs }]));
+  assert.doesNotMatch(runs, /log scale\)/, "two epochs: no log axis");
+  assert.match(runs, />Epochs/);
 });
 
 Deno.test("compareAccuracy() overlays runs with a legend", () => {

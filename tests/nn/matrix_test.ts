@@ -15,7 +15,7 @@ import {
   sumAll,
   sumRows,
   toRows,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 
 const A = fromRows([[1, 2, 3], [4, 5, 6]]); // 2×3
 const B = fromRows([[7, 8], [9, 10], [11, 12]]); // 3×2

@@ -1,28 +1,30 @@
 import assert from "node:assert/strict";
 import {
+  checkWritable,
   createRng,
   denseLayers,
   initNetwork,
   initParams,
   loadModel,
-  loadParams,
+  networkFromParams,
   type Params,
   parseLayers,
   parseModel,
-  parseParams,
   saveModel,
-  saveParams,
   serializeModel,
-  serializeParams,
-} from "../../lib/mod.ts";
+  toParams,
+} from "../all.ts";
 
-Deno.test("saveParams() and loadParams() round-trip float64 weights exactly", async () => {
+/** The seed's Params of a model file's text. */
+const parseParams = (text: string, file?: string) => toParams(parseModel(text, file).network);
+
+Deno.test("saveModel() and loadModel() round-trip float64 weights exactly", async () => {
   const params = initParams(createRng(11), [784, 10, 10, 10]);
   params.W[1].data[0] = 0.1 + 0.2; // a double with a long decimal form
   params.b[2].data[3] = -5e-324; // the smallest subnormal
   const dir = await Deno.makeTempDir();
-  await saveParams(`${dir}/m.json`, params);
-  assert.deepEqual(await loadParams(`${dir}/m.json`), params);
+  await saveModel(`${dir}/m.json`, params);
+  assert.deepEqual(toParams((await loadModel(`${dir}/m.json`)).network), params);
   assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["m.json"]);
   await Deno.remove(dir, { recursive: true });
 });
@@ -40,7 +42,7 @@ function version1(params: Params): Record<string, unknown> {
 
 Deno.test("a dense model file holds its layer list (version 2); a version 1 file still loads", () => {
   const params = initParams(createRng(4), [784, 16, 12, 10]);
-  const json = JSON.parse(serializeParams(params));
+  const json = JSON.parse(serializeModel(params));
   assert.equal(json.version, 2);
   assert.deepEqual(json.input, [784]);
   assert.deepEqual(json.layers, denseLayers([784, 16, 12, 10]));
@@ -49,7 +51,7 @@ Deno.test("a dense model file holds its layer list (version 2); a version 1 file
   assert.deepEqual(parseParams(JSON.stringify(version1(params))), params);
 });
 
-Deno.test("parseParams() rejects broken version 1 files naming what is wrong", () => {
+Deno.test("parseModel() rejects broken version 1 files naming what is wrong", () => {
   const good = version1(initParams(createRng(1), [784, 3, 10]));
   const reject = (change: (o: Record<string, unknown>) => void, message: string) => {
     const o = structuredClone(good);
@@ -90,29 +92,30 @@ Deno.test("parseParams() rejects broken version 1 files naming what is wrong", (
   }, 'W1[5] is "1", not a finite number');
 });
 
-Deno.test("loadParams() names a missing file", async () => {
-  await assert.rejects(loadParams("no/such.json"), {
+Deno.test("loadModel() names a missing file", async () => {
+  await assert.rejects(loadModel("no/such.json"), {
     message: "Cannot read no/such.json: no such file",
   });
 });
 
-Deno.test("saveParams() records how the parameters were trained; loadModel() reads it back", async () => {
+Deno.test("saveModel() records how the network was trained; loadModel() reads it back", async () => {
   const params = initParams(createRng(2), [784, 4, 10]);
+  const network = networkFromParams(params);
   const dir = await Deno.makeTempDir();
   const training = { unit: "epoch" as const, done: 3, total: 30, stoppedEarly: true };
-  await saveParams(`${dir}/m.json`, params, training);
-  assert.deepEqual(await loadModel(`${dir}/m.json`), { model: params, training });
+  await saveModel(`${dir}/m.json`, params, training);
+  assert.deepEqual(await loadModel(`${dir}/m.json`), { network, training });
   assert.deepEqual(
     JSON.parse(await Deno.readTextFile(`${dir}/m.json`)).training,
     { unit: "epoch", done: 3, total: 30, stopped_early: true },
   );
-  await saveParams(`${dir}/plain.json`, params); // files without it still load
-  assert.deepEqual(await loadModel(`${dir}/plain.json`), { model: params });
+  await saveModel(`${dir}/plain.json`, network); // files without it still load
+  assert.deepEqual(await loadModel(`${dir}/plain.json`), { network });
   await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("parseModel() rejects a training field of the wrong form in one sentence", () => {
-  const o = JSON.parse(serializeParams(initParams(createRng(1), [784, 3, 10])));
+  const o = JSON.parse(serializeModel(initParams(createRng(1), [784, 3, 10])));
   o.training = { unit: "batch", done: 1, total: 2, stopped_early: false };
   assert.throws(() => parseModel(JSON.stringify(o), "m.json"), {
     message: 'Cannot load m.json: training must be { "unit": "iteration" or "epoch", "done": N, ' +
@@ -125,11 +128,10 @@ Deno.test("saveModel() writes a layer-list network as version 2; loadModel() rea
   network.params[0]!.W[0] = 0.1 + 0.2;
   const dir = await Deno.makeTempDir();
   await saveModel(`${dir}/conv.json`, network);
-  assert.deepEqual(await loadModel(`${dir}/conv.json`), { model: network });
+  assert.deepEqual(await loadModel(`${dir}/conv.json`), { network });
   assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/conv.json`)).version, 2);
-  await assert.rejects(loadParams(`${dir}/conv.json`), {
-    message: `Cannot load ${dir}/conv.json as a dense network: it holds the layers ` +
-      "conv3x4,pool2,dense16,dense10 (read it with loadModel)",
+  assert.throws(() => toParams(network), {
+    message: "Cannot view this network as the seed's W and b: it is not a chain of dense layers",
   });
   await Deno.remove(dir, { recursive: true });
 });
@@ -149,13 +151,25 @@ Deno.test("parseModel() rejects broken version 2 files naming what is wrong", ()
     (o) => {
       o.input = [1, 28];
     },
-    "its layers conv3x2,relu,pool2,flatten,dense4,relu,dense10 on 28 images: conv3x2 (layer 1) needs images, and comes after a flatten or dense layer",
+    "its layers conv3x2,relu,pool2,flatten,dense4,relu,dense10 on 1×28-vectors: conv3x2 (layer 1) needs images, and comes after a flatten or dense layer",
   );
   reject(
     (o) => {
       (o.layers as unknown[])[0] = { kind: "conv", size: 3 };
     },
-    'layers[0] is {"kind":"conv","size":3}, not a layer (conv with size and filters, maxPool with size, relu, flatten, dense with units)',
+    "layers[0] (conv) has filters undefined: expected a whole number ≥ 1",
+  );
+  reject(
+    (o) => {
+      (o.layers as unknown[])[0] = { kind: "convolution", size: 3 };
+    },
+    'layers[0] has kind "convolution": expected one of conv, maxPool, dense, relu, flatten',
+  );
+  reject(
+    (o) => {
+      (o.layers as unknown[])[4] = { kind: "dense", units: 4, unit: 4 };
+    },
+    'layers[4] (dense) has an unknown field "unit": its fields are units',
   );
   reject((o) => {
     (o.params as { W: number[] }[])[0].W.pop();
@@ -166,4 +180,21 @@ Deno.test("parseModel() rejects broken version 2 files naming what is wrong", ()
   reject((o) => {
     (o.params as { b: unknown[] }[])[0].b[1] = "x";
   }, 'params[0].b[1] is "x", not a finite number');
+});
+
+Deno.test("checkWritable() and saveModel() say in one sentence why a place takes no file", async () => {
+  const dir = await Deno.makeTempDir();
+  await checkWritable(`${dir}/m.json`);
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "the probe leaves nothing");
+  await assert.rejects(checkWritable("/nonexistent/dir/m.json"), {
+    message:
+      "Cannot save a model to /nonexistent/dir/m.json: the folder /nonexistent/dir does not exist",
+  });
+  await assert.rejects(checkWritable(dir), {
+    message: `Cannot save a model to ${dir}: it is a folder`,
+  });
+  await assert.rejects(saveModel("/nonexistent/m.json", initParams(createRng(1))), {
+    message: "Cannot save a model to /nonexistent/m.json: the folder /nonexistent does not exist",
+  });
+  await Deno.remove(dir, { recursive: true });
 });

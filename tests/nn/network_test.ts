@@ -20,7 +20,7 @@ import {
   pixelsToX,
   toRows,
   updateParams,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 import { mnistTest } from "../helpers.ts";
 
 Deno.test("initParams() draws the seed's shapes and scales for 784-10-10-10", () => {

@@ -7,7 +7,7 @@ import {
   type OptimizerOptions,
   parameterLengths,
   type Params,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 
 // One weight θ = 1 and one bias 0; the gradients of two steps are (0.5, −2) then (0.25, 1).
 function run(options: OptimizerOptions, lr = 0.1): number[][] {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { learningRate } from "../../lib/mod.ts";
+import { learningRate } from "../all.ts";
 
 Deno.test("learningRate() constant keeps the base rate", () => {
   assert.deepEqual([0, 5, 9].map((e) => learningRate(0.1, e, 10)), [0.1, 0.1, 0.1]);

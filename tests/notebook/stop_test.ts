@@ -81,13 +81,16 @@ const result = (cell: CellRun) =>
 Deno.test("Stop ends the seed notebook's training cell; the kernel keeps its variables", async () => {
   const nb = await cellsOf("mnist");
   const setup = [1, 2, cellWith(nb, "await makeData"), cellWith(nb, "splitDev("), 9];
-  const training = cellWith(nb, "const result = await train(");
+  const training = cellWith(nb, "const result = await fit(");
   const run = await session([
     ...setup.map((i) => ({ code: nb[i] })),
     { code: nb[training], interrupt_after: 5 },
     { code: "[trainSet.count, params0.sizes.join('-'), historySoFar.length > 0]" },
     { code: "lastStop().result.history.length === historySoFar.length" },
-    { code: "(await train(trainSet, { iterations: 2, alpha, params: params0 })).history.length" },
+    {
+      code:
+        "(await fit(trainSet, { network: params0, batchSize: 'all', epochs: 2, lr: alpha })).history.length",
+    },
   ], { MNIST_ITERATIONS: "100000" });
   assert.ok(run.cells.slice(0, setup.length).every((c) => c.status === "ok"));
   assertStopped(
@@ -97,30 +100,30 @@ Deno.test("Stop ends the seed notebook's training cell; the kernel keeps its var
   const [variables, partial, next] = run.cells.slice(setup.length + 1);
   assert.equal(result(variables), '[ 41000, "784-10-10-10", true ]');
   assert.equal(result(partial), "true");
-  assert.equal(result(next), "3", "the next training runs");
+  assert.equal(result(next), "2", "the next training runs");
   assert.ok(run.alive);
 });
 
 Deno.test("Stop ends a beyond notebook step; its epochs stay in runs, marked stopped", async () => {
   const nb = await cellsOf("beyond");
-  const setup = [1, 2, cellWith(nb, "await makeData"), cellWith(nb, "async function step(")];
+  const setup = [1, 2, cellWith(nb, "await loadDigits")]; // the data, and the steps
   const run = await session([
     ...setup.map((i) => ({ code: nb[i] })),
     { code: nb[cellWith(nb, "const seedRecipe = {")] }, // full batch, the fused engine
-    { code: nb[cellWith(nb, 'await step("1 · He initialisation"')], interrupt_after: 5 },
+    { code: nb[cellWith(nb, 'await steps.train("1 · He initialisation"')], interrupt_after: 5 },
     {
       code: nb[cellWith(nb, "recipe = { ...recipe, batchSize: 128, epochs };")],
       interrupt_after: 5,
     },
     { code: "runs.map((r) => r.name).join(' | ')" },
-    { code: "await step('after Stop', { ...recipe, epochs: 1 }); runs.length" },
+    { code: "await steps.train('after Stop', { ...recipe, epochs: 1 }); runs.length" },
   ], { BEYOND_FULL_BATCH_STEPS: "5", BEYOND_EPOCHS: "1000" });
   assert.ok(run.cells.slice(0, setup.length + 1).every((c) => c.status === "ok"));
   // He initialisation takes 5 full-batch steps: done before the Stop.
   assert.equal(run.cells[setup.length + 1].status, "ok");
   assertStopped(
     run.cells[setup.length + 2],
-    /^Stopped training 784-10-10-10 after epoch \d+ of 1000;/,
+    /^Stopped training 784-10-10-10 (during epoch \d+ of 1000, after batch \d+ of 321|after epoch \d+ of 1000);/,
   );
   const [names, next] = run.cells.slice(setup.length + 3);
   assert.equal(
@@ -133,17 +136,17 @@ Deno.test("Stop ends a beyond notebook step; its epochs stay in runs, marked sto
 
 Deno.test("Stop ends a convolutions notebook step; its epochs stay in runs, marked stopped", async () => {
   const nb = await cellsOf("convolutions");
-  const setup = [1, 2, cellWith(nb, "await makeData"), cellWith(nb, "async function step(")];
+  const setup = [1, 2, cellWith(nb, "await loadDigits")]; // the data, and the steps
   const run = await session([
     ...setup.map((i) => ({ code: nb[i] })),
-    { code: nb[cellWith(nb, 'await step("1 · one conv layer')], interrupt_after: 5 },
+    { code: nb[cellWith(nb, 'await steps.train("1 · one conv layer')], interrupt_after: 5 },
     { code: "runs.map((r) => `${r.name}: ${r.history.length > 0}`).join(' | ')" },
-    { code: "await step('after Stop', { ...recipe, epochs: 1 }); runs.length" },
+    { code: "await steps.train('after Stop', { ...recipe, epochs: 1 }); runs.length" },
   ], { CONV_EPOCHS: "1000", CONV_TRAIN_SIZE: "3000" });
   assert.ok(run.cells.slice(0, setup.length).every((c) => c.status === "ok"));
   assertStopped(
     run.cells[setup.length],
-    /^Stopped training conv5x16 after epoch \d+ of 1000;/,
+    /^Stopped training conv5x16 (during epoch \d+ of 1000, after batch \d+ of 47|after epoch \d+ of 1000);/,
   );
   const [names, next] = run.cells.slice(setup.length + 1);
   assert.equal(result(names), '"1 · one conv layer: conv5x16 (stopped): true"');

@@ -3,26 +3,28 @@ import { fileURLToPath } from "node:url";
 import {
   createRng,
   evaluate,
+  fit,
   initParams,
   makeData,
-  saveParams,
-  trainMiniBatch,
+  saveModel,
   writeCsv,
   writeLabeledCsv,
-} from "../../lib/mod.ts";
+} from "../all.ts";
 import { lastJson, mnistTest, runTask } from "../helpers.ts";
 
 const run = (args: string[]) => runTask("predict", args);
 const dir = await Deno.makeTempDir();
 const model = `${dir}/model.json`;
 const train = await mnistTest(2000);
-const { params } = await trainMiniBatch(train, {
-  sizes: [784, 32, 10],
+const { network: params } = await fit(train, {
+  layers: "dense32",
+  input: [784],
+  progress: false,
   optimizer: "adam",
   epochs: 2,
   batchSize: 32,
 });
-await saveParams(model, params);
+await saveModel(model, params);
 const digits = await mnistTest(500, 5000);
 
 Deno.test("predict CLI: on a labeled file, the accuracy evaluate() gives, and its submission", async () => {
@@ -88,7 +90,7 @@ for (
   ] as const
 ) {
   Deno.test(`predict CLI: ${args.join(" ") || "no flags"} exits 1 with one sentence`, async () => {
-    await saveParams(`${dir}/narrow.json`, initParams(createRng(1), [100, 10]));
+    await saveModel(`${dir}/narrow.json`, initParams(createRng(1), [100, 10]));
     await Deno.writeTextFile(`${dir}/bad.csv`, "pixel0,pixel1\n1,2,3\n");
     const cwdArgs = args.map((a) => a.endsWith(".json") || a.endsWith(".csv") ? `${dir}/${a}` : a);
     const { code, stderr } = await run(cwdArgs as string[]);
@@ -102,7 +104,7 @@ for (
 
 Deno.test("predict CLI: says when a model's training was stopped early", async () => {
   const stopped = `${dir}/stopped.json`;
-  await saveParams(stopped, params, { unit: "epoch", done: 3, total: 30, stoppedEarly: true });
+  await saveModel(stopped, params, { unit: "epoch", done: 3, total: 30, stoppedEarly: true });
   const csv = `${dir}/few.csv`;
   await writeLabeledCsv(csv, await mnistTest(20));
   const { code, stdout, stderr } = await run([

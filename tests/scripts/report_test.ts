@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { layersText, loadModel, loadParams, readLabeledCsv } from "../../lib/mod.ts";
+import { denseSizes, layersText, loadModel, readLabeledCsv } from "../all.ts";
 import { makeReport } from "../../scripts/report.ts";
 import { checkPad, launch, open } from "../browser.ts";
 import {
@@ -161,10 +161,19 @@ Deno.test("the seed notebook executes and shows what it should", async (t) => {
         text(o.text)
       ).join("");
       assert.match(printed, /^Iteration: 0\nAccuracy: 0\.\d{4}\n/);
-      assert.equal(cell.outputs![0].output_type, "display_data", "the curve above the lines");
-      const live = cell.outputs!.filter((o) => o.data?.["text/html"]);
-      assert.equal(live.length, 1, "one display, updated in place");
-      assert.match(String(live[0].data!["text/html"]), /Accuracy while training/);
+      assert.equal(cell.outputs![0].output_type, "display_data", "the displays above the lines");
+      const html = cell.outputs!.filter((o) => o.data?.["text/html"]).map((o) =>
+        String(o.data!["text/html"])
+      );
+      const live = html.filter((h) => h.includes("Accuracy while training"));
+      assert.equal(live.length, 1, "one curve, updated in place");
+      // fit's progress line, settled on its last iteration.
+      const progress = html.filter((h) => h.startsWith("<pre>"));
+      assert.equal(progress.length, 1, "one progress line, updated in place");
+      assert.match(
+        progress[0],
+        /^<pre>784-10-10-10: iteration 300 of 300 · loss \d\.\d{4} · dev \d+\.\d{2}% · /,
+      );
     },
   );
 
@@ -300,8 +309,8 @@ Deno.test("the beyond notebook executes: every step, the table, the curves, a mo
   });
 
   await t.step("the saved model is the final network; the submission has 28,000 rows", async () => {
-    const params = await loadParams(`${out}/beyond_model.json`);
-    assert.deepEqual(params.sizes, [784, 256, 128, 10]);
+    const { network } = await loadModel(`${out}/beyond_model.json`);
+    assert.deepEqual(denseSizes(network), [784, 256, 128, 10]);
     const accuracy = await submissionAccuracy(`${out}/submission.csv`);
     assert.ok(Math.abs(accuracy - beyond.summary.test_accuracy) < 1e-9, `${accuracy}`);
   });
@@ -344,10 +353,14 @@ Deno.test("the convolutions notebook executes: every step, the table, the curves
     assert.ok(table, "a table of the steps");
     const rows = table.split("\n").slice(2);
     assert.equal(rows.length, steps.length);
-    assert.match(rows[1], /\| conv5x16 \| batch 64, adam, lr 0\.001, cosine \| 1 \|/);
+    assert.match(
+      rows[0],
+      /\| 784-256-128-10 \| batch 128, adam, lr 0\.003, cosine, ±1 px, He \| 1 \|/,
+    );
+    assert.match(rows[1], /\| conv5x16 \| batch 64, adam, lr 0\.001, cosine, He \| 1 \|/);
     assert.match(
       rows[8],
-      /conv5x32,pool2,conv5x64,pool2,dense256 \| batch 64, adam, lr 0\.001, cosine, ±2 px, ±10°, ±10% \| 2 \|/,
+      /conv5x32,pool2,conv5x64,pool2,dense256 \| batch 64, adam, lr 0\.001, cosine, ±2 px, ±10°, ±10%, He \| 2 \|/,
     );
     assert.match(rows[10], /mean of 3 networks × 5 shifts/);
     const figures = figuresWith(code, [
@@ -370,9 +383,8 @@ Deno.test("the convolutions notebook executes: every step, the table, the curves
   await t.step(
     "the model file holds step 8's network; the submission has 28,000 rows",
     async () => {
-      const { model } = await loadModel(`${out}/convolutions_model.json`);
-      assert.ok("layers" in model);
-      assert.equal(layersText(model.layers), "conv5x32,pool2,conv5x64,pool2,dense256,dense10");
+      const { network } = await loadModel(`${out}/convolutions_model.json`);
+      assert.equal(layersText(network.layers), "conv5x32,pool2,conv5x64,pool2,dense256");
       // Step 8's network wrote it: its predictions score as step 8 did.
       const accuracy = await submissionAccuracy(`${out}/convolutions_submission.csv`);
       assert.ok(Math.abs(accuracy - steps[8].test_accuracy) < 1e-9, `${accuracy}`);

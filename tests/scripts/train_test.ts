@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { loadModel, loadParams, writeLabeledCsv } from "../../lib/mod.ts";
+import { denseSizes, loadModel, writeLabeledCsv } from "../all.ts";
+
+/** The layer sizes of a model file's dense network. */
+const sizesOf = async (path: string) => denseSizes((await loadModel(path)).network);
 import { lastJson, mnistTest, runTask } from "../helpers.ts";
 
 const run = (args: string[]) => runTask("train", args);
@@ -51,7 +54,7 @@ Deno.test("train CLI: --json ends with one JSON line of results; --save writes a
   assert.equal(result.alpha, 0.2);
   assert.equal(result.train_size, 500);
   assert.ok(result.train_accuracy > 0.5 && result.dev_accuracy > 0.4, JSON.stringify(result));
-  assert.deepEqual((await loadParams(`${dir}/m.json`)).sizes, [784, 10, 10, 10]);
+  assert.deepEqual(await sizesOf(`${dir}/m.json`), [784, 10, 10, 10]);
 });
 
 Deno.test("train CLI: mini-batches with Adam, a schedule and shifts; the JSON says so; any size saves and loads", async () => {
@@ -76,11 +79,11 @@ Deno.test("train CLI: mini-batches with Adam, a schedule and shifts; the JSON sa
   // 500 images, 6 epochs, scored on 300 it never saw: 0.65 here (chance is 0.1).
   assert.ok(result.test_accuracy > 0.6, `test accuracy ${result.test_accuracy}`);
   assert.deepEqual(result.sizes, [784, 48, 24, 10]);
-  assert.deepEqual((await loadParams(`${dir}/wide.json`)).sizes, [784, 48, 24, 10]);
+  assert.deepEqual(await sizesOf(`${dir}/wide.json`), [784, 48, 24, 10]);
   // The same run on one thread: the same weights, bit for bit.
   const one = await run([...recipe, "--threads", "1", "--save", `${dir}/wide1.json`]);
   assert.equal(one.code, 0, one.stderr);
-  assert.deepEqual(await loadParams(`${dir}/wide1.json`), await loadParams(`${dir}/wide.json`));
+  assert.deepEqual(await loadModel(`${dir}/wide1.json`), await loadModel(`${dir}/wide.json`));
 });
 
 Deno.test("train CLI: --init continues from a model file; --hidden sets the layers", async () => {
@@ -161,7 +164,13 @@ for (
       /^error: Cannot train 784-8000-8000-10 \(70,368,010 parameters\): the mini-batch engine on WebAssembly needs \d+\.\d GB for it, more than the 4\.3 GB \(4 GiB\) a WebAssembly memory holds$/,
     ],
     [["--hidden", "10,x"], 'error: --hidden must be a whole number ≥ 1, not "x"'],
-    [["--bogus"], "error: Unknown option '--bogus'"],
+    [["--bogus"], "error: Unknown option --bogus (see --help)"],
+    [["--epoch", "1"], "error: Unknown option --epoch — did you mean --epochs?"],
+    [["--batchsize", "32"], "error: Unknown option --batchsize — did you mean --batch-size?"],
+    [
+      ["--layers", "conv5x8,pool5"],
+      "error: --layers: Cannot build conv5x8,relu,pool5,flatten,dense10 on 28×28 images: pool5 (layer 3) gets 24×24 maps, which 5 does not divide: it would drop the last 4 rows and 4 columns; pools that divide them: pool2, pool3, pool4, pool6, pool8, pool12, pool24",
+    ],
     [["--backend", "gpu"], 'error: --backend must be wasm, typescript or auto, not "gpu"'],
     [
       ["--epochs", "2", "--iterations", "5"],
@@ -203,7 +212,7 @@ for (
     ],
     [
       ["--alpha", "1e200", "--iterations", "50"],
-      /^error: Training diverged at iteration \d+: the loss became/,
+      /^error: Training diverged in epoch \d+: the loss became/,
     ],
     [
       ["--init", "missing.json", "--dev-size", "100"],
@@ -292,18 +301,19 @@ Deno.test("train CLI: Ctrl-C stops after the current step, saves a model marked 
     const unit = loop[0] === "--epochs" ? "epoch" : "iteration";
     const total = Number(loop[1]);
     const line = stdout.split("\n").find((l) => l.startsWith("Stopped"))!;
-    assert.match(
-      line,
-      new RegExp(`^Stopped 784-10-10-10 after ${unit} \\d+ of ${total} \\(Ctrl-C\\)`),
-    );
-    const done = Number(line.match(/after \w+ (\d+)/)![1]);
-    assert.ok(done >= 1 && done < total, line);
-    const { model, training } = await loadModel(save);
-    assert.deepEqual("sizes" in model && model.sizes, [784, 10, 10, 10]);
-    assert.deepEqual(training, { unit, done, total, stoppedEarly: true });
+    // Where it stopped, in the learner's words: after iteration 312 of 1000000, or during an
+    // epoch after one of its batches (or, rarely, between two epochs).
+    const where = unit === "iteration"
+      ? `after iteration (\\d+) of ${total}`
+      : `(?:during epoch \\d+ of ${total}, after batch \\d+ of 16|after epoch (\\d+) of ${total})`;
+    assert.match(line, new RegExp(`^Stopped 784-10-10-10 ${where} \\(Ctrl-C\\)`));
     const json = lastJson(stdout);
+    const done = json.done;
+    assert.ok(done >= 1 && done < total, line);
+    const { network, training } = await loadModel(save);
+    assert.deepEqual(denseSizes(network), [784, 10, 10, 10]);
+    assert.deepEqual(training, { unit, done, total, stoppedEarly: true });
     assert.equal(json.stopped_early, true);
-    assert.equal(json.done, done);
   }
 });
 
@@ -315,12 +325,12 @@ Deno.test("train CLI: --layers trains a convolutional network; --save and predic
   const { code, stdout, stderr } = await run([...args, "--save", `${dir}/conv.json`]);
   assert.equal(code, 0, stderr);
   const result = lastJson(stdout);
-  assert.equal(result.layers, "conv3x4,pool2,dense16,dense10");
+  assert.equal(result.layers, "conv3x4,pool2,dense16");
   assert.deepEqual([result.engine, result.backend], ["conv", "wasm"]);
   assert.deepEqual(result.distort, { degrees: 10, scale: 0.1 });
   assert.ok(result.test_accuracy > 0.6, JSON.stringify(result));
-  const { model } = await loadModel(`${dir}/conv.json`);
-  assert.ok("layers" in model && model.layers.length === 7);
+  const { network } = await loadModel(`${dir}/conv.json`);
+  assert.equal(network.layers.length, 7);
   const predicted = await runTask("predict", [
     "--model",
     `${dir}/conv.json`,
@@ -346,4 +356,69 @@ Deno.test("train CLI: --layers trains a convolutional network; --save and predic
   ]);
   assert.equal(dense.code, 0, dense.stderr);
   assert.deepEqual(lastJson(dense.stdout).sizes, [784, 32, 10]);
+});
+
+Deno.test("train CLI: --save to a folder that does not exist fails at once, before any epoch", async () => {
+  const t0 = performance.now();
+  const { code, stdout, stderr } = await run([
+    "--layers",
+    "conv3x8,pool2,dense32",
+    "--epochs",
+    "4",
+    "--save",
+    "/nonexistent/dir/m.json",
+  ]);
+  const seconds = (performance.now() - t0) / 1000;
+  assert.equal(code, 1);
+  assert.equal(
+    stderr.trim(),
+    "error: Cannot save a model to /nonexistent/dir/m.json: the folder /nonexistent/dir does not exist",
+  );
+  assert.equal(stdout, "", "no epoch ran");
+  // Measured here: 0.2 s (the data is not even read). An epoch of this network takes seconds.
+  assert.ok(seconds < 2, `${seconds} s`);
+});
+
+Deno.test("train CLI: a learning rate far too large on a convnet is blamed, not called too small", async () => {
+  // deno-fmt-ignore
+  const args = ["--data", csv, "--dev-size", "100", "--layers", "conv3x8,pool2,dense32", "--epochs", "2",
+    "--lr", "5", "--optimizer", "adam", "--batch-size", "32", "--json"];
+  const { code, stdout, stderr } = await run(args);
+  assert.equal(code, 0, stderr);
+  const warning = lastJson(stdout).warning;
+  assert.match(
+    warning,
+    /^Training failed: .*the learning rate 5 is likely too large \(the loss went from \d\.\d\d at the start to \d+/,
+  );
+  assert.equal(stderr.trim(), `warning: ${warning}`);
+});
+
+Deno.test("train CLI: --epochs on a dense network takes mini-batches of 128 by default, and says so", async () => {
+  // deno-fmt-ignore
+  const { code, stdout, stderr } = await run(["--data", csv, "--dev-size", "100", "--hidden", "32",
+    "--optimizer", "adam", "--epochs", "3", "--json"]);
+  assert.equal(code, 0, stderr);
+  const result = lastJson(stdout);
+  assert.equal(result.batch_size, 128);
+  assert.match(stdout, /^Trained 784-32-10 for 3 epochs of 4 batches of 128 in /m);
+  assert.ok(result.train_accuracy > 0.3, `train accuracy ${result.train_accuracy}`);
+  // --batch-size all keeps the full batch: one step an epoch.
+  const full = await run([
+    "--data",
+    csv,
+    "--dev-size",
+    "100",
+    "--epochs",
+    "1",
+    "--batch-size",
+    "all",
+    "--json",
+  ]);
+  assert.equal(full.code, 0, full.stderr);
+  assert.equal(lastJson(full.stdout).batch_size, 500);
+  assert.match(
+    full.stdout,
+    /for 1 iteration in/,
+    "a full-batch epoch is one iteration, not 1 iterations",
+  );
 });

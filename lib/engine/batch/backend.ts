@@ -11,7 +11,7 @@
  * @module
  */
 
-import { optimizerDefaults, type OptimizerOptions } from "../../nn/optimizers.ts";
+import type { OptimizerOptions } from "../../nn/optimizers.ts";
 import type { Params } from "../../nn/params.ts";
 import type { Backend } from "../shared/backend.ts";
 import type { Csr } from "../shared/sparse.ts";
@@ -44,8 +44,8 @@ export interface BackendMessage {
 }
 
 /**
- * Allocate the shared state for training on `m` samples with `nnz` nonzero pixels, chunks of at
- * most `rows` samples and `threads` threads, starting from `init`.
+ * Allocate the shared state for training on the sparse rows `csr`, chunks of at most `rows`
+ * samples and `threads` threads, starting from `init`, with the optimizer `optimizer`.
  */
 export function allocateBackend(
   backend: Backend,
@@ -54,9 +54,8 @@ export function allocateBackend(
   rows: number,
   batchSize: number,
   threads: number,
-  options: OptimizerOptions,
+  optimizer: Required<OptimizerOptions>,
 ): BackendMessage {
-  const optimizer = optimizerDefaults(options);
   const sizes = [...init.sizes];
   const m = csr.count, nnz = csr.entry.length;
   if (backend === "wasm") {

@@ -14,22 +14,6 @@ import type { UpdateStep } from "../shared/phases.ts";
 
 export { MAX_CHUNKS } from "../shared/phases.ts";
 
-/** A range of parameters the optimizer treats alike: a weight matrix (decayed) or a bias. */
-export interface Slice {
-  /** First index. */
-  from: number;
-  /** One past the last index. */
-  to: number;
-  /** Whether weight decay applies (weights: yes; biases: no). */
-  decay: boolean;
-}
-
-/** Thread `slot`'s share of `from … to−1` among `threads`, cut at multiples of 8. */
-export function shareOf(from: number, to: number, slot: number, threads: number): [number, number] {
-  const cut = (s: number) => from + Math.floor(((to - from) * s) / threads / 8) * 8;
-  return [cut(slot), slot === threads - 1 ? to : cut(slot + 1)];
-}
-
 export type { UpdateStep } from "../shared/phases.ts";
 
 /** One thread's view of the engine's shared state, and its jobs. */

@@ -18,7 +18,8 @@ import {
 } from "../fused/kernel_typescript.ts";
 import type { Csr } from "../shared/sparse.ts";
 import { checkMemory, denseNetwork } from "../shared/memory.ts";
-import { type BatchBackend, MAX_CHUNKS, shareOf, type Slice } from "./contract.ts";
+import { type BatchBackend, MAX_CHUNKS } from "./contract.ts";
+import { shareOf, type Slice } from "../shared/kernels.ts";
 
 /** The shared buffers of the TypeScript backend. */
 export type TypeScriptBuffers = Record<

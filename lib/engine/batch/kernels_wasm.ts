@@ -32,9 +32,17 @@ import type { OptimizerOptions } from "../../nn/optimizers.ts";
 import { matrix } from "../../nn/matrix.ts";
 import type { Params } from "../../nn/params.ts";
 import { BATCH_WASM_BASE64 } from "./kernels_wasm_binary.ts";
-import { type BatchBackend, shareOf, type Slice } from "./contract.ts";
+import type { BatchBackend } from "./contract.ts";
 import type { Csr } from "../shared/sparse.ts";
 import { align, checkMemory, denseNetwork, regions } from "../shared/memory.ts";
+import {
+  type MatrixKernels,
+  matrixKernels,
+  type SharedExports,
+  shareOf,
+  type Slice,
+  updateRegions,
+} from "../shared/kernels.ts";
 
 const PAGE = 65536;
 const BASE = 65536;
@@ -87,21 +95,84 @@ export interface WasmMemoryPlan {
   nnz: number;
 }
 
-/** The kernels of an instance of `wasm/batch.ts`. */
-export interface Kernels {
-  columnize(...args: number[]): void;
-  sparseUpdate(...args: number[]): void;
-  setStep(...args: (number | boolean)[]): void;
-  setScratch(at: number): void;
+/** A range of samples of the arranged epoch's sparse rows. */
+interface SparseRows {
+  /** The rows' pointers (int32) and entries (uint32: grey << 16 | pixel). */
+  rowPtr: number;
+  entry: number;
+  /** Samples j0 … j1−1. */
+  j0: number;
+  j1: number;
+}
+
+/** The mini-batch engine's kernels, named arguments (addresses in bytes, sizes in floats). */
+export interface BatchKernels extends MatrixKernels {
+  /** The first layer over sparse rows: `A = ReLU(b + Σ_nonzeros (grey/255)·WT[pixel])`, s wide. */
+  sparseForward(
+    o: SparseRows & { WT: number; b: number; s: number; A: number; relu: boolean },
+  ): void;
+  /** The first layer's weight gradient over sparse rows, added into G (n0 × s). */
+  sparseGradient(o: SparseRows & { dZ: number; s: number; G: number }): void;
+  /** The rows' nonzeros listed pixel by pixel (`colPtr`, `colEnt`), rows counted from rowBase. */
+  columnize(
+    o: SparseRows & { n0: number; rowBase: number; colPtr: number; colEnt: number },
+  ): void;
+  /** The first layer's weight gradient from the chunks' column lists, and its optimizer step. */
+  sparseUpdate(
+    o: {
+      k0: number;
+      k1: number;
+      n0: number;
+      chunks: number;
+      colPtr: number;
+      table: number;
+      dZ: number;
+      s: number;
+      P: number;
+      P32: number;
+      M1: number;
+      M2: number;
+      tmp: number;
+    },
+  ): void;
+}
+
+/** The raw exports, positional. */
+interface BatchExports extends SharedExports {
   sparseForward(...args: (number | boolean)[]): void;
   sparseGradient(...args: number[]): void;
-  gemmNN(...args: (number | boolean)[]): void;
-  gemmTN(...args: number[]): void;
-  gemmNTMasked(...args: number[]): void;
-  columnSums(...args: number[]): void;
-  softmaxLoss(...args: number[]): void;
-  zero(ptr: number, bytes: number): void;
-  update(...args: (number | boolean)[]): void;
+  columnize(...args: number[]): void;
+  sparseUpdate(...args: number[]): void;
+}
+
+/** An instance of the kernels over `memory`. */
+export function batchKernels(memory: WebAssembly.Memory): BatchKernels {
+  const instance = new WebAssembly.Instance(batchModule(), { env: { memory } });
+  const x = instance.exports as unknown as BatchExports;
+  return {
+    ...matrixKernels(x),
+    sparseForward: (o) =>
+      x.sparseForward(o.rowPtr, o.entry, o.j0, o.j1, o.WT, o.b, o.s, o.A, o.relu),
+    sparseGradient: (o) => x.sparseGradient(o.rowPtr, o.entry, o.j0, o.j1, o.dZ, o.s, o.G),
+    columnize: (o) =>
+      x.columnize(o.rowPtr, o.entry, o.j0, o.j1, o.n0, o.rowBase, o.colPtr, o.colEnt),
+    sparseUpdate: (o) =>
+      x.sparseUpdate(
+        o.k0,
+        o.k1,
+        o.n0,
+        o.chunks,
+        o.colPtr,
+        o.table,
+        o.dZ,
+        o.s,
+        o.P,
+        o.P32,
+        o.M1,
+        o.M2,
+        o.tmp,
+      ),
+  };
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -114,24 +185,7 @@ export function batchModule(): WebAssembly.Module {
   return compiled;
 }
 
-let runs: boolean | undefined;
-
-/** Whether this runtime runs the kernels: WebAssembly relaxed SIMD and shared memory. */
-export function batchWasmRuns(): boolean {
-  if (runs === undefined) {
-    try {
-      batchModule();
-      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-      runs = true;
-    } catch {
-      runs = false;
-    }
-  }
-  return runs;
-}
-
 const pad8 = (n: number) => (n + 7) & ~7;
-export { align }; // shared/memory.ts's, for the modules that lay out this engine's memory
 
 /** The kernel layout of a network: padded widths `s[l]`, offsets of `WT[l]` and `b[l]`. */
 export interface KernelLayout {
@@ -287,60 +341,13 @@ function unpackKernel(plan: WasmMemoryPlan): Params {
   return { sizes: [...sizes], W, b };
 }
 
-/**
- * The regions the optimizer's `update` kernel works on, for `length` parameters and up to
- * `maxChunks` chunks: the float64 parameters and moments, their float32 copy, each chunk's
- * gradient sums (`gStride = align(length · 4)` apart) and [correct, loss].
- */
-export function updateRegions(
-  region: (bytes: number) => number,
-  length: number,
-  maxChunks: number,
-): Record<"P64" | "M1" | "M2" | "P32" | "G" | "STATS", number> {
-  return {
-    P64: region(length * 8),
-    M1: region(length * 8),
-    M2: region(length * 8),
-    P32: region(length * 4),
-    G: region(maxChunks * align(length * 4)),
-    STATS: region(maxChunks * 16),
-  };
-}
-
-/**
- * Set an instance's optimizer constants for step `t` at rate `lr` over the batch `from … to−1`,
- * with weight decay or without (biases), for its `update` and `sparseUpdate` kernels.
- */
-export function setOptimizerStep(
-  x: Pick<Kernels, "setStep">,
-  o: Required<OptimizerOptions>,
-  { from, to, lr, t }: { from: number; to: number; lr: number; t: number },
-  decay: boolean,
-): void {
-  const kind = o.optimizer === "sgd" ? 0 : o.optimizer === "momentum" ? 1 : 2;
-  x.setStep(
-    1 / (to - from),
-    decay ? o.weightDecay : 0,
-    lr,
-    kind,
-    o.momentum,
-    o.nesterov,
-    o.beta1,
-    o.beta2,
-    o.epsilon,
-    1 - o.beta1 ** t, // Adam's bias corrections
-    1 - o.beta2 ** t,
-  );
-}
-
 /** Attach thread `slot` to the shared memory of `plan`. */
 export function attachWasm(
   plan: WasmMemoryPlan,
   o: Required<OptimizerOptions>,
   slot: number,
 ): BatchBackend {
-  const instance = new WebAssembly.Instance(plan.module, { env: { memory: plan.memory } });
-  const x = instance.exports as unknown as Kernels;
+  const x = batchKernels(plan.memory);
   const { sizes, s, wt, b, at, gStride, m } = plan;
   const L = sizes.length - 1;
   const buffer = plan.memory.buffer;
@@ -357,6 +364,7 @@ export function attachWasm(
   const rowPtr = new Int32Array(buffer, at.ROWPTR, m + 1);
   const table = new Uint32Array(buffer, TABLE, 16);
   const p32 = (offset: number) => at.P32 + offset * 4;
+  const rows = (j0: number, j1: number) => ({ rowPtr: at.ROWPTR, entry: at.ENTRY, j0, j1 });
   // Every parameter but the first layer's weights, which sparseUpdate steps.
   const slices: Slice[] = [];
   for (let l = 0; l < L; l++) {
@@ -373,87 +381,89 @@ export function attachWasm(
     labels: new Uint8Array(buffer, at.LABELS, m),
     stats: new Float64Array(buffer, at.STATS, 32),
     runChunk(c, from, to, batchFrom, batchTo) {
-      const rows = to - from, R = (rows + 3) & ~3;
+      const count = to - from, R = (count + 3) & ~3;
       const G = at.G + c * gStride, g = (offset: number) => G + offset * 4;
       const dZ1 = at.DZ1 + (from - batchFrom) * s[0] * 4; // this chunk's rows of the batch's dZ1
       x.zero(at.STATS + c * 16, 16);
       // Forward: A[0] = ReLU(X·WT[0] + b[0]) over the sparse rows, then A[l] = ReLU(A[l−1]·WT[l]
       // + b[l]); the last layer's A is Z, the logits.
-      x.sparseForward(at.ROWPTR, at.ENTRY, from, to, p32(wt[0]), p32(b[0]), s[0], A[0], L > 1);
-      if (R > rows) x.zero(A[0] + rows * s[0] * 4, (R - rows) * s[0] * 4);
+      x.sparseForward({
+        ...rows(from, to),
+        WT: p32(wt[0]),
+        b: p32(b[0]),
+        s: s[0],
+        A: A[0],
+        relu: L > 1,
+      });
+      if (R > count) x.zero(A[0] + count * s[0] * 4, (R - count) * s[0] * 4);
       for (let l = 1; l < L; l++) {
-        x.gemmNN(
-          R,
-          s[l],
-          s[l - 1],
-          A[l - 1],
-          s[l - 1],
-          p32(wt[l]),
-          s[l],
-          A[l],
-          s[l],
-          p32(b[l]),
-          l < L - 1,
-        );
+        x.gemmNN({
+          M: R,
+          N: s[l],
+          K: s[l - 1],
+          A: A[l - 1],
+          lda: s[l - 1],
+          B: p32(wt[l]),
+          ldb: s[l],
+          C: A[l],
+          ldc: s[l],
+          bias: p32(b[l]),
+          relu: l < L - 1,
+        });
       }
       // dZ[L] = softmax(Z) − onehot(y), then back: dWT[l] = A[l−1]ᵀ·dZ[l], db[l] = Σ dZ[l],
       // dZ[l−1] = dZ[l]·W[l] ⊙ ReLU′(Z[l−1]); dZ[0] goes to the batch's rows (for sparseUpdate).
       const dZ = (l: number) => (l === 0 ? dZ1 : D[l]);
-      const stats = at.STATS + c * 16;
       // softmaxLoss zeroes dZ's padded rows up to its R: needed in scratch, which the products
       // read over R rows, but not in the batch's dZ1 (a network without a hidden layer), whose
       // next rows are the next chunk's.
-      const padded = L > 1 ? R : rows;
-      x.softmaxLoss(
-        A[L - 1],
-        rows,
-        padded,
-        s[L - 1],
-        sizes[L],
-        at.LABELS + from,
-        dZ(L - 1),
-        stats,
-        0,
-      );
+      x.softmaxLoss({
+        Z: A[L - 1],
+        rows: count,
+        R: L > 1 ? R : count,
+        stride: s[L - 1],
+        classes: sizes[L],
+        labels: at.LABELS + from,
+        dZ: dZ(L - 1),
+        stats: at.STATS + c * 16,
+        probabilities: 0,
+      });
       for (let l = L - 1; l >= 1; l--) {
-        x.gemmTN(s[l - 1], s[l], R, A[l - 1], s[l - 1], D[l], s[l], g(wt[l]), s[l]);
-        x.columnSums(R, s[l], D[l], s[l], g(b[l]));
-        const stored = l === 1 ? rows : R; // the batch's dZ1 rows: this chunk's only
-        x.gemmNTMasked(
-          R,
-          s[l - 1],
-          s[l],
-          D[l],
-          s[l],
-          p32(wt[l]),
-          s[l],
-          dZ(l - 1),
-          s[l - 1],
-          A[l - 1],
-          stored,
-        );
+        const [K, N] = [s[l - 1], s[l]];
+        x.gemmTN({ M: K, N, K: R, A: A[l - 1], lda: K, B: D[l], ldb: N, C: g(wt[l]), ldc: N });
+        x.columnSums({ rows: R, N, D: D[l], ld: N, out: g(b[l]) });
+        x.gemmNTMasked({
+          M: R,
+          N: K,
+          K: N,
+          A: D[l],
+          lda: N,
+          B: p32(wt[l]),
+          ldb: N,
+          C: dZ(l - 1),
+          ldc: K,
+          mask: A[l - 1],
+          stored: l === 1 ? count : R, // the batch's dZ1 rows: this chunk's only
+        });
       }
-      x.columnSums(rows, s[0], dZ1, s[0], g(b[0]));
+      x.columnSums({ rows: count, N: s[0], D: dZ1, ld: s[0], out: g(b[0]) });
       if (batchTo - batchFrom > COLUMN_WISE_MAX) {
         // A large batch: this chunk's W1 gradient, nonzero by nonzero, into its own buffer.
         x.zero(g(wt[0]), sizes[0] * s[0] * 4);
-        x.sparseGradient(at.ROWPTR, at.ENTRY, from, to, dZ1, s[0], g(wt[0]));
+        x.sparseGradient({ ...rows(from, to), dZ: dZ1, s: s[0], G: g(wt[0]) });
         return;
       }
       // This chunk's nonzeros, pixel by pixel, for the first layer's weight gradient.
-      x.columnize(
-        at.ROWPTR,
-        at.ENTRY,
-        from,
-        to,
-        sizes[0],
-        batchFrom,
-        at.COLPTR + c * (sizes[0] + 1) * 4,
-        at.COLENT + (rowPtr[from] - rowPtr[batchFrom]) * 4,
-      );
+      x.columnize({
+        ...rows(from, to),
+        n0: sizes[0],
+        rowBase: batchFrom,
+        colPtr: at.COLPTR + c * (sizes[0] + 1) * 4,
+        colEnt: at.COLENT + (rowPtr[from] - rowPtr[batchFrom]) * 4,
+      });
     },
-    updateShare(slot, threads, { chunks, from, to, lr, t }) {
-      const step = (decay: boolean) => setOptimizerStep(x, o, { from, to, lr, t }, decay);
+    updateShare(slot, threads, step) {
+      const { chunks, from, to } = step;
       // The first layer's weights: this thread's pixels, over the chunks' column lists (or, for
       // a large batch, with the rest below).
       const w0 = wt[0], B = to - from;
@@ -461,33 +471,43 @@ export function attachWasm(
         ? [{ from: wt[0], to: b[0], decay: true }, ...slices]
         : slices;
       if (B <= COLUMN_WISE_MAX) {
-        step(true);
+        x.setStep(o, step, true);
         for (let c = 0; c < chunks; c++) {
           const start = from + Math.floor((c * B) / chunks); // as the engine cuts the batch
           table[c] = at.COLENT + (rowPtr[start] - rowPtr[from]) * 4;
         }
-        x.sparseUpdate(
+        x.sparseUpdate({
           k0,
           k1,
-          sizes[0],
+          n0: sizes[0],
           chunks,
-          at.COLPTR,
-          TABLE,
-          at.DZ1,
-          s[0],
-          at.P64 + w0 * 8,
-          at.P32 + w0 * 4,
-          at.M1 + w0 * 8,
-          at.M2 + w0 * 8,
-          TMP,
-        );
+          colPtr: at.COLPTR,
+          table: TABLE,
+          dZ: at.DZ1,
+          s: s[0],
+          P: at.P64 + w0 * 8,
+          P32: at.P32 + w0 * 4,
+          M1: at.M1 + w0 * 8,
+          M2: at.M2 + w0 * 8,
+          tmp: TMP,
+        });
       }
       // Everything else: this thread's share of each range, from the chunks' sums.
       for (const slice of ranges) {
         const [lo, hi] = shareOf(slice.from, slice.to, slot, threads);
         if (hi <= lo) continue;
-        step(slice.decay);
-        x.update(lo, hi, at.P64, at.P32, at.G, gStride, chunks, at.M1, at.M2);
+        x.setStep(o, step, slice.decay);
+        x.update({
+          from: lo,
+          to: hi,
+          P64: at.P64,
+          P32: at.P32,
+          G: at.G,
+          gStride,
+          chunks,
+          M1: at.M1,
+          M2: at.M2,
+        });
       }
     },
     params: () => unpackKernel(plan),

@@ -1,7 +1,8 @@
 /**
  * The convolution engine's WebAssembly backend: one shared memory laid out for a layer-list
  * network, and a chunk's forward and backward passes and the optimizer step run with the
- * kernels of `wasm/conv/kernels.ts`.
+ * kernels of `wasm/conv/kernels.ts`. What it does for each kind of layer is its kernel table,
+ * {@link KERNELS}: the one place here that knows the kinds.
  *
  * Layouts. Activations are channels-last, every channel count and unit count padded to a
  * multiple of 8 (padded weights are 0, get 0 gradients, and so stay 0 under every optimizer).
@@ -25,17 +26,20 @@
  * ```
  *
  * The products sum the chunk's rows in order, each chunk into its own gradient buffer; the
- * update adds the chunks' buffers in chunk order (the mini-batch engine's `update` kernel).
+ * update adds the chunks' buffers in chunk order (the shared `update` kernel).
  *
  * @module
  */
 
 import type { LayerParams, Network } from "../../nn/layers/network.ts";
-import { layerShapes, type LayerSpec, layersText } from "../../nn/layers/spec.ts";
+import { parameterCount } from "../../nn/layers/network.ts";
+import type { LayerSpec } from "../../nn/layers/registry.ts";
+import { layerShapes } from "../../nn/layers/shapes.ts";
+import { networkName } from "../../nn/dense_view.ts";
 import type { OptimizerOptions } from "../../nn/optimizers.ts";
+import { shareOf, type Slice, updateRegions } from "../shared/kernels.ts";
 import { align, checkMemory, regions } from "../shared/memory.ts";
-import { shareOf } from "../batch/contract.ts";
-import { setOptimizerStep, updateRegions } from "../batch/kernels_wasm.ts";
+import type { UpdateStep } from "../shared/phases.ts";
 import { type ConvKernels, convKernels, convModule } from "./kernels_wasm.ts";
 
 const PAGE = 65536;
@@ -43,14 +47,17 @@ const BASE = 65536;
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
+/** A map as the kernels hold it: rows, columns, channels (padded); `[1, 1, n]` for a vector. */
+type MapShape = [number, number, number];
+
 /** One layer as the kernels see it. */
 export interface KernelLayer {
   /** The readable layer. */
   spec: LayerSpec;
   /** Input map H×W×C (C padded), or [1, 1, n] for a vector. */
-  input: [number, number, number];
+  input: MapShape;
   /** Output map, likewise. */
-  output: [number, number, number];
+  output: MapShape;
   /** The real (unpadded) input channels, or units of a vector. */
   realIn: number;
   /** The real (unpadded) output channels, or units. */
@@ -69,63 +76,283 @@ export interface KernelLayer {
   b: number;
 }
 
+/** One thread's buffers of a layer, byte addresses: output, its gradient, and its own scratch. */
+interface LayerBuffers {
+  /** The layer's output. */
+  A: number;
+  /** The gradient at its output. */
+  D: number;
+  /** A convolution's patches and their gradient (−1: none). */
+  cols: number;
+  dcols: number;
+  /** A max pool's argmax (−1: none). */
+  argmax: number;
+}
+
+/** What a layer's passes see: the kernels, this chunk's rows, and where everything is. */
+interface Pass {
+  x: ConvKernels;
+  layer: KernelLayer;
+  /** Its place in the list, and the last place. */
+  l: number;
+  last: number;
+  /** Rows of the chunk (a multiple of 4). */
+  R: number;
+  /** This thread's buffers of the layer. */
+  buf: LayerBuffers;
+  /** Where the layer's input is (the grey bytes for the first layer), and its gradient's place. */
+  input: number;
+  dInput: number;
+  /** Addresses of an offset into the float32 parameters, and into this chunk's gradient. */
+  p32: (offset: number) => number;
+  g: (offset: number) => number;
+}
+
+/** What the kernels do for one kind of layer: an entry of the engine's kernel table. */
+interface KindKernels {
+  /** Why the layer at `l` cannot run here (`flat`: after the flatten), or `undefined`. */
+  unfit?(l: number, layers: readonly LayerSpec[], flat: boolean): string | undefined;
+  /** It reads grey bytes, so it can come first. */
+  readsBytes?: boolean;
+  /** A ReLU after it is fused into its product. */
+  fusesRelu?: boolean;
+  /** Its scores can be the last layer's, the softmax's input. */
+  scores?: boolean;
+  /** It computes nothing of its own: its output is its input's buffer. */
+  passThrough?: boolean;
+  /** Its output map for its input map, when not the readable shape with channels padded. */
+  output?(input: MapShape): MapShape;
+  /** Rows of its WT, for a layer with parameters. */
+  K?(spec: LayerSpec, input: MapShape): number;
+  /** Each weight: `visit(readable index in W, index in the kernel layout)`. */
+  weights?(layer: KernelLayer, visit: (readable: number, kernel: number) => void): void;
+  /** Bytes of its scratch beyond A and D, for a chunk of `rows`. */
+  scratch?(layer: KernelLayer, rows: number): { cols?: number; argmax?: number };
+  /** Its forward pass over a chunk. */
+  forward?(p: Pass): void;
+  /** Its backward pass, from D to the gradient at its input and its parameters' gradients. */
+  backward?(p: Pass): void;
+}
+
+/** A convolution's kernels: im2col then a product, ReLU fused. */
+const convKernelsOf: KindKernels = {
+  unfit: (l, layers, flat) =>
+    flat || layers[l + 1]?.kind !== "relu"
+      ? "it takes convolutions before the flatten, each followed by a ReLU"
+      : undefined,
+  readsBytes: true,
+  fusesRelu: true,
+  K: (spec, input) => pad4((spec as { size: number }).size ** 2 * input[2]),
+  weights(layer, visit) {
+    const k = (layer.spec as { size: number }).size, C = layer.input[2], Cr = layer.realIn;
+    const N = layer.output[2];
+    for (let f = 0; f < layer.realOut; f++) {
+      for (let c = 0; c < Cr; c++) {
+        for (let u = 0; u < k; u++) {
+          for (let v = 0; v < k; v++) {
+            visit(((f * Cr + c) * k + u) * k + v, layer.wt + ((u * k + v) * C + c) * N + f);
+          }
+        }
+      }
+    }
+  },
+  scratch: (layer, rows) => ({ cols: rows * layer.output[0] * layer.output[1] * layer.K * 4 }),
+  forward({ x, layer, l, R, buf, input, p32 }) {
+    const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+    const k = (layer.spec as { size: number }).size, K = layer.K;
+    if (l === 0) x.im2colU8({ X: input, H, W, k, images: R, cols: buf.cols, ldc: K });
+    else x.im2col({ X: input, H, W, C, k, images: R, cols: buf.cols, ldc: K });
+    x.gemmNN({
+      M: R * Ho * Wo,
+      N,
+      K,
+      A: buf.cols,
+      lda: K,
+      B: p32(layer.wt),
+      ldb: N,
+      C: buf.A,
+      ldc: N,
+      bias: p32(layer.b),
+      relu: true,
+    });
+  },
+  backward({ x, layer, l, R, buf, input, dInput, p32, g }) {
+    const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+    const k = (layer.spec as { size: number }).size, K = layer.K, positions = R * Ho * Wo;
+    x.gemmTN({
+      M: K,
+      N,
+      K: positions,
+      A: buf.cols,
+      lda: K,
+      B: buf.D,
+      ldb: N,
+      C: g(layer.wt),
+      ldc: N,
+    });
+    x.columnSums({ rows: positions, N, D: buf.D, ld: N, out: g(layer.b) });
+    if (l === 0) return; // nothing flows back into the image
+    x.gemmNTMasked({
+      M: positions,
+      N: K,
+      K: N,
+      A: buf.D,
+      lda: N,
+      B: p32(layer.wt),
+      ldb: N,
+      C: buf.dcols,
+      ldc: K,
+      mask: 0,
+      stored: positions,
+    });
+    x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, images: R, dX: dInput });
+    x.maskPositive({ D: dInput, M: input, count: R * H * W * C });
+  },
+};
+
+/** A dense layer's kernels: a product, ReLU fused but for the last (its scores). */
+const denseKernelsOf: KindKernels = {
+  unfit: (l, layers, flat) =>
+    !flat
+      ? "it takes a flatten before the dense layers"
+      : l < layers.length - 1 && layers[l + 1]?.kind !== "relu"
+      ? "it takes a ReLU after every hidden dense layer"
+      : undefined,
+  fusesRelu: true,
+  scores: true,
+  K: (_spec, input) => input[0] * input[1] * input[2],
+  weights(layer, visit) {
+    const N = layer.output[2];
+    const [H, W, C, Cr] = layer.flattened ?? [1, 1, layer.input[2], layer.realIn];
+    const positions = H * W, n = positions * Cr;
+    for (let i = 0; i < layer.realOut; i++) {
+      for (let q = 0; q < n; q++) {
+        const row = (q % positions) * C + Math.floor(q / positions);
+        visit(i * n + q, layer.wt + row * N + i);
+      }
+    }
+  },
+  forward({ x, layer, l, last, R, buf, input, p32 }) {
+    const N = layer.output[2], K = layer.K;
+    x.gemmNN({
+      M: R,
+      N,
+      K,
+      A: input,
+      lda: K,
+      B: p32(layer.wt),
+      ldb: N,
+      C: buf.A,
+      ldc: N,
+      bias: p32(layer.b),
+      relu: l < last,
+    });
+  },
+  backward({ x, layer, R, buf, input, dInput, p32, g }) {
+    const N = layer.output[2], K = layer.K;
+    x.gemmTN({ M: K, N, K: R, A: input, lda: K, B: buf.D, ldb: N, C: g(layer.wt), ldc: N });
+    x.columnSums({ rows: R, N, D: buf.D, ld: N, out: g(layer.b) });
+    x.gemmNTMasked({
+      M: R,
+      N: K,
+      K: N,
+      A: buf.D,
+      lda: N,
+      B: p32(layer.wt),
+      ldb: N,
+      C: dInput,
+      ldc: K,
+      mask: input,
+      stored: R,
+    });
+  },
+};
+
 /**
- * Why the WebAssembly backend cannot run these layers, or `undefined` when it can: it takes a
- * first convolution on grey images, then any sequence of convolutions and max pools, one
- * flatten, dense layers, with a ReLU after every convolution and hidden dense layer (the shape
- * `parseLayers` gives).
+ * The kernel table: what the engine does for each kind of layer. A kind without an entry does
+ * not run here (the readable layers train it).
+ */
+export const KERNELS: Readonly<Partial<Record<LayerSpec["kind"], KindKernels>>> = {
+  conv: convKernelsOf,
+  maxPool: {
+    unfit: (_l, _layers, flat) => (flat ? "it takes max pools before the flatten" : undefined),
+    scratch: (layer, rows) => ({
+      argmax: rows * layer.output[0] * layer.output[1] * layer.output[2] * 4,
+    }),
+    forward({ x, layer, R, buf, input }) {
+      const [H, W, C] = layer.input, p = (layer.spec as { size: number }).size;
+      x.maxPool({ X: input, H, W, C, p, images: R, Y: buf.A, argmax: buf.argmax });
+    },
+    backward({ x, layer, R, buf, dInput }) {
+      const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+      x.maxPoolBackward({
+        dY: buf.D,
+        argmax: buf.argmax,
+        count: R * Ho * Wo * N,
+        dX: dInput,
+        countIn: R * H * W * C,
+      });
+    },
+  },
+  relu: {
+    unfit: (l, layers) =>
+      l > 0 && KERNELS[layers[l - 1].kind]?.fusesRelu
+        ? undefined
+        : "it takes a ReLU only right after a convolution or dense layer",
+    passThrough: true,
+  },
+  flatten: {
+    passThrough: true,
+    output: (input) => [1, 1, input[0] * input[1] * input[2]],
+  },
+  dense: denseKernelsOf,
+};
+
+/**
+ * Why the WebAssembly backend cannot run these layers, or `undefined` when it can: a first layer
+ * that reads grey images (a convolution), then the layers its kernel table takes, each where it
+ * takes it, and scores last.
  */
 export function convWasmUnfit(
   layers: readonly LayerSpec[],
   input: readonly number[],
 ): string | undefined {
   if (input.length !== 3 || input[0] !== 1) return "it takes one-channel images";
-  if (layers[0]?.kind !== "conv") return "it takes a convolution first";
+  if (!KERNELS[layers[0]?.kind]?.readsBytes) return "it takes a convolution first";
   let flat = false;
   for (let l = 0; l < layers.length; l++) {
-    const layer = layers[l], next = layers[l + 1]?.kind;
-    if (
-      layer.kind === "relu" &&
-      !(l > 0 && (layers[l - 1].kind === "conv" || layers[l - 1].kind === "dense"))
-    ) {
-      return "it takes a ReLU only right after a convolution or dense layer";
-    }
-    if (layer.kind === "conv" && (flat || next !== "relu")) {
-      return "it takes convolutions before the flatten, each followed by a ReLU";
-    }
-    if (layer.kind === "maxPool" && flat) return "it takes max pools before the flatten";
-    if (layer.kind === "flatten") flat = true;
-    if (layer.kind === "dense" && !flat) return "it takes a flatten before the dense layers";
-    if (layer.kind === "dense" && l < layers.length - 1 && next !== "relu") {
-      return "it takes a ReLU after every hidden dense layer";
-    }
+    const kernels = KERNELS[layers[l].kind];
+    if (!kernels) return `it has no kernels for ${layers[l].kind} layers`;
+    const why = kernels.unfit?.(l, layers, flat);
+    if (why) return why;
+    if (kernels.output) flat = true;
   }
-  if (layers.at(-1)!.kind !== "dense") return "it takes a dense layer last";
+  if (!KERNELS[layers.at(-1)!.kind]?.scores) return "it takes a dense layer last";
   return undefined;
 }
 
 /** The kernel layers of a network and the length of its kernel parameter layout. */
 export function kernelLayers(net: Network): { layers: KernelLayer[]; length: number } {
   const shapes = layerShapes(net.layers, net.input);
-  const asMap = (s: number[], real: boolean): [number, number, number] =>
+  const asMap = (s: number[], real: boolean): MapShape =>
     s.length === 3 ? [s[1], s[2], real ? s[0] : pad8(s[0])] : [1, 1, real ? s[0] : pad8(s[0])];
   let length = 0;
   const layers: KernelLayer[] = [];
   net.layers.forEach((spec, l) => {
+    const kernels = KERNELS[spec.kind]!;
     // The input image keeps its one channel; every later map is padded to 8.
     const input = l === 0 ? asMap(shapes[0], true) : layers[l - 1].output;
-    let output = asMap(shapes[l + 1], false), K = 0, wt = -1, b = -1;
-    if (spec.kind === "flatten") output = [1, 1, input[0] * input[1] * input[2]];
-    if (spec.kind === "conv") K = pad4(spec.size * spec.size * input[2]);
-    if (spec.kind === "dense") K = input[0] * input[1] * input[2];
-    if (spec.kind === "conv" || spec.kind === "dense") {
+    const output = kernels.output?.(input) ?? asMap(shapes[l + 1], false);
+    let K = 0, wt = -1, b = -1;
+    if (kernels.K) {
+      K = kernels.K(spec, input);
       wt = length;
       length += K * output[2];
       b = length;
       length += output[2];
     }
-    const before = net.layers[l - 1]?.kind === "flatten" ? layers[l - 1] : undefined;
-    const flattened: KernelLayer["flattened"] = before && spec.kind === "dense"
+    const before = l > 0 && KERNELS[net.layers[l - 1].kind]?.output ? layers[l - 1] : undefined;
+    const flattened: KernelLayer["flattened"] = before && kernels.K
       ? [...before.input, before.realIn]
       : undefined;
     // Real channels (maps) or units (vectors) in and out.
@@ -144,98 +371,69 @@ export function kernelLayers(net: Network): { layers: KernelLayer[]; length: num
   return { layers, length };
 }
 
-/**
- * Each weight of layer l: `visit(readable index in W, index in the kernel layout)`. A conv
- * kernel W[f,c,u,v] goes to row (u·k + v)·C + c, column f of WT; a dense weight W[i,q] to row q
- * (after a flattened map: readable q = c·H·W + pos, kernel row pos·C + c), column i.
- */
-function forEachWeight(
-  layer: KernelLayer,
-  visit: (readable: number, kernel: number) => void,
-): void {
-  const N = layer.output[2];
-  if (layer.spec.kind === "conv") {
-    const { size: k } = layer.spec, C = layer.input[2], Cr = layer.realIn;
-    for (let f = 0; f < layer.realOut; f++) {
-      for (let c = 0; c < Cr; c++) {
-        for (let u = 0; u < k; u++) {
-          for (let v = 0; v < k; v++) {
-            visit(((f * Cr + c) * k + u) * k + v, layer.wt + ((u * k + v) * C + c) * N + f);
-          }
-        }
-      }
-    }
-    return;
-  }
-  const [H, W, C, Cr] = layer.flattened ?? [1, 1, layer.input[2], layer.realIn];
-  const positions = H * W, n = positions * Cr;
-  for (let i = 0; i < layer.realOut; i++) {
-    for (let q = 0; q < n; q++) {
-      const row = (q % positions) * C + Math.floor(q / positions);
-      visit(i * n + q, layer.wt + row * N + i);
-    }
-  }
-}
-
 /** Layer l's readable parameters written into the kernel layout `out` (padding left 0). */
 function packLayer(p: LayerParams, layer: KernelLayer, out: Float64Array): void {
-  forEachWeight(layer, (readable, kernel) => out[kernel] = p.W[readable]);
+  KERNELS[layer.spec.kind]!.weights!(layer, (readable, kernel) => out[kernel] = p.W[readable]);
   for (let i = 0; i < layer.realOut; i++) out[layer.b + i] = p.b[i];
 }
 
 /** Layer l's readable parameters, read back from the kernel layout. */
 function unpackLayer(layer: KernelLayer, P: Float64Array, shape: LayerParams): LayerParams {
   const W = new Float64Array(shape.W.length), b = new Float64Array(shape.b.length);
-  forEachWeight(layer, (readable, kernel) => W[readable] = P[kernel]);
+  KERNELS[layer.spec.kind]!.weights!(layer, (readable, kernel) => W[readable] = P[kernel]);
   for (let i = 0; i < layer.realOut; i++) b[i] = P[layer.b + i];
   return { W, b };
 }
 
 /** Where everything sits in the shared memory; cloneable, so workers attach to the same. */
 export interface ConvMemoryPlan {
+  /** The compiled kernels. */
   module: WebAssembly.Module;
+  /** The shared memory. */
   memory: WebAssembly.Memory;
+  /** The network's shape (its parameters live in the memory). */
   net: Network;
+  /** Its layers as the kernels see them. */
   layers: KernelLayer[];
+  /** Parameters in the kernel layout. */
   length: number;
+  /** Training samples. */
   m: number;
+  /** Most rows of a chunk, a multiple of 4. */
   rows: number;
+  /** The most chunks a batch is cut into. */
   maxChunks: number;
+  /** Bytes between two chunks' gradient buffers. */
   gStride: number;
+  /** Bytes of one thread's scratch. */
   scratchBytes: number;
+  /** Byte offsets of the regions. */
   at: Record<"P64" | "M1" | "M2" | "P32" | "G" | "STATS" | "PIXELS" | "LABELS" | "SCRATCH", number>;
 }
 
-/** Whether a layer computes nothing of its own here: a ReLU (fused before it) or a flatten. */
-const passThrough = (layer: KernelLayer) =>
-  layer.spec.kind === "relu" || layer.spec.kind === "flatten";
-
 /**
- * Bytes of one thread's scratch for chunks of `rows` samples, and where each layer's A, D, cols,
- * dcols and argmax start in it (a pass-through layer has none: it uses its neighbours').
+ * Bytes of one thread's scratch for chunks of `rows` samples, and each layer's buffers in it (a
+ * pass-through layer has none of its own: it uses its input's).
  */
-function scratchOf(layers: KernelLayer[], rows: number): { bytes: number; offsets: number[][] } {
+function scratchOf(
+  layers: KernelLayer[],
+  rows: number,
+): { bytes: number; offsets: LayerBuffers[] } {
   let bytes = 0;
-  const offsets = layers.map((layer) => {
-    if (passThrough(layer)) return [0, 0, -1, -1, -1];
+  const take = (n: number) => {
+    const at = bytes;
+    bytes += align(n);
+    return at;
+  };
+  const offsets = layers.map((layer): LayerBuffers => {
+    const kernels = KERNELS[layer.spec.kind]!;
+    if (kernels.passThrough) return { A: 0, D: 0, cols: -1, dcols: -1, argmax: -1 };
     const [H, W, C] = layer.output, n = rows * H * W * C;
-    const A = bytes;
-    bytes += align(n * 4);
-    const D = bytes;
-    bytes += align(n * 4);
-    let cols = -1, dcols = -1, argmax = -1;
-    if (layer.spec.kind === "conv") {
-      const positions = rows * H * W;
-      cols = bytes;
-      bytes += align(positions * layer.K * 4);
-      dcols = bytes;
-      bytes += align(positions * layer.K * 4);
-    }
-    if (layer.spec.kind === "maxPool") {
-      argmax = bytes;
-      bytes += align(n * 4);
-    }
-    return [A, D, cols, dcols, argmax];
+    const A = take(n * 4), D = take(n * 4);
+    const own = kernels.scratch?.(layer, rows) ?? {};
+    const cols = own.cols ? take(own.cols) : -1, dcols = own.cols ? take(own.cols) : -1;
+    const argmax = own.argmax ? take(own.argmax) : -1;
+    return { A, D, cols, dcols, argmax };
   });
   return { bytes: bytes + 1024, offsets }; // + 512 bytes of update sums, aligned
 }
@@ -262,10 +460,7 @@ export function allocateConvWasm(
   };
   const end = memoryRegions.end();
   checkMemory(
-    {
-      name: layersText(net.layers),
-      parameters: net.params.reduce((n, p) => n + (p ? p.W.length + p.b.length : 0), 0),
-    },
+    { name: networkName(net), parameters: parameterCount(net) },
     end,
     "the convolution engine on WebAssembly",
     "wasm",
@@ -309,8 +504,9 @@ export function readConvNetwork(plan: ConvMemoryPlan, shape: Network): Network {
 export interface ConvWasmBackend {
   /** Per chunk: [correct, loss sum]. */
   stats: Float64Array;
-  /** The arranged epoch's images (grey bytes) and labels. */
+  /** The arranged epoch's images (grey bytes). */
   pixels: Uint8Array;
+  /** The arranged epoch's labels. */
   labels: Uint8Array;
   /** Forward and backward over samples from … to−1 of the epoch into chunk c's buffers. */
   runChunk(c: number, from: number, to: number): void;
@@ -320,11 +516,7 @@ export interface ConvWasmBackend {
    */
   score(from: number, to: number): number;
   /** This thread's share of the optimizer step, from the chunks' sums. */
-  updateShare(
-    slot: number,
-    threads: number,
-    step: { chunks: number; from: number; to: number; lr: number; t: number },
-  ): void;
+  updateShare(slot: number, threads: number, step: UpdateStep): void;
 }
 
 /** Attach thread `slot` to the shared memory of `plan`. */
@@ -333,20 +525,28 @@ export function attachConvWasm(
   o: Required<OptimizerOptions>,
   slot: number,
 ): ConvWasmBackend {
-  const x: ConvKernels = convKernels(plan.memory);
+  const x = convKernels(plan.memory);
   const { layers, at, gStride, rows } = plan;
   const base = at.SCRATCH + slot * plan.scratchBytes;
   const { offsets, bytes } = scratchOf(layers, rows);
-  const [A, D, COLS, DCOLS, ARG] = [0, 1, 2, 3, 4].map((i) => offsets.map((o) => base + o[i]));
+  const bufs = offsets.map((b) => ({
+    A: base + b.A,
+    D: base + b.D,
+    cols: base + b.cols,
+    dcols: base + b.dcols,
+    argmax: base + b.argmax,
+  }));
   // A ReLU is fused into the product before it and a flatten changes no float: such a layer's
   // output is its input's buffer, and the gradient at its output is the gradient at its input's.
   for (let l = 1; l < layers.length; l++) {
-    if (passThrough(layers[l])) [A[l], D[l]] = [A[l - 1], D[l - 1]];
+    if (KERNELS[layers[l].spec.kind]!.passThrough) {
+      bufs[l] = { ...bufs[l], A: bufs[l - 1].A, D: bufs[l - 1].D };
+    }
   }
   x.setScratch(base + bytes - 512);
   const p32 = (offset: number) => at.P32 + offset * 4;
   // Each layer's weights (decayed) and biases (not), the ranges the update shares out.
-  const slices = layers.flatMap((layer) =>
+  const slices: Slice[] = layers.flatMap((layer) =>
     layer.wt < 0 ? [] : [
       { from: layer.wt, to: layer.b, decay: true },
       { from: layer.b, to: layer.b + layer.output[2], decay: false },
@@ -355,131 +555,76 @@ export function attachConvWasm(
   const last = layers.length - 1;
   const pixels = layers[0].input[0] * layers[0].input[1];
   const buffer = plan.memory.buffer;
-  /** Where layer l's input starts, for a chunk from sample `from`: the grey bytes, or A[l − 1]. */
-  const inputOf = (from: number, l: number) => (l === 0 ? at.PIXELS + from * pixels : A[l - 1]);
+  /** Layer l's passes over a chunk of R rows from sample `from`, gradients into chunk buffer G. */
+  const pass = (l: number, from: number, R: number, G: number): Pass => ({
+    x,
+    layer: layers[l],
+    l,
+    last,
+    R,
+    buf: bufs[l],
+    input: l === 0 ? at.PIXELS + from * pixels : bufs[l - 1].A,
+    dInput: l > 0 ? bufs[l - 1].D : 0,
+    p32,
+    g: (offset) => G + offset * 4,
+  });
   /** The forward pass over samples from … to−1 in R rows (a multiple of 4): A[last] = Z. */
-  function forward(from: number, R: number): void {
-    const input = (l: number) => inputOf(from, l);
-    layers.forEach((layer, l) => {
-      const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
-      const spec = layer.spec;
-      if (spec.kind === "conv") {
-        if (l === 0) x.im2colU8(input(0), H, W, spec.size, R, COLS[l], layer.K);
-        else x.im2col(input(l), H, W, C, spec.size, R, COLS[l], layer.K);
-        x.gemmNN(
-          R * Ho * Wo,
-          N,
-          layer.K,
-          COLS[l],
-          layer.K,
-          p32(layer.wt),
-          N,
-          A[l],
-          N,
-          p32(layer.b),
-          true,
-        );
-      } else if (spec.kind === "maxPool") {
-        x.maxPool(input(l), H, W, C, spec.size, R, A[l], ARG[l]);
-      } else if (spec.kind === "dense") {
-        x.gemmNN(
-          R,
-          N,
-          layer.K,
-          input(l),
-          layer.K,
-          p32(layer.wt),
-          N,
-          A[l],
-          N,
-          p32(layer.b),
-          l < last,
-        );
-      }
-    });
+  function forward(from: number, R: number, G: number): void {
+    for (let l = 0; l < layers.length; l++) {
+      KERNELS[layers[l].spec.kind]!.forward?.(pass(l, from, R, G));
+    }
   }
+  /** softmax, loss and dZ (or, scoring, the probabilities) of the rows from … to−1. */
+  const softmax = (from: number, to: number, stats: number, probabilities: number) =>
+    x.softmaxLoss({
+      Z: bufs[last].A,
+      rows: to - from,
+      R: pad4(to - from),
+      stride: layers[last].output[2],
+      classes: layers[last].realOut,
+      labels: at.LABELS + from,
+      dZ: bufs[last].D,
+      stats,
+      probabilities,
+    });
 
   return {
     stats: new Float64Array(buffer, at.STATS, 2 * plan.maxChunks),
     pixels: new Uint8Array(buffer, at.PIXELS, (plan.m + rows) * pixels),
     labels: new Uint8Array(buffer, at.LABELS, plan.m + rows),
     runChunk(c, from, to) {
-      const real = to - from, R = pad4(real);
-      const G = at.G + c * gStride, g = (offset: number) => G + offset * 4;
-      const input = (l: number) => inputOf(from, l);
-      forward(from, R);
+      const R = pad4(to - from), G = at.G + c * gStride;
+      forward(from, R, G);
       const stats = at.STATS + c * 16;
       x.zero(stats, 16);
-      const out = layers[last];
-      x.softmaxLoss(
-        A[last],
-        real,
-        R,
-        out.output[2],
-        out.realOut,
-        at.LABELS + from,
-        D[last],
-        stats,
-        0,
-      );
+      softmax(from, to, stats, 0);
       // Backward: D[l] is the gradient at layer l's output, ReLU′ applied where it has one.
       for (let l = last; l >= 0; l--) {
-        const layer = layers[l], spec = layer.spec;
-        const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
-        const dIn = l > 0 ? D[l - 1] : 0, inputs = R * H * W * C;
-        if (spec.kind === "dense") {
-          x.gemmTN(layer.K, N, R, input(l), layer.K, D[l], N, g(layer.wt), N);
-          x.columnSums(R, N, D[l], N, g(layer.b));
-          x.gemmNTMasked(R, layer.K, N, D[l], N, p32(layer.wt), N, dIn, layer.K, input(l), R);
-        } else if (spec.kind === "conv") {
-          const positions = R * Ho * Wo;
-          x.gemmTN(layer.K, N, positions, COLS[l], layer.K, D[l], N, g(layer.wt), N);
-          x.columnSums(positions, N, D[l], N, g(layer.b));
-          if (l > 0) {
-            x.gemmNTMasked(
-              positions,
-              layer.K,
-              N,
-              D[l],
-              N,
-              p32(layer.wt),
-              N,
-              DCOLS[l],
-              layer.K,
-              0,
-              positions,
-            );
-            x.col2im(DCOLS[l], layer.K, H, W, C, spec.size, R, dIn);
-            x.maskPositive(dIn, input(l), inputs);
-          }
-        } else if (spec.kind === "maxPool") {
-          x.maxPoolBackward(D[l], ARG[l], R * Ho * Wo * N, dIn, inputs);
-        }
+        KERNELS[layers[l].spec.kind]!.backward?.(pass(l, from, R, G));
       }
     },
     score(from, to) {
-      const real = to - from, out = layers[last], probabilities = D[last];
-      forward(from, pad4(real));
+      forward(from, pad4(to - from), at.G);
       x.zero(at.STATS, 16);
-      x.softmaxLoss(
-        A[last],
-        real,
-        pad4(real),
-        out.output[2],
-        out.realOut,
-        at.LABELS + from,
-        D[last],
-        at.STATS,
-        probabilities,
-      );
-      return probabilities;
+      softmax(from, to, at.STATS, bufs[last].D);
+      return bufs[last].D;
     },
     updateShare(slot, threads, step) {
       for (const slice of slices) {
         const [lo, hi] = shareOf(slice.from, slice.to, slot, threads);
         if (hi <= lo) continue;
-        setOptimizerStep(x, o, step, slice.decay);
-        x.update(lo, hi, at.P64, at.P32, at.G, gStride, step.chunks, at.M1, at.M2);
+        x.setStep(o, step, slice.decay);
+        x.update({
+          from: lo,
+          to: hi,
+          P64: at.P64,
+          P32: at.P32,
+          G: at.G,
+          gStride,
+          chunks: step.chunks,
+          M1: at.M1,
+          M2: at.M2,
+        });
       }
     },
   };

@@ -1,7 +1,8 @@
 /**
- * The convolution engine's WebAssembly kernels (`wasm/conv/kernels.ts`): channels-last im2col
- * and its inverse, max pooling and its backward pass, the ReLU mask, and the mini-batch
- * engine's GEMM micro-kernels, all in one module over a shared memory.
+ * The convolution engine's WebAssembly kernels (`wasm/conv/kernels.ts`), with named, typed
+ * arguments: channels-last im2col and its inverse, max pooling and its backward pass, the ReLU
+ * mask, and the matrix products, softmax and optimizer update it shares with the mini-batch
+ * engine (`shared/kernels.ts`), all in one module over a shared memory.
  *
  * The kernels are proven equal to the readable layers of `lib/nn/layers/` by
  * `tests/engine/conv_kernels_test.ts`; `backend_wasm.ts` runs them.
@@ -9,60 +10,58 @@
  * @module
  */
 
+import { type MatrixKernels, matrixKernels, type SharedExports } from "../shared/kernels.ts";
 import { CONV_WASM_BASE64 } from "./kernels_wasm_binary.ts";
 
-/** The kernels of an instance of `wasm/conv/kernels.ts` (addresses in bytes, sizes in floats). */
-export interface ConvKernels {
-  im2colU8(
-    X: number,
-    H: number,
-    W: number,
-    k: number,
-    images: number,
-    cols: number,
-    ldc: number,
-  ): void;
-  im2col(
-    X: number,
-    H: number,
-    W: number,
-    C: number,
-    k: number,
-    images: number,
-    cols: number,
-    ldc: number,
-  ): void;
+/** A map's place and shape: `images` channels-last maps H×W×C at address X. */
+interface Maps {
+  /** Address. */
+  X: number;
+  /** Rows. */
+  H: number;
+  /** Columns. */
+  W: number;
+  /** How many. */
+  images: number;
+}
+
+/** The convolution engine's kernels (addresses in bytes, sizes in floats). */
+export interface ConvKernels extends MatrixKernels {
+  /** The k×k patches of grey images (bytes, one channel) as rows of cols (stride ldc), /255. */
+  im2colU8(o: Maps & { k: number; cols: number; ldc: number }): void;
+  /** The k×k patches of float32 maps (C channels, a multiple of 4) as rows of cols. */
+  im2col(o: Maps & { C: number; k: number; cols: number; ldc: number }): void;
+  /** dX (overwritten) = the sum of every patch gradient of dcols at its place: im2col's adjoint. */
   col2im(
-    dcols: number,
-    ldc: number,
-    H: number,
-    W: number,
-    C: number,
-    k: number,
-    images: number,
-    dX: number,
+    o: {
+      dcols: number;
+      ldc: number;
+      H: number;
+      W: number;
+      C: number;
+      k: number;
+      images: number;
+      dX: number;
+    },
   ): void;
-  maxPool(
-    X: number,
-    H: number,
-    W: number,
-    C: number,
-    p: number,
-    images: number,
-    Y: number,
-    argmax: number,
+  /** p×p max pooling into Y, and where each output's maximum was (argmax, int32). */
+  maxPool(o: Maps & { C: number; p: number; Y: number; argmax: number }): void;
+  /** dX (countIn floats, overwritten) = each output's gradient at its argmax. */
+  maxPoolBackward(
+    o: { dY: number; argmax: number; count: number; dX: number; countIn: number },
   ): void;
-  maxPoolBackward(dY: number, argmax: number, count: number, dX: number, countIn: number): void;
-  maskPositive(D: number, M: number, count: number): void;
-  gemmNN(...args: (number | boolean)[]): void;
-  gemmTN(...args: number[]): void;
-  gemmNTMasked(...args: number[]): void;
-  softmaxLoss(...args: number[]): void;
-  update(...args: number[]): void;
-  setStep(...args: (number | boolean)[]): void;
-  setScratch(at: number): void;
-  zero(ptr: number, bytes: number): void;
-  columnSums(R: number, N: number, D: number, ld: number, out: number): void;
+  /** `D ⊙= [M > 0]` over `count` floats: ReLU′ of the layer whose output is M. */
+  maskPositive(o: { D: number; M: number; count: number }): void;
+}
+
+/** The raw exports, positional. */
+interface ConvExports extends SharedExports {
+  im2colU8(...args: number[]): void;
+  im2col(...args: number[]): void;
+  col2im(...args: number[]): void;
+  maxPool(...args: number[]): void;
+  maxPoolBackward(...args: number[]): void;
+  maskPositive(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -78,5 +77,14 @@ export function convModule(): WebAssembly.Module {
 /** An instance of the kernels over `memory` (shared, at least as large as the data). */
 export function convKernels(memory: WebAssembly.Memory): ConvKernels {
   const instance = new WebAssembly.Instance(convModule(), { env: { memory } });
-  return instance.exports as unknown as ConvKernels;
+  const x = instance.exports as unknown as ConvExports;
+  return {
+    ...matrixKernels(x),
+    im2colU8: (o) => x.im2colU8(o.X, o.H, o.W, o.k, o.images, o.cols, o.ldc),
+    im2col: (o) => x.im2col(o.X, o.H, o.W, o.C, o.k, o.images, o.cols, o.ldc),
+    col2im: (o) => x.col2im(o.dcols, o.ldc, o.H, o.W, o.C, o.k, o.images, o.dX),
+    maxPool: (o) => x.maxPool(o.X, o.H, o.W, o.C, o.p, o.images, o.Y, o.argmax),
+    maxPoolBackward: (o) => x.maxPoolBackward(o.dY, o.argmax, o.count, o.dX, o.countIn),
+    maskPositive: (o) => x.maskPositive(o.D, o.M, o.count),
+  };
 }

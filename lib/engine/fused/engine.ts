@@ -10,51 +10,23 @@
  * adds the blocks' sums in block order. Which thread ran a block changes nothing, so the weights
  * are the same, bit for bit, whatever the number of threads.
  *
- * A class-free design: {@link createEngine} returns an object of closures over that state.
+ * A class-free design: {@link startFusedEngine} returns an object of closures over that state.
  *
  * @module
  */
 
 import type { Digits } from "../../data/dataset.ts";
+import { toParams, withParams } from "../../nn/dense_view.ts";
+import type { Network } from "../../nn/layers/network.ts";
 import { type AccumulatorPart, createAccumulator } from "./accumulator.ts";
 import { type Backend, type StepResult, threadCount } from "../shared/backend.ts";
 import { type Layout, layoutOf, pack, unpack } from "./kernel_typescript.ts";
-import type { Params } from "../../nn/params.ts";
 import { type Csr, toCsr } from "../shared/sparse.ts";
 import { ring, waitForChange } from "../shared/doorbell.ts";
 import { checkMemory, denseNetwork } from "../shared/memory.ts";
 import { startWorker } from "../shared/start_worker.ts";
-import { kernelBlock, wasmAvailable, wasmUnfit } from "./kernel_wasm.ts";
-
-/** Options of {@link createEngine}. */
-export interface EngineOptions {
-  /** Threads to use, the main thread included (default: the number of CPU cores, at most 8). */
-  threads?: number;
-  /** Reproduce the seed's scalar bias gradient `1/m · np.sum(dZ)` (see `backProp`). */
-  originalBiasGradient?: boolean;
-  /**
-   * The kernel: `"wasm"` (WebAssembly SIMD, float32 arithmetic, float64 sums and parameters),
-   * `"typescript"` (float64 throughout), or `"auto"` (default): wasm where WebAssembly runs and
-   * the network fits it (at most 20 first-layer units, 8 layers), else typescript.
-   */
-  backend?: Backend | "auto";
-}
-
-/** A running engine. Call `close()` when done, or the workers keep the process alive. */
-export interface Engine {
-  /** Threads in use, the main thread included. */
-  readonly threads: number;
-  /** The kernel in use. */
-  readonly backend: Backend;
-  /** One iteration: forward, backward, `W := W − α·dW`, `b := b − α·db`. */
-  step(alpha: number): Promise<StepResult>;
-  /** Accuracy and loss of the current parameters on the training set (no update). */
-  score(): Promise<StepResult>;
-  /** A copy of the current parameters. */
-  params(): Params;
-  /** Stop the workers. */
-  close(): void;
-}
+import { kernelBlock, wasmUnfit } from "./kernel_wasm.ts";
+import type { Engine, EngineSettings } from "../engine.ts";
 
 /** Messages to a worker. */
 export type WorkerMessage = {
@@ -93,19 +65,22 @@ export function blockSize(sizes: readonly number[], backend: Backend): number {
 }
 
 /**
- * Start an engine on the training set `train`, from the parameters `init`.
+ * Start the fused engine on the training set `train` from the dense network `start`: full-batch
+ * steps over every image, in their order (a batch of all: the plan's order is theirs).
  *
  * Results are deterministic, whatever the thread count: the samples' sums are taken block by
  * block and the blocks added in order.
  *
- * @throws {RangeError} When the images do not match the network's input size.
+ * @throws {RangeError} When the images do not match the network's input size, or the network
+ *   does not fit the WebAssembly kernel.
  */
-export async function createEngine(
+export async function startFusedEngine(
   train: Digits,
-  init: Params,
-  options: EngineOptions = {},
+  start: Network,
+  settings: EngineSettings,
 ): Promise<Engine> {
-  const { originalBiasGradient = false } = options;
+  const { originalBiasGradient, backend } = settings;
+  const init = toParams(start);
   const layout = layoutOf(init.sizes);
   const m = train.count;
   if (train.pixels.length !== m * layout.sizes[0]) {
@@ -115,14 +90,7 @@ export async function createEngine(
       }`,
     );
   }
-  const threads = Math.min(threadCount(options.threads), m);
-  const wanted = options.backend ?? "auto";
-  // "auto": the WebAssembly kernel where it runs and takes this network, else TypeScript.
-  const backend: Backend = wanted !== "auto"
-    ? wanted
-    : !wasmUnfit(layout.sizes) && (await wasmAvailable())
-    ? "wasm"
-    : "typescript";
+  const threads = Math.min(threadCount(settings.threads), m);
   const unfit = backend === "wasm" ? wasmUnfit(layout.sizes) : undefined;
   if (unfit) throw new RangeError(`Cannot run the WebAssembly kernel: ${unfit}`);
   const csr = toCsr(train, threads > 1);
@@ -217,6 +185,7 @@ export async function createEngine(
     return { accuracy: correct / m, loss: loss / m };
   }
 
+  /** One iteration: forward, backward, `W := W − α·dW`, `b := b − α·db`. */
   async function step(alpha: number): Promise<StepResult> {
     const result = await accumulate();
     if (originalBiasGradient) scalarBiasGradients(g, layout);
@@ -226,11 +195,27 @@ export async function createEngine(
   }
 
   return {
+    name: "fused",
     threads,
     backend,
-    step,
-    score: accumulate,
-    params: () => unpack(P, layout),
+    arrange({ order, dx, dy, distortions }) {
+      const inOrder = order.every((j, i) => j === i) && !distortions &&
+        dx.every((v) => v === 0) && dy.every((v) => v === 0);
+      if (order.length !== m || !inOrder) {
+        throw new RangeError(
+          "Cannot arrange an epoch on the fused engine: it takes every image as it is, in order",
+        );
+      }
+    },
+    step(from, to, alpha) {
+      if (from !== 0 || to !== m) {
+        throw new RangeError(
+          `Cannot take a step on samples ${from}–${to - 1} on the fused engine: it takes all ${m}`,
+        );
+      }
+      return step(alpha);
+    },
+    network: () => withParams(start, unpack(P, layout)),
     close() {
       closed = true;
       for (let t = 1; t < threads; t++) ring(bell, 2 * t, CLOSE);

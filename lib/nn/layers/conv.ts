@@ -11,7 +11,20 @@
  * @module
  */
 
+import type { Rng } from "../../data/random.ts";
+import { integer } from "../../options.ts";
 import { type Batch, zeros } from "./batch.ts";
+import { heWeights, imageAtLeast, type LayerKind, type Shape } from "./layer.ts";
+
+/** A convolution's description: its kernels' size k (k×k) and their number F (`filters`). */
+export interface ConvSpec {
+  /** `"conv"`. */
+  kind: "conv";
+  /** k: each kernel is k×k. */
+  size: number;
+  /** F: the kernels, one output channel each. */
+  filters: number;
+}
 
 /** The output shape of a k×k convolution with F filters on inputs of shape `[C, H, W]`. */
 export function convShape(input: readonly number[], k: number, filters: number): number[] {
@@ -91,3 +104,41 @@ export function convBackward(
   }
   return { dX, dW, db };
 }
+
+/**
+ * The convolution as a layer kind: `convKxC` in the short form (then a ReLU), parameters
+ * W (F×C×k×k, fan-in C·k·k) and b (F).
+ */
+export const convLayer: LayerKind<ConvSpec> = {
+  kind: "conv",
+  word: "convKxC",
+  about: "a K×K convolution to C channels, then a ReLU",
+  fields: { size: integer(1), filters: integer(1) },
+  takes: "image",
+  read(word: string) {
+    const match = word.match(/^conv([1-9]\d*)x([1-9]\d*)$/);
+    if (!match) return undefined;
+    return [{ kind: "conv", size: Number(match[1]), filters: Number(match[2]) }, { kind: "relu" }];
+  },
+  write: (spec: ConvSpec) => `conv${spec.size}x${spec.filters}`,
+  outputShape(spec: ConvSpec, input: Shape) {
+    imageAtLeast(input, spec.size);
+    return convShape(input, spec.size, spec.filters);
+  },
+  params(spec: ConvSpec, input: Shape) {
+    const fanIn = input[0] * spec.size * spec.size;
+    return [
+      { name: "W", length: spec.filters * fanIn, decay: true },
+      { name: "b", length: spec.filters, decay: false },
+    ];
+  },
+  init(spec: ConvSpec, input: Shape, rng: Rng) {
+    const fanIn = input[0] * spec.size * spec.size;
+    return { W: heWeights(spec.filters * fanIn, fanIn, rng), b: new Float64Array(spec.filters) };
+  },
+  forward: (spec, X, p) => ({ Y: convForward(X, p!.W, p!.b, spec.size) }),
+  backward(spec, X, p, dY) {
+    const { dX, dW, db } = convBackward(X, p!.W, spec.size, dY);
+    return { dX, grads: { W: dW, b: db } };
+  },
+};

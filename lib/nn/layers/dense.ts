@@ -9,7 +9,18 @@
  * @module
  */
 
+import type { Rng } from "../../data/random.ts";
+import { integer } from "../../options.ts";
 import { type Batch, sizeOf, zeros } from "./batch.ts";
+import { heWeights, type LayerKind, LayerShapeError, type Shape } from "./layer.ts";
+
+/** A dense layer's description: its number of units. */
+export interface DenseSpec {
+  /** `"dense"`. */
+  kind: "dense";
+  /** Its outputs. */
+  units: number;
+}
 
 /** Forward. `X` may have any shape: a sample's values are read in order (as if flattened). */
 export function denseForward(X: Batch, W: Float64Array, b: Float64Array): Batch {
@@ -51,3 +62,43 @@ export function denseBackward(
   }
   return { dX, dW, db };
 }
+
+/**
+ * The dense layer as a layer kind: `denseN` in the short form (then a ReLU; the output layer is
+ * implied), parameters W (units×n, fan-in n) and b (units).
+ */
+export const denseLayer: LayerKind<DenseSpec> = {
+  kind: "dense",
+  word: "denseN",
+  about: "a dense layer of N units, then a ReLU",
+  fields: { units: integer(1) },
+  takes: "vector",
+  read(word: string) {
+    const match = word.match(/^dense([1-9]\d*)$/);
+    return match ? [{ kind: "dense", units: Number(match[1]) }, { kind: "relu" }] : undefined;
+  },
+  write: (spec: DenseSpec) => `dense${spec.units}`,
+  outputShape(spec: DenseSpec, input: Shape) {
+    if (input.length !== 1) {
+      throw new LayerShapeError(
+        `needs vectors and gets ${input.join("×")} images: put a flatten before it`,
+      );
+    }
+    return [spec.units];
+  },
+  params(spec: DenseSpec, input: Shape) {
+    return [
+      { name: "W", length: spec.units * sizeOf(input), decay: true },
+      { name: "b", length: spec.units, decay: false },
+    ];
+  },
+  init(spec: DenseSpec, input: Shape, rng: Rng) {
+    const n = sizeOf(input);
+    return { W: heWeights(spec.units * n, n, rng), b: new Float64Array(spec.units) };
+  },
+  forward: (_spec, X, p) => ({ Y: denseForward(X, p!.W, p!.b) }),
+  backward(_spec, X, p, dY) {
+    const { dX, dW, db } = denseBackward(X, p!.W, dY);
+    return { dX, grads: { W: dW, b: db } };
+  },
+};

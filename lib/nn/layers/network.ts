@@ -1,35 +1,26 @@
 /**
- * A network of any layer list (`spec.ts`), forward and backward, in float64: each layer's
- * function from its own file, then softmax with cross-entropy. The layer-list counterpart of
- * `forwardProp` and `backProp` — for a dense list it computes exactly what they compute.
+ * A network as a list of layers, forward and backward, in float64: each layer's pass asked of
+ * its kind (`registry.ts`), then softmax with cross-entropy. For a list of dense layers it
+ * computes exactly what the seed's `forwardProp` and `backProp` compute.
  *
  * @module
  */
 
 import type { Rng } from "../../data/random.ts";
-import type { Params } from "../params.ts";
 import { type Batch, sizeOf, zeros } from "./batch.ts";
-import { convBackward, convForward } from "./conv.ts";
-import { denseBackward, denseForward } from "./dense.ts";
-import { maxPoolBackward, maxPoolForward } from "./max_pool.ts";
-import { reluBackward, reluForward } from "./relu.ts";
-import { layerShapes, type LayerSpec, MNIST_INPUT } from "./spec.ts";
+import type { LayerParams, Shape } from "./layer.ts";
+import { layerKind, type LayerSpec } from "./registry.ts";
+import { layerParamInfos, layerShapes, MNIST_INPUT } from "./shapes.ts";
 
-/** A layer's parameters: W (conv: F×C×k×k; dense: units×inputs, row-major) and b. */
-export interface LayerParams {
-  /** Weights. */
-  W: Float64Array;
-  /** Biases. */
-  b: Float64Array;
-}
+export type { LayerParams } from "./layer.ts";
 
 /** A network: the input's shape, the layers, and each layer's parameters (`null`: none). */
 export interface Network {
-  /** One sample's input shape: `[1, 28, 28]`, or `[784]` for a dense network. */
+  /** One sample's input shape: `[1, 28, 28]`, or `[784]` for a dense network on vectors. */
   input: number[];
   /** The layers, in order; softmax and cross-entropy follow the last. */
   layers: LayerSpec[];
-  /** `params[l]` for conv and dense layers, `null` for the others. */
+  /** `params[l]` for the layers that have parameters (`{ W, b }`), `null` for the others. */
   params: (LayerParams | null)[];
 }
 
@@ -37,81 +28,80 @@ export interface Network {
 export interface Forward {
   /** `A[0]` is the input, `A[l + 1]` layer l's output; the last holds the scores Z. */
   A: Batch[];
-  /** For each max-pool layer, the input index of each output's maximum. */
-  argmax: (Int32Array | undefined)[];
+  /** What each layer's forward pass kept for its backward pass (a max pool's argmax). */
+  caches: unknown[];
   /** Softmax of the scores, m×classes. */
   probabilities: Batch;
 }
 
 /**
- * He-initialised parameters for `layers` on inputs of shape `input`: every weight
- * `N·√(2 / fan_in)` (fan_in = C·k·k for a convolution, the inputs for a dense layer), biases 0,
- * drawn layer by layer, W then b.
+ * Fresh parameters for `layers` on inputs of shape `input`, each layer's drawn by its kind
+ * (He: every weight `N·√(2 / fan_in)`, biases 0), layer by layer, W then b.
+ *
+ * @throws {RangeError} When the layers do not fit the input.
  */
 export function initNetwork(
   layers: readonly LayerSpec[],
   rng: Rng,
-  input: readonly number[] = MNIST_INPUT,
+  input: Shape = MNIST_INPUT,
 ): Network {
   const shapes = layerShapes(layers, input);
-  const params = layers.map((layer, l): LayerParams | null => {
-    const fanIn = layer.kind === "conv"
-      ? shapes[l][0] * layer.size * layer.size
-      : layer.kind === "dense"
-      ? sizeOf(shapes[l])
-      : 0;
-    if (layer.kind !== "conv" && layer.kind !== "dense") return null;
-    const outputs = layer.kind === "conv" ? layer.filters : layer.units;
-    const scale = Math.sqrt(2 / fanIn);
-    const W = new Float64Array(outputs * fanIn).map(() => rng.normal() * scale);
-    return { W, b: new Float64Array(outputs) };
-  });
+  const params = layers.map((layer, l) => layerKind(layer).init(layer, shapes[l], rng));
   return { input: [...input], layers: layers.map((l) => ({ ...l })), params };
 }
 
-/** The dense `Params` of the first two notebooks as a layer-list network (the same numbers). */
-export function networkFromParams(params: Params): Network {
-  const layers: LayerSpec[] = [];
-  const list: (LayerParams | null)[] = [];
-  params.W.forEach((W, l) => {
-    layers.push({ kind: "dense", units: W.rows });
-    list.push({ W: Float64Array.from(W.data), b: Float64Array.from(params.b[l].data) });
-    if (l + 1 < params.W.length) {
-      layers.push({ kind: "relu" });
-      list.push(null);
-    }
-  });
-  return { input: [params.sizes[0]], layers, params: list };
+/** A deep copy of a network. */
+export function cloneNetwork(net: Network): Network {
+  return {
+    input: [...net.input],
+    layers: net.layers.map((l) => ({ ...l })),
+    params: net.params.map((p) =>
+      p && Object.fromEntries(Object.entries(p).map(([name, a]) => [name, a.slice()]))
+    ),
+  };
+}
+
+/**
+ * Every parameter array of a network in order — each layer's, in the order its kind lists them —
+ * with whether weight decay applies: what an optimizer steps.
+ */
+export function parameterArrays(
+  net: Network,
+): { layer: number; name: string; values: Float64Array; decay: boolean }[] {
+  return layerParamInfos(net.layers, net.input).flatMap((infos, l) =>
+    infos.map((info) => ({
+      layer: l,
+      name: info.name,
+      values: net.params[l]![info.name],
+      decay: info.decay,
+    }))
+  );
+}
+
+/** The lengths of a network's parameter arrays, in the order of {@link parameterArrays}. */
+export function networkParameterLengths(net: Network): number[] {
+  return layerParamInfos(net.layers, net.input).flat().map((info) => info.length);
+}
+
+/** Parameters (weights and biases) of a network: its size. */
+export function parameterCount(net: Network): number {
+  return networkParameterLengths(net).reduce((a, b) => a + b, 0);
+}
+
+/** The number of classes: the size of the last layer's output. */
+export function classCount(net: Network): number {
+  return sizeOf(layerShapes(net.layers, net.input).at(-1)!);
 }
 
 /** The forward pass over a batch, then the softmax of each sample's scores. */
 export function networkForward(net: Network, X: Batch): Forward {
-  const A = [X], argmax: (Int32Array | undefined)[] = [];
+  const A = [X], caches: unknown[] = [];
   net.layers.forEach((layer, l) => {
-    const input = A[l], p = net.params[l];
-    let out: Batch;
-    switch (layer.kind) {
-      case "conv":
-        out = convForward(input, p!.W, p!.b, layer.size);
-        break;
-      case "maxPool": {
-        const pooled = maxPoolForward(input, layer.size);
-        out = pooled.Y;
-        argmax[l] = pooled.argmax;
-        break;
-      }
-      case "relu":
-        out = reluForward(input);
-        break;
-      case "flatten":
-        out = { m: input.m, shape: [sizeOf(input.shape)], data: input.data };
-        break;
-      case "dense":
-        out = denseForward(input, p!.W, p!.b);
-    }
-    A.push(out);
+    const { Y, cache } = layerKind(layer).forward(layer, A[l], net.params[l]);
+    A.push(Y);
+    caches.push(cache);
   });
-  return { A, argmax, probabilities: softmaxRows(A.at(-1)!) };
+  return { A, caches, probabilities: softmaxRows(A.at(-1)!) };
 }
 
 /** Softmax of each sample's scores, the maximum subtracted first so that exp cannot overflow. */
@@ -129,9 +119,9 @@ export function softmaxRows(Z: Batch): Batch {
 /**
  * The backward pass: the gradient of the mean cross-entropy loss `L = −(1/m) Σⱼ log P[j, yⱼ]`
  * with respect to every layer's parameters, from `dZ = (P − onehot(Y)) / m` at the scores back
- * through each layer's backward function.
+ * through each layer's backward pass.
  *
- * @returns Each layer's `{ W, b }` gradient (`null` where it has none), the loss and the
+ * @returns Each layer's parameter gradients (`null` where it has none), the loss and the
  * accuracy of the forward pass.
  */
 export function networkBackward(
@@ -139,7 +129,7 @@ export function networkBackward(
   forward: Forward,
   labels: ArrayLike<number>,
 ): { grads: (LayerParams | null)[]; loss: number; accuracy: number } {
-  const { A, argmax, probabilities: P } = forward;
+  const { A, caches, probabilities: P } = forward;
   const m = P.m, classes = P.shape[0];
   let dA = zeros(m, P.shape), loss = 0, right = 0;
   for (let j = 0; j < m; j++) {
@@ -154,29 +144,10 @@ export function networkBackward(
   }
   const grads: (LayerParams | null)[] = net.layers.map(() => null);
   for (let l = net.layers.length - 1; l >= 0; l--) {
-    const layer = net.layers[l], X = A[l], p = net.params[l];
-    switch (layer.kind) {
-      case "conv": {
-        const { dX, dW, db } = convBackward(X, p!.W, layer.size, dA);
-        grads[l] = { W: dW, b: db };
-        dA = dX;
-        break;
-      }
-      case "maxPool":
-        dA = maxPoolBackward(X, argmax[l]!, dA);
-        break;
-      case "relu":
-        dA = reluBackward(X, dA);
-        break;
-      case "flatten":
-        dA = { m, shape: [...X.shape], data: dA.data };
-        break;
-      case "dense": {
-        const { dX, dW, db } = denseBackward(X, p!.W, dA);
-        grads[l] = { W: dW, b: db };
-        dA = dX;
-      }
-    }
+    const layer = net.layers[l];
+    const back = layerKind(layer).backward(layer, A[l], net.params[l], dA, caches[l]);
+    grads[l] = back.grads ?? null;
+    dA = back.dX;
   }
   return { grads, loss, accuracy: right / m };
 }

@@ -1,7 +1,18 @@
 /**
- * Training a layer-list network with the readable layers: one optimizer step over every layer's
- * parameters, mini-batch gradient descent exactly as `miniBatchGradientDescent` runs it for the
- * dense networks (the same order, shifts, schedules and optimizers), and scoring a set.
+ * Training a network with the readable layers: mini-batch gradient descent, one optimizer step
+ * over every layer's parameters per batch — the loop every engine is proven equal to:
+ *
+ * ```text
+ * for e = 0 … E−1:
+ *   order ← a random permutation of 0 … m−1 (with one batch of all: 0 … m−1 as they are)
+ *   shifts ← k-pixel shifts (and rotations and scalings, when asked), one per image
+ *   η ← schedule(η₀, e, E)
+ *   for each batch B of `batchSize` images of order (the last may be smaller):
+ *     X, Y ← the images of B, shifted;  grads ← networkBackward(networkForward(X), Y)  (means over B)
+ *     θ ← optimizer(θ, grads, η)
+ * ```
+ *
+ * With `batchSize = m`, `sgd` and no shifts this is the seed's full-batch gradient descent.
  *
  * @module
  */
@@ -22,27 +33,23 @@ import {
   stepArrays,
 } from "../optimizers.ts";
 import { learningRate } from "../schedules.ts";
+import { asNetwork, type Model } from "../dense_view.ts";
 import { imagesToBatch } from "./batch.ts";
-import { type LayerParams, type Network, networkBackward, networkForward } from "./network.ts";
+import type { LayerParams } from "./layer.ts";
+import {
+  cloneNetwork,
+  type Network,
+  networkBackward,
+  networkForward,
+  networkParameterLengths,
+  parameterArrays,
+} from "./network.ts";
 
-/** A deep copy of a network. */
-export function cloneNetwork(net: Network): Network {
-  return {
-    input: [...net.input],
-    layers: net.layers.map((l) => ({ ...l })),
-    params: net.params.map((p) => p && { W: p.W.slice(), b: p.b.slice() }),
-  };
-}
-
-/** The lengths of a network's parameter arrays, W then b of each layer that has them. */
-export function networkParameterLengths(net: Network): number[] {
-  return net.params.flatMap((p) => (p ? [p.W.length, p.b.length] : []));
-}
+export { cloneNetwork, networkParameterLengths } from "./network.ts";
 
 /**
- * One optimizer step over every parameter of a layer-list network, in place: each layer's W
- * (decayed by λ) then b (not decayed), with `optimizerUpdate` — what `applyOptimizer` does for
- * a dense network.
+ * One optimizer step over every parameter of a network, in place: each array as its layer
+ * lists it (W decayed by λ, b not), with `optimizerUpdate`.
  */
 export function applyNetworkOptimizer(
   net: Network,
@@ -51,36 +58,33 @@ export function applyNetworkOptimizer(
   state: OptimizerState,
   options: OptimizerOptions = {},
 ): void {
-  const arrays = net.params.flatMap((p, l) =>
-    p
-      ? [
-        { theta: p.W, g: grads[l]!.W, decay: true },
-        { theta: p.b, g: grads[l]!.b, decay: false },
-      ]
-      : []
-  );
+  const arrays = parameterArrays(net).map((a) => ({
+    theta: a.values,
+    g: grads[a.layer]![a.name],
+    decay: a.decay,
+  }));
   stepArrays(arrays, lr, state, options);
 }
 
 /**
- * Mini-batch training of a layer-list network with the readable layers (slow: for tests and
- * small sets; `trainNetwork` in `lib/engine/` runs it on an engine).
+ * Mini-batch training of a network with the readable layers (slow: for tests and small sets;
+ * `fit` runs the same loop on an engine, proven equal to it).
  *
  * @param digits The training images.
- * @param start Where to start (not changed).
+ * @param start Where to start (not changed): a layer list, or the seed's `Params`.
  * @param rng Draws every epoch's order, shifts and distortions.
  * @returns The trained network and one point per epoch.
  */
-export function networkMiniBatchGradientDescent(
+export function miniBatchGradientDescent(
   digits: Digits,
-  start: Network,
+  start: Model,
   rng: Rng,
   options: MiniBatchOptions,
 ): { network: Network; history: EpochPoint[] } {
   const m = digits.count;
   checkMiniBatch(options, m);
   const { epochs, batchSize, augment = 0, distort } = options;
-  const net = cloneNetwork(start);
+  const net = cloneNetwork(asNetwork(start));
   const state = createOptimizerState(networkParameterLengths(net), options);
   const history: EpochPoint[] = [];
   for (let e = 0; e < epochs; e++) {

@@ -17,45 +17,65 @@ export const YIELD_EVERY_MS = 250;
 
 let last: TrainingStopped<unknown> | undefined;
 
+/** Where a training stopped: epochs done, and batches done of the epoch it stopped in. */
+export interface StopPoint {
+  /** Epochs completed. */
+  done: number;
+  /** Epochs asked for. */
+  total: number;
+  /** Batches completed of the next epoch (0: it stopped between two epochs). */
+  batch: number;
+  /** Batches in an epoch (1 for full-batch gradient descent, where an epoch is an iteration). */
+  batches: number;
+}
+
 /**
- * The error a stopped training throws: which training, after how many of its steps or epochs,
- * and its `result` — the same record the training returns when it finishes, for the steps it
- * took (parameters, history, times). Its `stack` is its one-line message, so that a notebook
- * shows one line, not a trace.
+ * Where a training stopped, in a learner's words: `after iteration 312 of 1000` (full batch),
+ * `after epoch 3 of 30`, or `during epoch 1 of 40, after batch 212 of 641`.
+ */
+export function stopWords(p: StopPoint): string {
+  if (p.batches === 1) return `after iteration ${p.done} of ${p.total}`;
+  if (p.batch === 0) return `after epoch ${p.done} of ${p.total}`;
+  return `during epoch ${p.done + 1} of ${p.total}, after batch ${p.batch} of ${p.batches}`;
+}
+
+/**
+ * The error a stopped training throws: which training, where it stopped, and its `result` —
+ * the record the training returns when it finishes, for the steps it took (the network, its
+ * history, its times). Its `stack` is its one-line message, so that a notebook shows one line,
+ * not a trace.
  */
 export class TrainingStopped<R> extends Error {
   /** `"TrainingStopped"`. */
   override name = "TrainingStopped";
   /** What was trained so far, as the training returns it when it finishes. */
   readonly result: R;
-  /** Steps (`unit`s) completed. */
+  /** Epochs (full-batch iterations) completed. */
   readonly done: number;
-  /** Steps asked for. */
+  /** Epochs asked for. */
   readonly total: number;
+  /** Batches completed of the epoch it stopped in (0: between two epochs). */
+  readonly batch: number;
+  /** Batches in an epoch. */
+  readonly batches: number;
   /** What a step is: an `"iteration"` of full-batch gradient descent or an `"epoch"`. */
   readonly unit: "iteration" | "epoch";
 
   /**
-   * A stop after `progress.done` of `progress.total` steps, with what was trained so far.
+   * A stop at `where`, with what was trained so far.
    *
    * @param what The training, for the message: `training 784-10-10-10`.
-   * @param progress Steps done and asked for, the unit, and a detail for the message.
+   * @param where Epochs and batches done.
    * @param result What was trained so far.
    */
-  constructor(
-    what: string,
-    progress: { done: number; total: number; unit: "iteration" | "epoch"; detail?: string },
-    result: R,
-  ) {
-    const { done, total, unit, detail = "" } = progress;
-    super(
-      `Stopped ${what} after ${unit} ${done} of ${total}${detail}; ` +
-        "lastStop().result holds what it trained",
-    );
+  constructor(what: string, where: StopPoint, result: R) {
+    super(`Stopped ${what} ${stopWords(where)}; lastStop().result holds what it trained`);
     this.result = result;
-    this.done = done;
-    this.total = total;
-    this.unit = unit;
+    this.done = where.done;
+    this.total = where.total;
+    this.batch = where.batch;
+    this.batches = where.batches;
+    this.unit = where.batches === 1 ? "iteration" : "epoch";
     this.stack = `${this.name}: ${this.message}`;
     last = this as TrainingStopped<unknown>;
   }
