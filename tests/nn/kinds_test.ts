@@ -47,7 +47,7 @@ for (const kind of LAYER_KINDS) {
     // Its parameters are what it draws, of the lengths it says.
     const net = initNetwork(layers, createRng(1));
     const shapes = layerShapes(layers);
-    layers.forEach((l, i) => {
+    layers.forEach((_, i) => {
       const infos = layerParamInfos(layers)[i];
       if (infos.length === 0) return assert.equal(net.params[i], null);
       for (const info of infos) assert.equal(net.params[i]![info.name].length, info.length);
