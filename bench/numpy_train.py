@@ -12,6 +12,14 @@ import numpy as np
 
 path, iterations = sys.argv[1], int(sys.argv[2])
 init = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else None
+
+
+def dense_layers(model):
+    """(W, b, units) of each dense layer of a model file: version 2 (a layer list and each
+    layer's parameters, W row-major) or version 1 (sizes, W, b)."""
+    if model.get("version") == 2:
+        return [(p["W"], p["b"], len(p["b"])) for p in model["params"] if p is not None]
+    return list(zip(model["W"], model["b"], model["sizes"][1:]))
 t0 = time.perf_counter()
 data = np.loadtxt(path, delimiter=",", skiprows=1)
 load_seconds = time.perf_counter() - t0
@@ -30,7 +38,7 @@ X_train = data_train[1:n] / 255
 def init_params():
     if init is not None:
         return tuple(np.array(v, dtype=np.float64).reshape(n, -1)
-                     for W, b, n in zip(init["W"], init["b"], init["sizes"][1:])
+                     for W, b, n in dense_layers(init)
                      for v in (W, b))
     W1 = np.random.normal(size=(10, 784)) * np.sqrt(1.0 / 784)
     b1 = np.random.normal(size=(10, 1)) * np.sqrt(1.0 / 10)

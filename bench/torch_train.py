@@ -11,6 +11,14 @@ import torch
 torch.set_num_threads(1)
 path, iterations = sys.argv[1], int(sys.argv[2])
 init = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else None
+
+
+def dense_layers(model):
+    """(W, b, units) of each dense layer of a model file: version 2 (a layer list and each
+    layer's parameters, W row-major) or version 1 (sizes, W, b)."""
+    if model.get("version") == 2:
+        return [(p["W"], p["b"], len(p["b"])) for p in model["params"] if p is not None]
+    return list(zip(model["W"], model["b"], model["sizes"][1:]))
 t0 = time.perf_counter()
 data = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float32)
 load_seconds = time.perf_counter() - t0
@@ -34,7 +42,7 @@ W3 = torch.randn(10, 10, generator=g) * (1 / 20) ** 0.5
 b3 = torch.randn(10, 1, generator=g) * (1 / 784) ** 0.5
 if init is not None:
     W1, b1, W2, b2, W3, b3 = (torch.tensor(v, dtype=torch.float32).reshape(n, -1)
-                              for W, b, n in zip(init["W"], init["b"], init["sizes"][1:])
+                              for W, b, n in dense_layers(init)
                               for v in (W, b))
 
 

@@ -32,7 +32,7 @@ import { denseSizes } from "../nn/dense_view.ts";
 import type { Network } from "../nn/layers/network.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { startBatchEngine } from "./batch/engine.ts";
-import { convWasmUnfit } from "./conv/backend_wasm.ts";
+import { convWasmUnfit } from "./conv/kernel_table.ts";
 import { startConvEngine } from "./conv/engine.ts";
 import type { EngineName, StartEngine } from "./engine.ts";
 import { startFusedEngine } from "./fused/engine.ts";
