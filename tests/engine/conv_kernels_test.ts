@@ -78,7 +78,7 @@ function toWT(Kr: Float64Array, F: number, C: number, k: number, K4: number): Fl
 const U = 2 ** -24;
 const abs = (X: Batch): Batch => ({ ...X, data: X.data.map(Math.abs) });
 
-Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() and convBackward()", () => {
+Deno.test("im2col + gemmPanels + gemmTN + col2im equal convForward() and convBackward()", () => {
   const rng = createRng(11);
   const [m, C, H, W, F, k] = [3, 8, 9, 7, 8, 3];
   const K = k * k * C, K4 = Math.ceil(K / 4) * 4, Ho = H - k + 1, Wo = W - k + 1, R = m * Ho * Wo;
@@ -88,12 +88,13 @@ Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() 
   const { k: kernels, alloc, f32 } = workspace();
   const at = { X: alloc(m * H * W * C), cols: alloc(R * K4), WT: alloc(K4 * F), b: alloc(F) };
   const more = { Z: alloc(R * F), dZ: alloc(R * F), dWT: alloc(K4 * F), dcols: alloc(R * K4) };
+  const panels = alloc(K4 * F);
   const dX = alloc(m * H * W * C);
   f32(at.X, m * H * W * C).set(toNhwc(X));
   f32(at.WT, K4 * F).set(toWT(Kr, F, C, k, K4));
   f32(at.b, F).set(b);
   kernels.im2col({ X: at.X, H, W, C, k, images: m, cols: at.cols, ldc: K4 });
-  kernels.gemmNN({
+  kernels.gemmPanels({
     M: R,
     N: F,
     K: K4,
@@ -105,6 +106,8 @@ Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() 
     ldc: F,
     bias: at.b,
     relu: false,
+    transposed: false,
+    panels,
   });
 
   const Y = convForward(X, Kr, b, k);
@@ -129,7 +132,7 @@ Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() 
     C: more.dWT,
     ldc: F,
   });
-  kernels.gemmNTMasked({
+  kernels.gemmPanels({
     M: R,
     N: K4,
     K: F,
@@ -139,8 +142,10 @@ Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() 
     ldb: F,
     C: more.dcols,
     ldc: K4,
-    mask: 0,
-    stored: R,
+    bias: 0,
+    relu: false,
+    transposed: true,
+    panels,
   });
   kernels.col2im({ dcols: more.dcols, ldc: K4, H, W, C, k, images: m, dX });
   const back = convBackward(X, Kr, k, dY);
@@ -158,6 +163,54 @@ Deno.test("im2col + gemmNN + gemmTN + gemmNTMasked + col2im equal convForward() 
     const tol = (F + k * k + 2) * U * backBound.dX.data[r];
     assert.ok(Math.abs(dXk[i] - back.dX.data[r]) <= tol, `dX[${i}]`);
   }
+});
+
+Deno.test("gemmPanels and the blocked gemmTN give gemmNN's very bits, past a block and a 6-row tile", () => {
+  // Each kernel sums every element from its start (the bias, or 0) over k = 0 … K−1 in order, as
+  // gemmNN does: given the same operands laid out for gemmNN, the same bits. M = 100 ends on a
+  // 4-row remainder of the 6-row tiles; K = 300 spans three of gemmTN's blocks of 128.
+  const rng = createRng(5);
+  const [M, N, K] = [100, 24, 300];
+  const { k: x, alloc, f32 } = workspace();
+  const fill = (at: number, n: number) => f32(at, n).set(Array.from({ length: n }, rng.normal));
+  const A = alloc(M * K), B = alloc(K * N), bias = alloc(N), zeros = alloc(N);
+  const AT = alloc(K * M), BT = alloc(N * K), panels = alloc(K * Math.max(M, N));
+  fill(A, M * K), fill(B, K * N), fill(bias, N);
+  const a = f32(A, M * K), b = f32(B, K * N), at = f32(AT, K * M), bt = f32(BT, N * K);
+  for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) at[k * M + i] = a[i * K + k];
+  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) bt[n * K + k] = b[k * N + n];
+  const out = () => [alloc(M * N), alloc(M * N)];
+  const same = (p: number, q: number, what: string) =>
+    assert.deepEqual(f32(p, M * N), f32(q, M * N), what);
+
+  for (const relu of [false, true]) {
+    const [C1, C2] = out();
+    const ops = { M, N, K, A, lda: K, B, ldb: N, ldc: N, bias, relu };
+    x.gemmNN({ ...ops, C: C1 });
+    x.gemmPanels({ ...ops, C: C2, transposed: false, panels });
+    same(C1, C2, `A·B + bias${relu ? ", ReLU" : ""}`);
+  }
+  const [C1, C2] = out();
+  x.gemmNN({ M, N, K, A, lda: K, B, ldb: N, C: C1, ldc: N, bias: zeros, relu: false });
+  x.gemmPanels({
+    M,
+    N,
+    K,
+    A,
+    lda: K,
+    B: BT,
+    ldb: K,
+    C: C2,
+    ldc: N,
+    bias: 0,
+    relu: false,
+    transposed: true,
+    panels,
+  });
+  same(C1, C2, "A·Bᵀ with B given transposed");
+  const [C3] = out();
+  x.gemmTN({ M, N, K, A: AT, lda: M, B, ldb: N, C: C3, ldc: N });
+  same(C1, C3, "Aᵀ·B with A given transposed");
 });
 
 Deno.test("im2colU8 reads grey images as the first layer's patches, grey/255, padding left 0", async () => {

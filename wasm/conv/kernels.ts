@@ -9,7 +9,10 @@
 //
 //   cols[r, (u·k + v)·C + c] = X[j, y+u, x+v, c]      r = (j·Ho + y)·Wo + x    (R·Ho·Wo × k·k·C)
 //   Z = cols · WT + b                                  WT: k·k·C × F             (R·Ho·Wo × F)
-//   dWT = colsᵀ · dZ,   dcols = dZ · WTᵀ (gemmNTMasked, no mask),   dX = col2im(dcols)
+//   dWT = colsᵀ · dZ,   dcols = dZ · WTᵀ,   dX = col2im(dcols)
+//
+// The long products (Z and dcols) run on gemmPacked, WT packed in panels first (packPanels,
+// packPanelsT): tiles of 6 × 8 over contiguous panels, for sums of k·k·C terms.
 //
 // Build: `deno task wasm` (the mini-batch kernels' flags) → lib/engine/conv/kernels_wasm_binary.ts.
 
@@ -17,7 +20,10 @@ export {
   columnSums,
   gemmNN,
   gemmNTMasked,
+  gemmPacked,
   gemmTN,
+  packPanels,
+  packPanelsT,
   setScratch,
   setStep,
   softmaxLoss,

@@ -109,13 +109,14 @@ function scratchOf(
   };
   const offsets = layers.map((layer): LayerBuffers => {
     const kernels = KERNELS[layer.spec.kind]!;
-    if (kernels.passThrough) return { A: 0, D: 0, cols: -1, dcols: -1, argmax: -1 };
+    if (kernels.passThrough) return { A: 0, D: 0, cols: -1, dcols: -1, panels: -1, argmax: -1 };
     const [H, W, C] = layer.output, n = rows * H * W * C;
     const A = take(n * 4), D = take(n * 4);
     const own = kernels.scratch?.(layer, rows) ?? {};
     const cols = own.cols ? take(own.cols) : -1, dcols = own.cols ? take(own.cols) : -1;
+    const panels = own.panels ? take(own.panels) : -1;
     const argmax = own.argmax ? take(own.argmax) : -1;
-    return { A, D, cols, dcols, argmax };
+    return { A, D, cols, dcols, panels, argmax };
   });
   return { bytes: bytes + 1024, offsets }; // + 512 bytes of update sums, aligned
 }
@@ -216,6 +217,7 @@ export function attachConvWasm(
     D: base + b.D,
     cols: base + b.cols,
     dcols: base + b.dcols,
+    panels: base + b.panels,
     argmax: base + b.argmax,
   }));
   // A ReLU is fused into the product before it and a flatten changes no float: such a layer's

@@ -54,6 +54,8 @@ export interface LayerBuffers {
   /** A convolution's patches and their gradient (−1: none). */
   cols: number;
   dcols: number;
+  /** A convolution's weights packed in panels for its products (−1: none). */
+  panels: number;
   /** A max pool's argmax (−1: none). */
   argmax: number;
 }
@@ -96,7 +98,10 @@ export interface KindKernels {
   /** Each weight: `visit(readable index in W, index in the kernel layout)`. */
   weights?(layer: KernelLayer, visit: (readable: number, kernel: number) => void): void;
   /** Bytes of its scratch beyond A and D, for a chunk of `rows`. */
-  scratch?(layer: KernelLayer, rows: number): { cols?: number; argmax?: number };
+  scratch?(
+    layer: KernelLayer,
+    rows: number,
+  ): { cols?: number; panels?: number; argmax?: number };
   /** Its forward pass over a chunk. */
   forward?(p: Pass): void;
   /** Its backward pass, from D to the gradient at its input and its parameters' gradients. */
@@ -125,13 +130,16 @@ const convKernelsOf: KindKernels = {
       }
     }
   },
-  scratch: (layer, rows) => ({ cols: rows * layer.output[0] * layer.output[1] * layer.K * 4 }),
+  scratch: (layer, rows) => ({
+    cols: rows * layer.output[0] * layer.output[1] * layer.K * 4,
+    panels: layer.K * layer.output[2] * 4,
+  }),
   forward({ x, layer, l, R, buf, input, p32 }) {
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
     const k = (layer.spec as { size: number }).size, K = layer.K;
     if (l === 0) x.im2colU8({ X: input, H, W, k, images: R, cols: buf.cols, ldc: K });
     else x.im2col({ X: input, H, W, C, k, images: R, cols: buf.cols, ldc: K });
-    x.gemmNN({
+    x.gemmPanels({
       M: R * Ho * Wo,
       N,
       K,
@@ -143,6 +151,8 @@ const convKernelsOf: KindKernels = {
       ldc: N,
       bias: p32(layer.b),
       relu: true,
+      transposed: false,
+      panels: buf.panels,
     });
   },
   backward({ x, layer, l, R, buf, input, dInput, p32, g }) {
@@ -161,7 +171,7 @@ const convKernelsOf: KindKernels = {
     });
     x.columnSums({ rows: positions, N, D: buf.D, ld: N, out: g(layer.b) });
     if (l === 0) return; // nothing flows back into the image
-    x.gemmNTMasked({
+    x.gemmPanels({
       M: positions,
       N: K,
       K: N,
@@ -171,8 +181,10 @@ const convKernelsOf: KindKernels = {
       ldb: N,
       C: buf.dcols,
       ldc: K,
-      mask: 0,
-      stored: positions,
+      bias: 0,
+      relu: false,
+      transposed: true,
+      panels: buf.panels,
     });
     x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, images: R, dX: dInput });
     x.maskPositive({ D: dInput, M: input, count: R * H * W * C });

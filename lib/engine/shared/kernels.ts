@@ -18,6 +18,9 @@ export interface SharedExports {
   gemmNN(...args: (number | boolean)[]): void;
   gemmTN(...args: number[]): void;
   gemmNTMasked(...args: number[]): void;
+  gemmPacked(...args: (number | boolean)[]): void;
+  packPanels(...args: number[]): void;
+  packPanelsT(...args: number[]): void;
   columnSums(...args: number[]): void;
   softmaxLoss(...args: number[]): void;
   update(...args: number[]): void;
@@ -58,6 +61,15 @@ export interface MatrixKernels {
    * Only the first `stored` rows of C are written.
    */
   gemmNTMasked(o: Operands & { mask: number; stored: number }): void;
+  /**
+   * `C = bias + A·B` (or `A·Bᵀ` when `transposed`: B is then N × K), then ReLU when `relu`, for
+   * long sums: B is first packed into `panels` (K·N floats of scratch), then multiplied in tiles
+   * of 6 × 8 (M a multiple of 2, N of 8; bias 0 for none). Not transposed, the same bits as
+   * gemmNN.
+   */
+  gemmPanels(
+    o: Operands & { bias: number; relu: boolean; transposed: boolean; panels: number },
+  ): void;
   /** `out[n] = Σ_r D[r, n]` over `rows` rows of D (row stride ld), N columns (a bias gradient). */
   columnSums(o: { rows: number; N: number; D: number; ld: number; out: number }): void;
   /**
@@ -114,6 +126,11 @@ export function matrixKernels(x: SharedExports): MatrixKernels {
     gemmTN: (o) => x.gemmTN(o.M, o.N, o.K, o.A, o.lda, o.B, o.ldb, o.C, o.ldc),
     gemmNTMasked: (o) =>
       x.gemmNTMasked(o.M, o.N, o.K, o.A, o.lda, o.B, o.ldb, o.C, o.ldc, o.mask, o.stored),
+    gemmPanels(o) {
+      if (o.transposed) x.packPanelsT(o.K, o.N, o.B, o.ldb, o.panels);
+      else x.packPanels(o.K, o.N, o.B, o.ldb, o.panels);
+      x.gemmPacked(o.M, o.N, o.K, o.A, o.lda, o.panels, o.C, o.ldc, o.bias, o.relu);
+    },
     columnSums: (o) => x.columnSums(o.rows, o.N, o.D, o.ld, o.out),
     softmaxLoss: (o) =>
       x.softmaxLoss(
