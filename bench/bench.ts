@@ -19,7 +19,7 @@
  * Flags: `--json` prints one JSON object as the last line; `--repeats N` (default 3);
  * `--iterations N` for the seed workload (default 1000, the seed's); `--wide-iterations N` for
  * the wider network (default 20); `--recipe-epochs N` (default 30); `--conv-epochs N` for the
- * convolutional recipe (default 15); `--only seed|beyond|conv`;
+ * convolutional recipe (default 15); `--only seed|beyond|conv|speedrun`;
  * `--python PATH` (default `python3`). About fifteen minutes in all, most of it numpy's and
  * PyTorch's.
  *
@@ -30,7 +30,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { flagsOrExit, pythonEnv, pythonHas, repeatChild } from "./run.ts";
 import { makeData } from "../lib/mod.ts";
-import { benchBeyond, benchConv } from "./beyond.ts";
+import { benchBeyond, benchConv, benchSpeedrun } from "./beyond.ts";
 import { createRng, initParams, saveModel } from "../lib/mod.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -39,8 +39,9 @@ const HELP = `Speed against numpy and PyTorch, measured in the same run (about f
 
 Usage: deno task bench [flags]
 
-  --only seed|beyond|conv one part: the seed workload and CSV load, the dense networks beyond it,
-                          or the convolutional recipe
+  --only PART             one part: seed (the seed workload and CSV load), beyond (the dense
+                          networks beyond it), conv (the convolutional recipe) or speedrun
+                          (the fastest recipe to 99.0% test)
   --repeats N             runs per engine, the median kept (3)
   --iterations N          iterations of the seed workload (1000)
   --wide-iterations N     iterations of the 784-128-64-10 full batch (20)
@@ -80,8 +81,8 @@ function parseFlags() {
       throw new Error(`--${flag} must be a whole number of at least 1, not "${values[flag]}"`);
     }
   }
-  if (values.only !== undefined && !["seed", "beyond", "conv"].includes(values.only)) {
-    throw new Error(`--only must be seed, beyond or conv, not "${values.only}"`);
+  if (values.only !== undefined && !["seed", "beyond", "conv", "speedrun"].includes(values.only)) {
+    throw new Error(`--only must be seed, beyond, conv or speedrun, not "${values.only}"`);
   }
   return values;
 }
@@ -253,5 +254,8 @@ if (values.only === undefined || values.only === "beyond") {
 }
 if (values.only === undefined || values.only === "conv") {
   report.conv = await benchConv({ ...beyond, convEpochs: Number(values["conv-epochs"]) });
+}
+if (values.only === undefined || values.only === "speedrun") {
+  report.speedrun = await benchSpeedrun(beyond);
 }
 if (values.json) console.log(JSON.stringify(report));

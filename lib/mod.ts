@@ -78,7 +78,7 @@ export {
 } from "./nn/metrics.ts";
 export { applyOptimizer, createOptimizerState, parameterLengths } from "./nn/optimizers.ts";
 export type { OptimizerName } from "./nn/optimizers.ts";
-export { learningRate } from "./nn/schedules.ts";
+export { batchRate, learningRate } from "./nn/schedules.ts";
 export type { ScheduleName } from "./nn/schedules.ts";
 export { trainingProblem } from "./nn/diagnose.ts";
 

@@ -58,7 +58,8 @@ Mini-batches (any of these flags selects them)
   --nesterov                Nesterov's momentum (with --optimizer momentum)
   --weight-decay L          L2 weight decay λ on the weights (default 0)
   --schedule S              learning rate per epoch: constant, step (×0.1 every third of the
-                            epochs) or cosine (down to 0) (default constant)
+                            epochs) or cosine (down to 0); or per batch, onecycle (up from
+                            lr/25 to lr in 30% of the batches, then down to 0) (default constant)
   --augment K               shift each image by up to K pixels each way, anew every epoch
   --rotate DEG              rotate each image by up to DEG degrees either way (0–45), and
   --scale FRAC              scale it by up to FRAC either way (0–0.5: 0.1 is 90%–110%), anew

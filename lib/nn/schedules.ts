@@ -9,14 +9,26 @@
  * cosine:    ηₑ = η₀·½·(1 + cos(π·e / E))      from η₀ down towards 0
  * ```
  *
+ * and one schedule that changes at every batch, Smith and Topin's one cycle (as PyTorch's
+ * `OneCycleLR` with linear annealing, stepped once per batch): with t = the share of all the
+ * run's batches done before this one,
+ *
+ * ```text
+ * onecycle:  η = η₀·(1/25 + (1 − 1/25)·t/0.3)      t < 0.3: up from η₀/25 to η₀
+ *            η = η₀·(1 − (t − 0.3)/0.7)            then down to 0 at the end
+ * ```
+ *
  * @module
  */
 
 /** The schedules. */
-export type ScheduleName = "constant" | "step" | "cosine";
+export type ScheduleName = "constant" | "step" | "cosine" | "onecycle";
 
 /** The names {@link ScheduleName} takes, for parsing and help texts. */
-export const SCHEDULES: readonly ScheduleName[] = ["constant", "step", "cosine"];
+export const SCHEDULES: readonly ScheduleName[] = ["constant", "step", "cosine", "onecycle"];
+
+/** The share of a one-cycle run spent warming up, and the warm-up's first rate over η₀. */
+const ONE_CYCLE_WARM_UP = 0.3, ONE_CYCLE_START = 1 / 25;
 
 /** Options of {@link learningRate}. */
 export interface ScheduleOptions {
@@ -29,7 +41,34 @@ export interface ScheduleOptions {
 }
 
 /**
- * The learning rate of epoch `epoch` (from 0) of `epochs`, from the base rate `lr`.
+ * The learning rate of batch `batch` (from 0) of `batches` in epoch `epoch` (from 0) of
+ * `epochs`, from the base rate `lr`: the epoch's rate, but for a schedule that changes at every
+ * batch (onecycle).
+ *
+ * @example
+ * ```ts
+ * import { batchRate } from "./schedules.ts";
+ * console.log(batchRate(0.01, 0, 30, 100, 1, { schedule: "onecycle" })); // 0.01: the peak
+ * ```
+ */
+export function batchRate(
+  lr: number,
+  epoch: number,
+  batch: number,
+  batches: number,
+  epochs: number,
+  options: ScheduleOptions = {},
+): number {
+  if (options.schedule !== "onecycle") return learningRate(lr, epoch, epochs, options);
+  const t = (epoch * batches + batch) / (epochs * batches);
+  return t < ONE_CYCLE_WARM_UP
+    ? lr * (ONE_CYCLE_START + (1 - ONE_CYCLE_START) * t / ONE_CYCLE_WARM_UP)
+    : lr * (1 - (t - ONE_CYCLE_WARM_UP) / (1 - ONE_CYCLE_WARM_UP));
+}
+
+/**
+ * The learning rate of epoch `epoch` (from 0) of `epochs`, from the base rate `lr` (for
+ * onecycle, the rate at the epoch's first batch: {@link batchRate} gives every batch's).
  *
  * @example
  * ```ts
@@ -60,6 +99,8 @@ export function learningRate(
       return lr * gamma ** Math.floor(epoch / stepSize);
     case "cosine":
       return lr * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
+    case "onecycle":
+      return batchRate(lr, epoch, 0, 1, epochs, options);
     default:
       throw new RangeError(
         `Cannot use schedule "${schedule}": expected one of ${SCHEDULES.join(", ")}`,

@@ -56,8 +56,13 @@ export function progressLine(name: string): ProgressLine {
   return {
     async onStart(trainer) {
       t0 = performance.now();
+      const { epochs, batches } = trainer.settings;
+      const count = (n: number, word: string) =>
+        `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : word.endsWith("h") ? "es" : "s"}`;
       await pre(
-        `${name}: ${trainer.settings.epochs} epochs of ${trainer.settings.batches} batches…`,
+        batches === 1
+          ? `${name}: ${count(epochs, "iteration")} of the full batch…`
+          : `${name}: ${count(epochs, "epoch")} of ${count(batches, "batch")}…`,
       );
     },
     async onBatch(point, trainer) {

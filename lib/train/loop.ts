@@ -11,7 +11,7 @@ import type { Digits } from "../data/dataset.ts";
 import type { Rng } from "../data/random.ts";
 import type { Network } from "../nn/layers/network.ts";
 import { type EpochPoint, planEpoch } from "../nn/minibatch.ts";
-import { learningRate } from "../nn/schedules.ts";
+import { batchRate, learningRate } from "../nn/schedules.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { BatchPoint, Callback, Trainer } from "./callbacks.ts";
 import type { TrainingSettings } from "./recipe.ts";
@@ -96,7 +96,7 @@ export async function runEpochs(
       const plan = planEpoch(m, augment, rng, batchSize, distort);
       // One batch of all, unshifted: every epoch is laid out the same, once is enough.
       if (e === 0 || batchSize < m || augment > 0 || distort) engine.arrange(plan);
-      const rate = learningRate(lr, e, epochs, settings);
+      const epochRate = learningRate(lr, e, epochs, settings);
       await each("onEpochStart", e + 1, trainer);
       let correct = 0, loss = 0;
       for (let b = 0; b < batches; b++) {
@@ -106,6 +106,7 @@ export async function runEpochs(
           break;
         }
         const from = b * batchSize, to = Math.min(m, from + batchSize);
+        const rate = batchRate(lr, e, b, batches, epochs, settings);
         const before = performance.now();
         const step = await engine.step(from, to, rate);
         run.stepSeconds += (performance.now() - before) / 1000;
@@ -142,7 +143,7 @@ export async function runEpochs(
       if (run.stopped) break;
       const point: EpochPoint = {
         epoch: e + 1,
-        lr: rate,
+        lr: epochRate,
         trainAccuracy: correct / m,
         loss: loss / m,
       };

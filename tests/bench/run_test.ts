@@ -27,7 +27,10 @@ for (
   const [args, message] of [
     [["--nope"], /^error: Unknown option '--nope' \(see --help\)$/],
     [["--repeats", "0"], /^error: --repeats must be a whole number of at least 1, not "0"/],
-    [["--only", "all"], /^error: --only must be seed, beyond or conv, not "all" \(see --help\)$/],
+    [
+      ["--only", "all"],
+      /^error: --only must be seed, beyond, conv or speedrun, not "all" \(see --help\)$/,
+    ],
   ] as const
 ) {
   Deno.test(`bench: ${args.join(" ")} exits 1 with one sentence, before measuring anything`, async () => {

@@ -39,7 +39,6 @@ Deno.env.set("BEYOND_EPOCHS", "1");
 Deno.env.set("BEYOND_FULL_BATCH_STEPS", "20");
 Deno.env.set("CONV_EPOCHS", "1");
 Deno.env.set("LONG_EPOCHS", "2");
-Deno.env.set("DENSE_EPOCHS", "1");
 Deno.env.set("CONV_TRAIN_SIZE", "12000");
 const out = await Deno.makeTempDir({ prefix: "mnist-report-test-" });
 const { reports, indexPath } = await makeReport({ out });

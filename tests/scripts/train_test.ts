@@ -197,7 +197,10 @@ for (
       ["--layers", "conv3x4", "--scale", "0.7"],
       "error: Cannot scale images by up to 0.7: expected a fraction from 0 to 0.5",
     ],
-    [["--schedule", "linear"], 'error: --schedule must be constant, step or cosine, not "linear"'],
+    [
+      ["--schedule", "linear"],
+      'error: --schedule must be constant, step, cosine or onecycle, not "linear"',
+    ],
     [
       ["--epochs", "1", "--original-bias-gradient"],
       "error: --original-bias-gradient reproduces the seed's full-batch loop; it does not go with --epochs",

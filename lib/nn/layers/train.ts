@@ -32,7 +32,7 @@ import {
   type OptimizerState,
   stepArrays,
 } from "../optimizers.ts";
-import { learningRate } from "../schedules.ts";
+import { batchRate, learningRate } from "../schedules.ts";
 import { asNetwork, type Model } from "../dense_view.ts";
 import { imagesToBatch } from "./batch.ts";
 import type { LayerParams } from "./layer.ts";
@@ -90,15 +90,17 @@ export function miniBatchGradientDescent(
   for (let e = 0; e < epochs; e++) {
     const plan = planEpoch(m, augment, rng, batchSize, distort);
     const lr = learningRate(options.lr, e, epochs, options);
+    const batches = Math.ceil(m / batchSize);
     let correct = 0, loss = 0;
     for (let from = 0; from < m; from += batchSize) {
       const to = Math.min(m, from + batchSize);
+      const rate = batchRate(options.lr, e, from / batchSize, batches, epochs, options);
       const batch = takeEpochBatch(digits, plan, from, to);
       const forward = networkForward(net, imagesToBatch(batch, net.input));
       const step = networkBackward(net, forward, batch.labels);
       correct += step.accuracy * batch.count;
       loss += step.loss * batch.count;
-      applyNetworkOptimizer(net, step.grads, lr, state, options);
+      applyNetworkOptimizer(net, step.grads, rate, state, options);
     }
     history.push({ epoch: e + 1, lr, trainAccuracy: correct / m, loss: loss / m });
   }
