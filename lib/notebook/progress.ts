@@ -58,7 +58,7 @@ export function progressLine(name: string): ProgressLine {
       t0 = performance.now();
       const { epochs, batches } = trainer.settings;
       const count = (n: number, word: string) =>
-        `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : word.endsWith("h") ? "es" : "s"}`;
+        `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : word === "batch" ? "es" : "s"}`;
       await pre(
         batches === 1
           ? `${name}: ${count(epochs, "iteration")} of the full batch…`
