@@ -44,7 +44,7 @@ export { readLabeledCsv, readUnlabeledCsv, writeLabeledCsv } from "./data/csv.ts
 export { readMnist } from "./data/idx.ts";
 export { makeData } from "./data/mnist_files.ts";
 export { writeSubmission } from "./data/submission.ts";
-export { createRng } from "./data/random.ts";
+export { counterUniform, createRng } from "./data/random.ts";
 export type { Rng } from "./data/random.ts";
 export { drawShifts, shiftImage, takeShifted } from "./data/augment.ts";
 export { drawDistortions, takeDistorted, warpImage } from "./data/distort.ts";
@@ -101,6 +101,16 @@ export type { NetworkSummary } from "./nn/layers/summary.ts";
 export { imagesToBatch } from "./nn/layers/batch.ts";
 export { convBackward, convForward } from "./nn/layers/conv.ts";
 export { maxPoolBackward, maxPoolForward } from "./nn/layers/max_pool.ts";
+export {
+  batchNormBackward,
+  batchNormEvaluate,
+  batchNormTrain,
+  BN_EPSILON,
+  BN_MOMENTUM,
+} from "./nn/layers/batch_norm.ts";
+export { dropoutMask } from "./nn/layers/dropout.ts";
+export { EVALUATION } from "./nn/layers/layer.ts";
+export type { LayerMode } from "./nn/layers/layer.ts";
 export { denseBackward, denseForward } from "./nn/layers/dense.ts";
 export { reluBackward, reluForward } from "./nn/layers/relu.ts";
 export { miniBatchGradientDescent } from "./nn/layers/train.ts";

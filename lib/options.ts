@@ -53,6 +53,11 @@ export function oneOf(...values: readonly (string | number | boolean)[]): Check 
   return (v) => (values.includes(v as string) ? undefined : expected);
 }
 
+/** Absent (`undefined`), or what `check` takes. */
+export function optional(check: Check): Check {
+  return (v) => (v === undefined ? undefined : check(v));
+}
+
 /** `true` or `false`. */
 export const boolean: Check = (v) => (typeof v === "boolean" ? undefined : "true or false");
 

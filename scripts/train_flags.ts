@@ -7,7 +7,7 @@
  */
 
 import { layersText, MNIST_INPUT, parseLayers, type Recipe } from "../lib/mod.ts";
-import { checkDistort } from "../lib/data/distort.ts";
+import { checkDistort, type DistortOptions } from "../lib/data/distort.ts";
 import { denseSizes } from "../lib/nn/dense_view.ts";
 import { type OptimizerName, OPTIMIZERS } from "../lib/nn/optimizers.ts";
 import { type ScheduleName, SCHEDULES } from "../lib/nn/schedules.ts";
@@ -64,9 +64,14 @@ Mini-batches (any of these flags selects them)
   --rotate DEG              rotate each image by up to DEG degrees either way (0–45), and
   --scale FRAC              scale it by up to FRAC either way (0–0.5: 0.1 is 90%–110%), anew
                             every epoch (with --layers that has convolutions)
+  --elastic ALPHA           bend each image by an elastic field scaled by ALPHA pixels (0–100;
+                            Simard's 34), anew every epoch (with --layers that has convolutions)
+  --elastic-sigma S         the field's smoothness, a Gaussian of S pixels (1–10, default 4)
 
 Engine (picked by one rule: the seed's fused engine for small full batches, the convolution
-engine for --layers with conv or pool, the mini-batch engine otherwise; the JSON line says which)
+engine for --layers with conv, pool, bn or dropout, the mini-batch engine otherwise; the JSON line
+says which. bn has no WebAssembly kernels yet: a network with it trains on the readable
+TypeScript layers, on one thread and slowly)
   --threads N               threads, from 1 to ${MAX_THREADS} (default: CPU cores, at most 8; the
                             weights do not depend on it, and more threads than cores only wait)
   --backend B               wasm (WebAssembly SIMD, the default where it runs) or
@@ -105,6 +110,8 @@ const FLAGS = {
   augment: { type: "string" },
   rotate: { type: "string" },
   scale: { type: "string" },
+  elastic: { type: "string" },
+  "elastic-sigma": { type: "string" },
   threads: { type: "string" },
   backend: { type: "string", default: "auto" },
   json: { type: "boolean", default: false },
@@ -123,6 +130,8 @@ const MINI_BATCH_FLAGS = [
   "augment",
   "rotate",
   "scale",
+  "elastic",
+  "elastic-sigma",
 ] as const;
 
 /** `read(text)`, or `undefined` for a flag not given (the recipe's default then applies). */
@@ -243,14 +252,24 @@ export function readPlan(args: string[]): TrainPlan {
     : batchText === undefined
     ? undefined
     : integer("batch-size", batchText, 1);
-  const distort = values.rotate === undefined && values.scale === undefined ? undefined : {
+  if (values["elastic-sigma"] !== undefined && values.elastic === undefined) {
+    throw new Error("--elastic-sigma smooths the field of --elastic: give --elastic ALPHA too");
+  }
+  const distorted = [values.rotate, values.scale, values.elastic].some((v) => v !== undefined);
+  const distort: DistortOptions | undefined = !distorted ? undefined : {
     degrees: decimal("rotate", values.rotate ?? "0", 0),
     scale: decimal("scale", values.scale ?? "0", 0),
   };
+  if (distort && values.elastic !== undefined) {
+    distort.elastic = {
+      alpha: decimal("elastic", values.elastic, 0, 100),
+      sigma: decimal("elastic-sigma", values["elastic-sigma"] ?? "4", 1, 10),
+    };
+  }
   if (distort) checkDistort(distort);
   if (distort && !convolutional) {
     throw new Error(
-      "--rotate and --scale distort images for the convolution engine: give --layers with conv (the dense engines shift sparse rows only)",
+      "--rotate, --scale and --elastic distort images for the convolution engine: give --layers with conv (the dense engines shift sparse rows only)",
     );
   }
   const recipe = {

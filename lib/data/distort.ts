@@ -16,19 +16,48 @@
  *
  * With θ = 0 and s = 1 every read falls on a pixel: the image is `shiftImage`'s exactly.
  *
+ * **Elastic distortions** (Simard et al.'s other augmentation, the one that took them to 99.6%)
+ * bend a digit as a hand would: each output pixel reads further off by a displacement field
+ * (Δx, Δy) — two fields of uniform noise in [−1, 1], smoothed by a Gaussian of standard
+ * deviation σ (zero beyond the frame, cut at 3σ), scaled by α:
+ *
+ * ```text
+ * Δx = α · (G_σ ∗ U_x),   Δy = α · (G_σ ∗ U_y),    U_x[r][c], U_y[r][c] uniform in [−1, 1]
+ * x ← x + Δx[r][c],       y ← y + Δy[r][c]        (then the same bilinear read)
+ * ```
+ *
+ * A small σ leaves the field rough — every pixel moving its own way, noise; a large one makes it
+ * nearly a translation; σ = 4 with α = 34 are Simard's 28×28 values. The noise of an image is
+ * {@link counterUniform} of the epoch's seed and its place in the epoch: nothing per pixel is
+ * stored, and any thread computes the same field.
+ *
  * @module
  */
 
 import type { Digits } from "./dataset.ts";
 import { type Shifts, SIDE, takeTransformed } from "./augment.ts";
-import type { Rng } from "./random.ts";
+import { checkOptions, object } from "../options.ts";
+import { counterUniform, type Rng } from "./random.ts";
 
-/** How much to rotate and scale: angles uniform in ±`degrees`, factors in 1 ± `scale`. */
+/** How a field bends an image: its scale α, in pixels, and its smoothness σ, in pixels. */
+export interface ElasticOptions {
+  /** α: the field's scale (0–100; Simard's 34). */
+  alpha: number;
+  /** σ: the Gaussian's standard deviation (1–10; Simard's 4). */
+  sigma: number;
+}
+
+/**
+ * How much to rotate and scale: angles uniform in ±`degrees`, factors in 1 ± `scale`; and, when
+ * `elastic` is given, how to bend.
+ */
 export interface DistortOptions {
   /** The largest rotation either way, in degrees (0–45). */
   degrees: number;
   /** The largest change of size either way, as a fraction (0–0.5): 0.1 is 90% to 110%. */
   scale: number;
+  /** Elastic distortions on top (absent: none). */
+  elastic?: ElasticOptions;
 }
 
 /** The rotations and scalings of one epoch's images, one of each per position of its order. */
@@ -37,6 +66,8 @@ export interface Distortions {
   angle: Float64Array;
   /** Scale factors. */
   scale: Float64Array;
+  /** The elastic fields' α and σ, and the epoch's seed of their noise (absent: none). */
+  elastic?: ElasticOptions & { seed: number };
 }
 
 /**
@@ -45,7 +76,23 @@ export interface Distortions {
  * @throws {RangeError} One sentence naming the option and what it takes.
  */
 export function checkDistort(options: DistortOptions): void {
-  const { degrees, scale } = options;
+  // Unknown names first (a typo would otherwise pass as no distortion); the ranges below.
+  const any = () => undefined;
+  checkOptions("distort images", options, { degrees: any, scale: any, elastic: object });
+  const { degrees, scale, elastic } = options;
+  if (elastic !== undefined) {
+    checkOptions("bend images", elastic, { alpha: any, sigma: any });
+    if (!(elastic.alpha >= 0 && elastic.alpha <= 100)) {
+      throw new RangeError(
+        `Cannot bend images by an elastic field of α = ${elastic.alpha}: expected 0 to 100 pixels`,
+      );
+    }
+    if (!(elastic.sigma >= 1 && elastic.sigma <= 10)) {
+      throw new RangeError(
+        `Cannot smooth an elastic field by σ = ${elastic.sigma}: expected 1 to 10 pixels`,
+      );
+    }
+  }
   if (!(degrees >= 0 && degrees <= 45)) {
     throw new RangeError(`Cannot rotate images by up to ${degrees}°: expected 0 to 45 degrees`);
   }
@@ -70,12 +117,64 @@ export function drawDistortions(count: number, options: DistortOptions, rng: Rng
     angle[i] = (2 * rng.uniform() - 1) * maxAngle;
     scale[i] = 1 + (2 * rng.uniform() - 1) * options.scale;
   }
-  return { angle, scale };
+  if (!options.elastic) return { angle, scale };
+  const { alpha, sigma } = options.elastic;
+  return { angle, scale, elastic: { alpha, sigma, seed: rng.int(4294967296) } };
+}
+
+/** A Gaussian of σ sampled at −⌈3σ⌉ … ⌈3σ⌉, summing to 1. */
+function gaussianTaps(sigma: number): Float64Array {
+  const radius = Math.ceil(3 * sigma);
+  const taps = Float64Array.from(
+    { length: 2 * radius + 1 },
+    (_, t) => Math.exp(-((t - radius) ** 2) / (2 * sigma * sigma)),
+  );
+  const sum = taps.reduce((a, b) => a + b, 0);
+  return taps.map((t) => t / sum);
+}
+
+/** `field` smoothed by `taps` along rows then columns, 0 beyond the frame (in place). */
+function smooth(field: Float64Array, taps: Float64Array): void {
+  const radius = (taps.length - 1) / 2, row = new Float64Array(SIDE);
+  for (const along of [1, SIDE]) {
+    const across = along === 1 ? SIDE : 1;
+    for (let line = 0; line < SIDE; line++) {
+      for (let i = 0; i < SIDE; i++) {
+        let sum = 0;
+        for (let t = Math.max(0, radius - i); t < Math.min(taps.length, SIDE + radius - i); t++) {
+          sum += taps[t] * field[line * across + (i + t - radius) * along];
+        }
+        row[i] = sum;
+      }
+      for (let i = 0; i < SIDE; i++) field[line * across + i * along] = row[i];
+    }
+  }
+}
+
+/**
+ * The elastic displacement field of position `i` of an epoch: Δx and Δy for each of the 784
+ * pixels, in pixels (see the module's doc).
+ */
+export function elasticField(
+  elastic: ElasticOptions & { seed: number },
+  i: number,
+): { dx: Float64Array; dy: Float64Array } {
+  const taps = gaussianTaps(elastic.sigma);
+  const [dx, dy] = [0, 1].map((axis) => {
+    const field = Float64Array.from(
+      { length: SIDE * SIDE },
+      (_, k) => 2 * counterUniform(elastic.seed, i, k, axis) - 1,
+    );
+    smooth(field, taps);
+    return field.map((v) => elastic.alpha * v);
+  });
+  return { dx, dy };
 }
 
 /**
  * Write the image `src` (784 grey levels) turned by `angle` radians and scaled by `scale` about
- * its centre, then moved `dx` pixels right and `dy` down, into `out`.
+ * its centre, then moved `dx` pixels right and `dy` down — and bent by an elastic `field` when one
+ * is given — into `out`.
  *
  * @example
  * ```ts
@@ -95,6 +194,7 @@ export function warpImage(
   angle: number,
   scale: number,
   out: Uint8Array,
+  field?: { dx: Float64Array; dy: Float64Array },
 ): Uint8Array {
   const centre = (SIDE - 1) / 2;
   const cos = Math.cos(angle) / scale, sin = Math.sin(angle) / scale;
@@ -103,7 +203,8 @@ export function warpImage(
   for (let r = 0; r < SIDE; r++) {
     for (let c = 0; c < SIDE; c++) {
       const u = c - centre - dx, v = r - centre - dy;
-      const x = centre + cos * u + sin * v, y = centre - sin * u + cos * v;
+      let x = centre + cos * u + sin * v, y = centre - sin * u + cos * v;
+      if (field) x += field.dx[r * SIDE + c], y += field.dy[r * SIDE + c];
       const x0 = Math.floor(x), y0 = Math.floor(y), fx = x - x0, fy = y - y0;
       const top = (1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1);
       const bottom = (1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1);

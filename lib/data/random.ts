@@ -84,3 +84,27 @@ export function createRng(seed: number): Rng {
 function rotl(v: number, k: number): number {
   return (v << k) | (v >>> (32 - k));
 }
+
+/** murmur3's finaliser: every bit of `h` moves every bit of the result. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * A uniform number in [0, 1) that is a function of four integers: a counter-based generator
+ * (as Philox is in PyTorch's CUDA dropout). Where a sequential generator gives the n-th number
+ * only after the n − 1 before it, this gives the number of (seed, a, b, c) at once — so that
+ * dropout's mask of a sample is the same whichever thread, chunk or batch computes it.
+ *
+ * ```text
+ * u = fmix32(c + fmix32(b + fmix32(a + fmix32(seed)))) / 2³²   (24 bits kept: u·2²⁴ is whole)
+ * ```
+ *
+ * @param seed A 32-bit seed (an epoch's). @param a @param b @param c Unsigned 32-bit counters.
+ */
+export function counterUniform(seed: number, a: number, b: number, c: number): number {
+  const h = fmix32((c + fmix32((b + fmix32((a + fmix32(seed >>> 0)) >>> 0)) >>> 0)) >>> 0);
+  return (h >>> 8) / 16777216;
+}

@@ -11,6 +11,7 @@ import {
   type Distortions,
   type DistortOptions,
   drawDistortions,
+  elasticField,
   warpImage,
 } from "../data/distort.ts";
 import { type Digits, permutation } from "../data/dataset.ts";
@@ -56,12 +57,18 @@ export interface EpochPlan extends Shifts {
   order: Uint32Array;
   /** Each position's rotation and scaling, when the training distorts images. */
   distortions?: Distortions;
+  /**
+   * The epoch's noise seed, a 32-bit integer, when the network draws noise in training (a
+   * dropout's masks: `LayerMode.seed` in `layers/layer.ts`); 0 when it does not.
+   */
+  seed: number;
 }
 
 /**
  * The images' order and shifts for one epoch, drawn from `rng`: a permutation of `0 … m−1`,
  * then the shifts of the images in that order (none drawn when `augment` is 0), then, when
- * `distort` is given, their rotations and scalings. When one batch holds every image
+ * `distort` is given, their rotations and scalings, then, with `noise`, a seed for dropout's
+ * masks. When one batch holds every image
  * (`batchSize ≥ m`) the order changes nothing but rounding, so it is not drawn: the images stay
  * in their order, as in the seed's full-batch loop.
  */
@@ -71,10 +78,12 @@ export function planEpoch(
   rng: Rng,
   batchSize = 1,
   distort?: DistortOptions,
+  noise = false,
 ): EpochPlan {
   const order = batchSize >= m ? Uint32Array.from({ length: m }, (_, j) => j) : permutation(m, rng);
-  const plan: EpochPlan = { order, ...drawShifts(m, augment, rng) };
+  const plan: EpochPlan = { order, ...drawShifts(m, augment, rng), seed: 0 };
   if (distort) plan.distortions = drawDistortions(m, distort, rng);
+  if (noise) plan.seed = rng.int(4294967296);
   return plan;
 }
 
@@ -85,8 +94,10 @@ export function planEpoch(
  */
 export function augmentImage(plan: EpochPlan, i: number, src: Uint8Array, out: Uint8Array): void {
   const d = plan.distortions;
-  if (d) warpImage(src, plan.dx[i], plan.dy[i], d.angle[i], d.scale[i], out);
-  else shiftImage(src, plan.dx[i], plan.dy[i], out);
+  if (d) {
+    const field = d.elastic && elasticField(d.elastic, i);
+    warpImage(src, plan.dx[i], plan.dy[i], d.angle[i], d.scale[i], out, field);
+  } else shiftImage(src, plan.dx[i], plan.dy[i], out);
 }
 
 /** Positions `from … to−1` of an epoch's plan: those images, shifted and distorted as planned. */

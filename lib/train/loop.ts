@@ -93,7 +93,7 @@ export async function runEpochs(
   const stopped = stopCheck(options.signal);
   try {
     for (let e = 0; e < epochs && !run.stopped; e++) {
-      const plan = planEpoch(m, augment, rng, batchSize, distort);
+      const plan = planEpoch(m, augment, rng, batchSize, distort, settings.noisy);
       // One batch of all, unshifted: every epoch is laid out the same, once is enough.
       if (e === 0 || batchSize < m || augment > 0 || distort) engine.arrange(plan);
       const epochRate = learningRate(lr, e, epochs, settings);

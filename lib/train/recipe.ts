@@ -12,6 +12,7 @@
  * @module
  */
 
+import { drawsNoise } from "../nn/layers/registry.ts";
 import { type Digits, PIXELS } from "../data/dataset.ts";
 import { checkDistort, type DistortOptions } from "../data/distort.ts";
 import { createRng, type Rng } from "../data/random.ts";
@@ -103,6 +104,8 @@ export interface TrainingSettings extends Required<OptimizerOptions> {
   initScheme: InitScheme | "given";
   /** The seed's scalar bias gradient. */
   originalBiasGradient: boolean;
+  /** Whether a layer draws noise in training (a dropout): each epoch then draws its seed. */
+  noisy: boolean;
 }
 
 const isModel: Check = (v) => {
@@ -217,6 +220,7 @@ export function resolveRecipe(
     seed,
     initScheme,
     originalBiasGradient: recipe.originalBiasGradient ?? false,
+    noisy: drawsNoise(network.layers),
   };
   return { settings, network, rng };
 }
@@ -234,6 +238,9 @@ export function describeRecipe(settings: TrainingSettings, m: number): string {
     settings.augment ? `±${settings.augment} px` : "",
     settings.distort
       ? `±${settings.distort.degrees}°, ±${+(100 * settings.distort.scale).toFixed(1)}%`
+      : "",
+    settings.distort?.elastic
+      ? `elastic α ${settings.distort.elastic.alpha} σ ${settings.distort.elastic.sigma}`
       : "",
     settings.weightDecay ? `λ ${settings.weightDecay}` : "",
     init,

@@ -53,6 +53,8 @@ const SPECS = [
   "conv3x4,pool2,dense16",
   "conv5x8,pool2,conv3x16,pool2,dense32",
   "conv3x8,conv3x8,dense16",
+  // "same" padding, a strided 5×5 in place of a pool, dropout on maps and on vectors.
+  "conv3x8p1,conv5x8s2p2,dropout0.3,dense16,dropout0.2",
 ];
 for (const spec of SPECS) {
   for (const optimizer of ["sgd", "momentum", "adam"] as const) {
@@ -60,9 +62,12 @@ for (const spec of SPECS) {
       const layers = parseLayers(spec);
       const lr = optimizer === "adam" ? 0.002 : 0.05;
       // 300 images in batches of 70: chunks of 18 (not a multiple of 4), a ragged last batch.
-      // With momentum, the images are rotated and scaled too; Adam runs the speedrun's one-cycle
+      // With momentum, the images are rotated, scaled and bent too; Adam runs the speedrun's one-cycle
       // schedule (a rate per batch) and its β.
-      const distort = optimizer === "momentum" ? { degrees: 12, scale: 0.15 } : undefined;
+      // The rotations come with elastic fields: the engine lays out what the readable loop sees.
+      const distort = optimizer === "momentum"
+        ? { degrees: 12, scale: 0.15, elastic: { alpha: 8, sigma: 4 } }
+        : undefined;
       const adam = optimizer === "adam"
         ? { schedule: "onecycle" as const, beta1: 0.7, beta2: 0.9 }
         : {};
@@ -143,6 +148,28 @@ Deno.test("fit() on the readable layers equals miniBatchGradientDescent(), bit f
   assert.deepEqual([fast.engine, fast.backend, fast.threads], ["conv", "typescript", 1]);
 });
 
+Deno.test("fit() trains bn, dropout, stride and padding on the readable layers as miniBatchGradientDescent() does, bit for bit", async () => {
+  const options = {
+    epochs: 2,
+    batchSize: 50,
+    lr: 0.003,
+    optimizer: "adam" as const,
+    augment: 1,
+    distort: { degrees: 5, scale: 0.05, elastic: { alpha: 20, sigma: 5 } },
+  };
+  const start = initNetwork(parseLayers("conv3x4s2p1,bn,dropout0.3,dense16,bn"), createRng(2));
+  const few = {
+    count: 120,
+    labels: trainSet.labels.subarray(0, 120),
+    pixels: trainSet.pixels.subarray(0, 120 * 784),
+  };
+  const readable = miniBatchGradientDescent(few, start, createRng(8), options);
+  const fast = await trainNetwork(few, { ...options, network: start, seed: 8 });
+  assert.deepEqual([fast.engine, fast.backend], ["conv", "typescript"]);
+  assert.deepEqual(fast.network.params, readable.network.params);
+  assert.ok(fast.network.params[2]!.runningMean.some((v) => v !== 0), "bn kept statistics");
+});
+
 Deno.test("fit() learns the digits; evaluate() and predict() take the network", async () => {
   const run = await trainNetwork(trainSet, {
     layers,
@@ -200,25 +227,32 @@ Deno.test("fit() stops between batches, keeping the network it trained", async (
   assert.equal(result.network.layers.length, layers.length);
 });
 
-Deno.test("fit() on the convolution engine gives the same bits on 1, 2 and 3 threads", async () => {
-  const layers = parseLayers("conv5x8,pool2,conv3x16,pool2,dense32");
-  const few = {
-    count: 400,
-    labels: trainSet.labels.slice(0, 400),
-    pixels: trainSet.pixels.slice(0, 400 * 784),
-  };
-  // Batches of 100: four chunks of 25, so that 3 threads take uneven shares.
-  const options = { layers, epochs: 2, batchSize: 100, optimizer: "adam" as const, augment: 2 };
-  const runs = [];
-  for (const threads of [1, 2, 3]) {
-    runs.push(await trainNetwork(few, { ...options, threads, backend: "wasm" }));
-  }
-  assert.deepEqual(runs.map((r) => r.threads), [1, 2, 3]);
-  for (const run of runs.slice(1)) {
-    assert.deepEqual(run.network.params, runs[0].network.params);
-    assert.deepEqual(run.history.map((p) => p.loss), runs[0].history.map((p) => p.loss));
-  }
-});
+for (
+  const spec of [
+    "conv5x8,pool2,conv3x16,pool2,dense32",
+    "conv3x8p1,conv5x8s2p2,dropout0.4,dense32,dropout0.3",
+  ]
+) {
+  Deno.test(`fit() on the convolution engine gives the same bits on 1, 2 and 3 threads: ${spec}`, async () => {
+    const layers = parseLayers(spec);
+    const few = {
+      count: 400,
+      labels: trainSet.labels.slice(0, 400),
+      pixels: trainSet.pixels.slice(0, 400 * 784),
+    };
+    // Batches of 100: four chunks of 25, so that 3 threads take uneven shares.
+    const options = { layers, epochs: 2, batchSize: 100, optimizer: "adam" as const, augment: 2 };
+    const runs = [];
+    for (const threads of [1, 2, 3]) {
+      runs.push(await trainNetwork(few, { ...options, threads, backend: "wasm" }));
+    }
+    assert.deepEqual(runs.map((r) => r.threads), [1, 2, 3]);
+    for (const run of runs.slice(1)) {
+      assert.deepEqual(run.network.params, runs[0].network.params);
+      assert.deepEqual(run.history.map((p) => p.loss), runs[0].history.map((p) => p.loss));
+    }
+  });
+}
 
 Deno.test("fit() on the convolution engine equals the readable loop on the recipe's network, Adam", async () => {
   // conv5x32,pool2,conv5x64,pool2,dense256: 800-term sums in the second convolution; two steps.

@@ -10,6 +10,7 @@ import {
   convBackward,
   convForward,
   createRng,
+  dropoutMask,
   imagesToBatch,
   maxPoolBackward,
   maxPoolForward,
@@ -78,92 +79,103 @@ function toWT(Kr: Float64Array, F: number, C: number, k: number, K4: number): Fl
 const U = 2 ** -24;
 const abs = (X: Batch): Batch => ({ ...X, data: X.data.map(Math.abs) });
 
-Deno.test("im2col + gemmPanels + gemmTN + col2im equal convForward() and convBackward()", () => {
-  const rng = createRng(11);
-  const [m, C, H, W, F, k] = [3, 8, 9, 7, 8, 3];
-  const K = k * k * C, K4 = Math.ceil(K / 4) * 4, Ho = H - k + 1, Wo = W - k + 1, R = m * Ho * Wo;
-  const X = random(rng, m, [C, H, W]);
-  const Kr = Float64Array.from({ length: F * C * k * k }, () => rng.normal());
-  const b = Float64Array.from({ length: F }, () => rng.normal());
-  const { k: kernels, alloc, f32 } = workspace();
-  const at = { X: alloc(m * H * W * C), cols: alloc(R * K4), WT: alloc(K4 * F), b: alloc(F) };
-  const more = { Z: alloc(R * F), dZ: alloc(R * F), dWT: alloc(K4 * F), dcols: alloc(R * K4) };
-  const panels = alloc(K4 * F);
-  const dX = alloc(m * H * W * C);
-  f32(at.X, m * H * W * C).set(toNhwc(X));
-  f32(at.WT, K4 * F).set(toWT(Kr, F, C, k, K4));
-  f32(at.b, F).set(b);
-  kernels.im2col({ X: at.X, H, W, C, k, images: m, cols: at.cols, ldc: K4 });
-  kernels.gemmPanels({
-    M: R,
-    N: F,
-    K: K4,
-    A: at.cols,
-    lda: K4,
-    B: at.WT,
-    ldb: F,
-    C: more.Z,
-    ldc: F,
-    bias: at.b,
-    relu: false,
-    transposed: false,
-    panels,
-  });
+// Valid, "same" (3×3 padded by 1), strided, and a strided 5×5 padded by 2 (the way a strided
+// convolution replaces a pool): each with the patches cut by the padding on some side.
+const GEOMETRIES = [
+  { k: 3, s: 1, p: 0 },
+  { k: 3, s: 1, p: 1 },
+  { k: 3, s: 2, p: 0 },
+  { k: 5, s: 2, p: 2 },
+];
+for (const { k, s, p } of GEOMETRIES) {
+  Deno.test(`im2col + gemmPanels + gemmTN + col2im equal convForward() and convBackward(): ${k}×${k}, stride ${s}, padding ${p}`, () => {
+    const rng = createRng(11);
+    const [m, C, H, W, F] = [3, 8, 9, 7, 8];
+    const Ho = Math.floor((H + 2 * p - k) / s) + 1, Wo = Math.floor((W + 2 * p - k) / s) + 1;
+    const K = k * k * C, K4 = Math.ceil(K / 4) * 4, R = m * Ho * Wo;
+    const X = random(rng, m, [C, H, W]);
+    const Kr = Float64Array.from({ length: F * C * k * k }, () => rng.normal());
+    const b = Float64Array.from({ length: F }, () => rng.normal());
+    const { k: kernels, alloc, f32 } = workspace();
+    const at = { X: alloc(m * H * W * C), cols: alloc(R * K4), WT: alloc(K4 * F), b: alloc(F) };
+    const more = { Z: alloc(R * F), dZ: alloc(R * F), dWT: alloc(K4 * F), dcols: alloc(R * K4) };
+    const panels = alloc(K4 * F);
+    const dX = alloc(m * H * W * C);
+    f32(at.X, m * H * W * C).set(toNhwc(X));
+    f32(at.WT, K4 * F).set(toWT(Kr, F, C, k, K4));
+    f32(at.b, F).set(b);
+    kernels.im2col({ X: at.X, H, W, C, k, s, p, images: m, cols: at.cols, ldc: K4 });
+    kernels.gemmPanels({
+      M: R,
+      N: F,
+      K: K4,
+      A: at.cols,
+      lda: K4,
+      B: at.WT,
+      ldb: F,
+      C: more.Z,
+      ldc: F,
+      bias: at.b,
+      relu: false,
+      transposed: false,
+      panels,
+    });
 
-  const Y = convForward(X, Kr, b, k);
-  const bound = convForward(abs(X), Kr.map(Math.abs), b.map(Math.abs), k);
-  const Z = f32(more.Z, R * F);
-  for (let i = 0; i < R * F; i++) {
-    const r = nchwIndex(i, [F, Ho, Wo]);
-    assert.ok(Math.abs(Z[i] - Y.data[r]) <= (K + 2) * U * bound.data[r], `Z[${i}]`);
-  }
+    const Y = convForward(X, Kr, b, k, s, p);
+    const bound = convForward(abs(X), Kr.map(Math.abs), b.map(Math.abs), k, s, p);
+    const Z = f32(more.Z, R * F);
+    for (let i = 0; i < R * F; i++) {
+      const r = nchwIndex(i, [F, Ho, Wo]);
+      assert.ok(Math.abs(Z[i] - Y.data[r]) <= (K + 2) * U * bound.data[r], `Z[${i}]`);
+    }
 
-  // Backward, from a random dZ: dWT = colsᵀ·dZ, dX = col2im(dZ·WTᵀ).
-  const dY = random(rng, m, [F, Ho, Wo]);
-  f32(more.dZ, R * F).set(toNhwc(dY));
-  kernels.gemmTN({
-    M: K4,
-    N: F,
-    K: R,
-    A: at.cols,
-    lda: K4,
-    B: more.dZ,
-    ldb: F,
-    C: more.dWT,
-    ldc: F,
+    // Backward, from a random dZ: dWT = colsᵀ·dZ, dX = col2im(dZ·WTᵀ).
+    const dY = random(rng, m, [F, Ho, Wo]);
+    f32(more.dZ, R * F).set(toNhwc(dY));
+    kernels.gemmTN({
+      M: K4,
+      N: F,
+      K: R,
+      A: at.cols,
+      lda: K4,
+      B: more.dZ,
+      ldb: F,
+      C: more.dWT,
+      ldc: F,
+    });
+    kernels.gemmPanels({
+      M: R,
+      N: K4,
+      K: F,
+      A: more.dZ,
+      lda: F,
+      B: at.WT,
+      ldb: F,
+      C: more.dcols,
+      ldc: K4,
+      bias: 0,
+      relu: false,
+      transposed: true,
+      panels,
+    });
+    kernels.col2im({ dcols: more.dcols, ldc: K4, H, W, C, k, s, p, images: m, dX });
+    const back = convBackward(X, Kr, k, dY, s, p);
+    const backBound = convBackward(abs(X), Kr.map(Math.abs), k, abs(dY), s, p);
+    const dWT = f32(more.dWT, K4 * F), expectedWT = toWT(back.dW, F, C, k, K4);
+    const boundWT = toWT(backBound.dW, F, C, k, K4);
+    for (let i = 0; i < K * F; i++) {
+      assert.ok(Math.abs(dWT[i] - expectedWT[i]) <= (R + 2) * U * boundWT[i], `dWT[${i}]`);
+    }
+    for (let i = K * F; i < K4 * F; i++) assert.equal(dWT[i], 0, "padding rows stay 0");
+    const dXk = f32(dX, m * H * W * C);
+    for (let i = 0; i < dXk.length; i++) {
+      const r = nchwIndex(i, [C, H, W]);
+      // Each element gathers up to k·k patches of F products: (F + k·k + 2)·u of their magnitude.
+      const tol = (F + k * k + 2) * U * backBound.dX.data[r];
+      assert.ok(Math.abs(dXk[i] - back.dX.data[r]) <= tol, `dX[${i}]`);
+    }
   });
-  kernels.gemmPanels({
-    M: R,
-    N: K4,
-    K: F,
-    A: more.dZ,
-    lda: F,
-    B: at.WT,
-    ldb: F,
-    C: more.dcols,
-    ldc: K4,
-    bias: 0,
-    relu: false,
-    transposed: true,
-    panels,
-  });
-  kernels.col2im({ dcols: more.dcols, ldc: K4, H, W, C, k, images: m, dX });
-  const back = convBackward(X, Kr, k, dY);
-  const backBound = convBackward(abs(X), Kr.map(Math.abs), k, abs(dY));
-  const dWT = f32(more.dWT, K4 * F), expectedWT = toWT(back.dW, F, C, k, K4);
-  const boundWT = toWT(backBound.dW, F, C, k, K4);
-  for (let i = 0; i < K * F; i++) {
-    assert.ok(Math.abs(dWT[i] - expectedWT[i]) <= (R + 2) * U * boundWT[i], `dWT[${i}]`);
-  }
-  for (let i = K * F; i < K4 * F; i++) assert.equal(dWT[i], 0, "padding rows stay 0");
-  const dXk = f32(dX, m * H * W * C);
-  for (let i = 0; i < dXk.length; i++) {
-    const r = nchwIndex(i, [C, H, W]);
-    // Each element gathers up to k·k patches of F products: (F + k·k + 2)·u of their magnitude.
-    const tol = (F + k * k + 2) * U * backBound.dX.data[r];
-    assert.ok(Math.abs(dXk[i] - back.dX.data[r]) <= tol, `dX[${i}]`);
-  }
-});
+}
 
 Deno.test("gemmPanels and the blocked gemmTN give gemmNN's very bits, past a block and a 6-row tile", () => {
   // Each kernel sums every element from its start (the bias, or 0) over k = 0 … K−1 in order, as
@@ -213,33 +225,40 @@ Deno.test("gemmPanels and the blocked gemmTN give gemmNN's very bits, past a blo
   same(C1, C3, "Aᵀ·B with A given transposed");
 });
 
-Deno.test("im2colU8 reads grey images as the first layer's patches, grey/255, padding left 0", async () => {
-  const digits = await mnistTest(2);
-  const k = 5, Ho = 24, K4 = 28;
-  const { memory, k: kernels, alloc, f32 } = workspace();
-  const X = alloc(2 * 784 / 4), cols = alloc(2 * Ho * Ho * K4);
-  new Uint8Array(memory.buffer, X, 2 * 784).set(digits.pixels);
-  kernels.im2colU8({ X, H: 28, W: 28, k, images: 2, cols, ldc: K4 });
-  const images = imagesToBatch(digits); // 1×28×28, grey/255 in float64
-  const c = f32(cols, 2 * Ho * Ho * K4);
-  // grey · fround(1/255) in float32: within one rounding (relative 2u) of grey/255.
-  for (let j = 0; j < 2; j++) {
-    for (let y = 0; y < Ho; y++) {
-      for (let x = 0; x < Ho; x++) {
-        for (let q = 0; q < K4; q++) {
-          const got = c[((j * Ho + y) * Ho + x) * K4 + q];
-          if (q >= k * k) {
-            assert.equal(got, 0, "padding columns stay 0");
-            continue;
+for (const { k, s, p } of [{ k: 5, s: 1, p: 0 }, { k: 5, s: 2, p: 2 }, { k: 3, s: 1, p: 1 }]) {
+  Deno.test(`im2colU8 reads grey images as the first layer's patches, grey/255, padding left 0: ${k}×${k}, stride ${s}, padding ${p}`, async () => {
+    const digits = await mnistTest(2);
+    const Ho = Math.floor((28 + 2 * p - k) / s) + 1, K4 = Math.ceil((k * k) / 4) * 4;
+    const { memory, k: kernels, alloc, f32 } = workspace();
+    const X = alloc(2 * 784 / 4), cols = alloc(2 * Ho * Ho * K4);
+    new Uint8Array(memory.buffer, X, 2 * 784).set(digits.pixels);
+    kernels.im2colU8({ X, H: 28, W: 28, k, s, p, images: 2, cols, ldc: K4 });
+    const images = imagesToBatch(digits); // 1×28×28, grey/255 in float64
+    const c = f32(cols, 2 * Ho * Ho * K4);
+    // grey · fround(1/255) in float32: within one rounding (relative 2u) of grey/255.
+    for (let j = 0; j < 2; j++) {
+      for (let y = 0; y < Ho; y++) {
+        for (let x = 0; x < Ho; x++) {
+          for (let q = 0; q < K4; q++) {
+            const got = c[((j * Ho + y) * Ho + x) * K4 + q];
+            if (q >= k * k) {
+              assert.equal(got, 0, "padding columns stay 0");
+              continue;
+            }
+            const [u, v] = [Math.floor(q / k), q % k];
+            const iy = s * y + u - p, ix = s * x + v - p;
+            const inside = iy >= 0 && iy < 28 && ix >= 0 && ix < 28;
+            const want = inside ? images.data[j * 784 + iy * 28 + ix] : 0;
+            assert.ok(
+              Math.abs(got - want) <= 2 * U * want,
+              `image ${j} (${y}, ${x}) + (${u}, ${v})`,
+            );
           }
-          const [u, v] = [Math.floor(q / k), q % k];
-          const want = images.data[j * 784 + (y + u) * 28 + x + v];
-          assert.ok(Math.abs(got - want) <= 2 * U * want, `image ${j} (${y}, ${x}) + (${u}, ${v})`);
         }
       }
     }
-  }
-});
+  });
+}
 
 Deno.test("maxPool and maxPoolBackward equal the readable layer, ties to the first in reading order", () => {
   const rng = createRng(5);
@@ -271,4 +290,56 @@ Deno.test("maxPool and maxPoolBackward equal the readable layer, ties to the fir
   for (let i = 0; i < dXk.length; i++) {
     assert.equal(dXk[i], Math.fround(back.data[nchwIndex(i, [C, H, W])]), `dX[${i}]`);
   }
+});
+
+Deno.test("dropout's kernel draws the readable layer's very mask (5 of 8 channels real), and multiply takes it back", () => {
+  const rng = createRng(6);
+  const [R, Cr, C, H, W, rate] = [4, 5, 8, 3, 4, 0.4];
+  const X = random(rng, R, [Cr, H, W]);
+  const { k: kernels, alloc, f32 } = workspace();
+  const n = R * H * W * C;
+  const at = { X: alloc(n), Y: alloc(n), mask: alloc(n), D: alloc(n), dX: alloc(n) };
+  // NHWC with 8 channels, the last 3 of them padding (0).
+  const padded = new Float32Array(n), nhwc = toNhwc(X);
+  for (let q = 0; q < R * H * W; q++) {
+    for (let c = 0; c < Cr; c++) padded[q * C + c] = nhwc[q * Cr + c];
+  }
+  f32(at.X, n).set(padded);
+  const mode = { training: true, seed: 123456789, first: 40, layer: 3 };
+  kernels.dropout({
+    X: at.X,
+    Y: at.Y,
+    mask: at.mask,
+    R,
+    H,
+    W,
+    C,
+    Cr,
+    seed: mode.seed,
+    layer: mode.layer,
+    first: mode.first,
+    threshold: Math.ceil(rate * 2 ** 24),
+    scale: 1 / (1 - rate),
+  });
+  const readable = dropoutMask(R, Cr * H * W, rate, mode);
+  const mask = f32(at.mask, n), Y = f32(at.Y, n);
+  let dropped = 0;
+  for (let q = 0; q < R * H * W; q++) {
+    for (let c = 0; c < C; c++) {
+      const i = q * C + c;
+      if (c >= Cr) {
+        assert.equal(mask[i], 0, "padding channels stay 0");
+        continue;
+      }
+      const r = nchwIndex(q * Cr + c, [Cr, H, W]);
+      assert.equal(mask[i], Math.fround(readable[r]), `mask at ${i}`);
+      assert.equal(Y[i], Math.fround(padded[i] * Math.fround(readable[r])), `Y at ${i}`);
+      if (readable[r] === 0) dropped++;
+    }
+  }
+  assert.ok(dropped > 0 && dropped < R * H * W * Cr, "some dropped, some kept");
+  const D = Float32Array.from({ length: n }, () => rng.normal());
+  f32(at.D, n).set(D);
+  kernels.multiply({ D: at.D, M: at.mask, out: at.dX, count: n });
+  f32(at.dX, n).forEach((g, i) => assert.equal(g, Math.fround(D[i] * mask[i])));
 });

@@ -24,6 +24,8 @@ const EXAMPLES: Record<string, string> = {
   dense: "dense16",
   relu: "dense16,relu",
   flatten: "conv3x4,flatten,dense8",
+  batchNorm: "conv3x4,bn",
+  dropout: "dense16,dropout0.4",
 };
 
 Deno.test("every layer kind has an example here (a new kind needs one)", () => {
@@ -63,6 +65,7 @@ Deno.test("the short form round-trips: layersText(parseLayers(t)) is t; a list r
       "dense256,dense128",
       "conv3x8,conv3x8,pool2,dense16",
       "pool2,conv3x8",
+      "conv3x8,bn,conv5x8s2p2,bn,dropout0.4,conv3x16p1,dense32,bn,dropout0.25",
       "",
     ]
   ) {

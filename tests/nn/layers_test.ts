@@ -237,7 +237,7 @@ Deno.test("parseLayers() refuses, in one sentence, what it cannot read or what d
   });
   assert.throws(() => parseLayers("conv5,pool2"), {
     message:
-      'Cannot read the layer "conv5" of "conv5,pool2": expected convKxC, poolP, denseN, relu or flatten (conv5x32, pool2, dense256)',
+      'Cannot read the layer "conv5" of "conv5,pool2": expected convKxC, poolP, denseN, bn, dropoutP, relu or flatten (conv5x32, pool2, dense256)',
   });
   assert.throws(() => parseLayers("dense64,conv3x8"), {
     message:

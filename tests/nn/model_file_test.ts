@@ -6,6 +6,7 @@ import {
   initNetwork,
   initParams,
   loadModel,
+  networkForward,
   networkFromParams,
   type Params,
   parseLayers,
@@ -136,6 +137,28 @@ Deno.test("saveModel() writes a layer-list network as version 2; loadModel() rea
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("a model file keeps batch normalisation's running statistics, and stride, padding and dropout", async () => {
+  const network = initNetwork(parseLayers("conv3x4s2p1,bn,dropout0.4,dense8,bn"), createRng(5));
+  const X = { m: 4, shape: [1, 28, 28], data: new Float64Array(4 * 784).map((_, k) => k % 7) };
+  networkForward(network, X, { training: true, seed: 1, first: 0 }); // moves the running statistics
+  assert.ok(network.params[2]!.runningVar.some((v) => v !== 1));
+  const dir = await Deno.makeTempDir();
+  await saveModel(`${dir}/bn.json`, network);
+  const loaded = (await loadModel(`${dir}/bn.json`)).network;
+  assert.deepEqual(loaded, network);
+  assert.deepEqual(
+    networkForward(loaded, X).probabilities,
+    networkForward(network, X).probabilities,
+  );
+  // A file without a buffer is refused, naming it.
+  const text = JSON.parse(await Deno.readTextFile(`${dir}/bn.json`));
+  delete text.params[2].runningVar;
+  assert.throws(() => parseModel(JSON.stringify(text), "bn.json"), {
+    message: "Cannot load bn.json: params[2].runningVar must be a list of 4 numbers",
+  });
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("parseModel() rejects broken version 2 files naming what is wrong", () => {
   const good = JSON.parse(
     serializeModel(initNetwork(parseLayers("conv3x2,pool2,dense4"), createRng(1))),
@@ -163,7 +186,7 @@ Deno.test("parseModel() rejects broken version 2 files naming what is wrong", ()
     (o) => {
       (o.layers as unknown[])[0] = { kind: "convolution", size: 3 };
     },
-    'layers[0] has kind "convolution": expected one of conv, maxPool, dense, relu, flatten',
+    'layers[0] has kind "convolution": expected one of conv, maxPool, dense, batchNorm, dropout, relu, flatten',
   );
   reject(
     (o) => {

@@ -187,7 +187,7 @@ for (
     [["--augment", "30"], 'error: --augment must be a whole number from 0 to 27, not "30"'],
     [
       ["--rotate", "10"],
-      "error: --rotate and --scale distort images for the convolution engine: give --layers with conv (the dense engines shift sparse rows only)",
+      "error: --rotate, --scale and --elastic distort images for the convolution engine: give --layers with conv (the dense engines shift sparse rows only)",
     ],
     [
       ["--layers", "conv3x4", "--rotate", "50"],

@@ -90,7 +90,7 @@ Deno.test("fit() refuses a recipe with both or neither of layers and network", a
   );
   await assert.rejects(() => fit(trainSet, { ...seedRecipe, layers: "dense10,bogus3" }), {
     message:
-      'Cannot read the layer "bogus3" of "dense10,bogus3": expected convKxC, poolP, denseN, relu or flatten (conv5x32, pool2, dense256)',
+      'Cannot read the layer "bogus3" of "dense10,bogus3": expected convKxC, poolP, denseN, bn, dropoutP, relu or flatten (conv5x32, pool2, dense256)',
   });
   await assert.rejects(
     () => fit(trainSet, { ...seedRecipe, initScheme: "seed", layers: "dense32" }),

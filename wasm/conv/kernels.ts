@@ -35,13 +35,14 @@ const INV255: f32 = <f32>(1.0 / 255.0);
 
 /**
  * The patches of `images` grey images (u8, H×W, one channel) as rows of cols (row stride ldc
- * floats), each value grey/255: cols[r, u·k + v] = X[j, y+u, x+v] / 255. Columns k·k … ldc−1
- * are left as they are (0 from the allocation).
+ * floats), each value grey/255, at stride s over the image padded by p zeros:
+ * cols[r, u·k + v] = X[j, s·y+u−p, s·x+v−p] / 255 (0 in the padding). Columns k·k … ldc−1 are
+ * left as they are (0 from the allocation).
  */
 export function im2colU8(
-  X: usize, H: i32, W: i32, k: i32, images: i32, cols: usize, ldc: i32,
+  X: usize, H: i32, W: i32, k: i32, s: i32, p: i32, images: i32, cols: usize, ldc: i32,
 ): void {
-  const Ho = H - k + 1, Wo = W - k + 1, row = <usize>ldc << 2;
+  const Ho = (H + 2 * p - k) / s + 1, Wo = (W + 2 * p - k) / s + 1, row = <usize>ldc << 2;
   let dst = cols;
   for (let j = 0; j < images; j++) {
     const image = X + <usize>(j * H * W);
@@ -49,9 +50,11 @@ export function im2colU8(
       for (let x = 0; x < Wo; x++) {
         let o = dst;
         for (let u = 0; u < k; u++) {
-          const src = image + <usize>((y + u) * W + x);
+          const iy = s * y + u - p;
           for (let v = 0; v < k; v++) {
-            store<f32>(o, <f32>load<u8>(src + <usize>v) * INV255);
+            const ix = s * x + v - p;
+            const inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+            store<f32>(o, inside ? <f32>load<u8>(image + <usize>(iy * W + ix)) * INV255 : 0);
             o += 4;
           }
         }
@@ -63,23 +66,36 @@ export function im2colU8(
 
 /**
  * The patches of `images` float32 channels-last images (H×W×C, C a multiple of 4) as rows of
- * cols (row stride ldc floats): for each output position, k runs of k·C floats.
+ * cols (row stride ldc floats), at stride s over the image padded by p zeros: for each output
+ * position, k runs of k·C floats — one copy a run where it lies inside the image, zeros in the
+ * padding.
  */
 export function im2col(
-  X: usize, H: i32, W: i32, C: i32, k: i32, images: i32, cols: usize, ldc: i32,
+  X: usize, H: i32, W: i32, C: i32, k: i32, s: i32, p: i32, images: i32, cols: usize, ldc: i32,
 ): void {
-  const Ho = H - k + 1, Wo = W - k + 1, row = <usize>ldc << 2;
-  const run = <usize>(k * C) << 2, line = <usize>(W * C) << 2;
+  const Ho = (H + 2 * p - k) / s + 1, Wo = (W + 2 * p - k) / s + 1, row = <usize>ldc << 2;
+  const run = <usize>(k * C) << 2, pixel = <usize>C << 2;
   let dst = cols;
   for (let j = 0; j < images; j++) {
     const image = X + (<usize>(j * H * W * C) << 2);
     for (let y = 0; y < Ho; y++) {
       for (let x = 0; x < Wo; x++) {
-        let src = image + (<usize>((y * W + x) * C) << 2), o = dst;
+        const ix0 = s * x - p;
+        let o = dst;
         for (let u = 0; u < k; u++) {
-          memory.copy(o, src, run);
+          const iy = s * y + u - p;
+          if (iy < 0 || iy >= H) {
+            memory.fill(o, 0, run);
+          } else if (ix0 >= 0 && ix0 + k <= W) {
+            memory.copy(o, image + (<usize>((iy * W + ix0) * C) << 2), run);
+          } else {
+            for (let v = 0; v < k; v++) {
+              const ix = ix0 + v, to = o + <usize>v * pixel;
+              if (ix < 0 || ix >= W) memory.fill(to, 0, pixel);
+              else memory.copy(to, image + (<usize>((iy * W + ix) * C) << 2), pixel);
+            }
+          }
           o += run;
-          src += line;
         }
         dst += row;
       }
@@ -89,27 +105,35 @@ export function im2col(
 
 /**
  * The inverse gather: dX (images × H×W×C, overwritten) = the sum, over every patch that holds
- * an element, of that element's gradient in dcols (row stride ldc), added in row order.
+ * an element, of that element's gradient in dcols (row stride ldc), added in row order; the
+ * padding's gradients are dropped.
  */
 export function col2im(
-  dcols: usize, ldc: i32, H: i32, W: i32, C: i32, k: i32, images: i32, dX: usize,
+  dcols: usize, ldc: i32, H: i32, W: i32, C: i32, k: i32, s: i32, p: i32, images: i32, dX: usize,
 ): void {
-  const Ho = H - k + 1, Wo = W - k + 1, row = <usize>ldc << 2;
-  const line = <usize>(W * C) << 2, run = k * C;
+  const Ho = (H + 2 * p - k) / s + 1, Wo = (W + 2 * p - k) / s + 1, row = <usize>ldc << 2;
+  const run = k * C, pixel = <usize>C << 2;
   memory.fill(dX, 0, <usize>(images * H * W * C) << 2);
   let src = dcols;
   for (let j = 0; j < images; j++) {
     const image = dX + (<usize>(j * H * W * C) << 2);
     for (let y = 0; y < Ho; y++) {
       for (let x = 0; x < Wo; x++) {
-        let d = image + (<usize>((y * W + x) * C) << 2), s = src;
+        const ix0 = s * x - p;
+        let from = src;
         for (let u = 0; u < k; u++) {
-          for (let q = 0; q < run; q += 4) {
-            const o = <usize>q << 2;
-            v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+          const iy = s * y + u - p;
+          if (iy >= 0 && iy < H) {
+            // The run's pixels inside the image: v from vLo to vHi − 1.
+            const vLo = ix0 < 0 ? -ix0 : 0, vHi = ix0 + k > W ? W - ix0 : k;
+            const d = image + (<usize>((iy * W + ix0 + vLo) * C) << 2);
+            const sv = from + <usize>vLo * pixel, n = (vHi - vLo) * C;
+            for (let q = 0; q < n; q += 4) {
+              const o = <usize>q << 2;
+              v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(sv + o)));
+            }
           }
-          d += line;
-          s += <usize>run << 2;
+          from += <usize>run << 2;
         }
         src += row;
       }
@@ -172,5 +196,50 @@ export function maskPositive(D: usize, M: usize, count: i32): void {
   for (let i = 0; i < count; i += 4) {
     const o = <usize>i << 2;
     v128.store(D + o, v128.and(v128.load(D + o), f32x4.gt(v128.load(M + o), zero)));
+  }
+}
+
+/** murmur3's finaliser, as `fmix32` of lib/data/random.ts. */
+function fmix32(h: u32): u32 {
+  h = (h ^ (h >>> 16)) * 0x85ebca6b;
+  h = (h ^ (h >>> 13)) * 0xc2b2ae35;
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Inverted dropout of `R` channels-last maps H×W×C (Cr real channels) from X into Y, and its
+ * mask (0 or `scale`, float32) into mask: value (y, x, c) of row j is kept when
+ *
+ *   fmix32(i + fmix32(first + j + fmix32(layer + fmix32(seed)))) >>> 8  ≥  threshold,
+ *   i = (c·H + y)·W + x  (its place in the readable layer's sample)
+ *
+ * — counterUniform(seed, layer, first + j, i) ≥ p of lib/data/random.ts with threshold
+ * ⌈p·2²⁴⌉: the readable layer's mask, bit for bit, whichever thread runs the chunk.
+ */
+export function dropout(
+  X: usize, Y: usize, mask: usize, R: i32, H: i32, W: i32, C: i32, Cr: i32,
+  seed: u32, layer: u32, first: u32, threshold: u32, scale: f32,
+): void {
+  const layerKey = fmix32(layer + fmix32(seed)), HW = H * W;
+  let o: usize = 0;
+  for (let j = 0; j < R; j++) {
+    const sampleKey = fmix32(first + <u32>j + layerKey);
+    for (let q = 0; q < HW; q++) {
+      for (let c = 0; c < C; c++) {
+        let m: f32 = 0;
+        if (c < Cr && fmix32(<u32>(c * HW + q) + sampleKey) >>> 8 >= threshold) m = scale;
+        store<f32>(mask + o, m);
+        store<f32>(Y + o, load<f32>(X + o) * m);
+        o += 4;
+      }
+    }
+  }
+}
+
+/** out = D ⊙ M over `count` floats (a multiple of 4): dropout's backward pass. */
+export function multiply(D: usize, M: usize, out: usize, count: i32): void {
+  for (let i = 0; i < count; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.mul(v128.load(D + o), v128.load(M + o)));
   }
 }

@@ -17,12 +17,15 @@
  *
  * ```text
  * forward   conv:  cols = im2col(A_in);  A = ReLU(cols·WT + b)       (R·Ho·Wo × F)
+ *                  (im2col at the layer's stride, zeros for its padding)
  *           pool:  A = maxpool(A_in), argmax                         (R·Ho·Wo × C)
+ *           dropout: A = A_in ⊙ mask (training; scoring: mask = 1)    (R·H·W × C)
  *           dense: A = ReLU(A_in·WT + b)  (no ReLU for the last: Z)  (R × units)
  * softmax   dZ = softmax(Z) − onehot(y); stats += [right answers, Σ −log a_y]
  * backward  dense: dWT = A_inᵀ·dZ, db = Σ dZ, dA_in = (dZ·WTᵀ) ⊙ [A_in > 0]
  *           conv:  dWT = colsᵀ·dZ, db = Σ dZ, dA_in = col2im(dZ·WTᵀ) ⊙ [A_in > 0]
  *           pool:  dA_in = the gradient of each output at its argmax
+ *           dropout: dA_in = dA ⊙ mask  (dA already masked by A > 0, so by A_in > 0)
  * ```
  *
  * The products sum the chunk's rows in order, each chunk into its own gradient buffer; the
@@ -90,7 +93,10 @@ export interface ConvMemoryPlan {
   /** Bytes of one thread's scratch. */
   scratchBytes: number;
   /** Byte offsets of the regions. */
-  at: Record<"P64" | "M1" | "M2" | "P32" | "G" | "STATS" | "PIXELS" | "LABELS" | "SCRATCH", number>;
+  at: Record<
+    "P64" | "M1" | "M2" | "P32" | "G" | "STATS" | "NOISE" | "PIXELS" | "LABELS" | "SCRATCH",
+    number
+  >;
 }
 
 /**
@@ -109,14 +115,17 @@ function scratchOf(
   };
   const offsets = layers.map((layer): LayerBuffers => {
     const kernels = KERNELS[layer.spec.kind]!;
-    if (kernels.passThrough) return { A: 0, D: 0, cols: -1, dcols: -1, panels: -1, argmax: -1 };
+    if (kernels.passThrough) {
+      return { A: 0, D: 0, cols: -1, dcols: -1, panels: -1, argmax: -1, mask: -1 };
+    }
     const [H, W, C] = layer.output, n = rows * H * W * C;
     const A = take(n * 4), D = take(n * 4);
     const own = kernels.scratch?.(layer, rows) ?? {};
     const cols = own.cols ? take(own.cols) : -1, dcols = own.cols ? take(own.cols) : -1;
     const panels = own.panels ? take(own.panels) : -1;
     const argmax = own.argmax ? take(own.argmax) : -1;
-    return { A, D, cols, dcols, panels, argmax };
+    const mask = own.mask ? take(own.mask) : -1;
+    return { A, D, cols, dcols, panels, argmax, mask };
   });
   return { bytes: bytes + 1024, offsets }; // + 512 bytes of update sums, aligned
 }
@@ -137,6 +146,7 @@ export function allocateConvWasm(
   const scratch = scratchOf(layers, rows).bytes;
   const at = {
     ...updateRegions(region, length, maxChunks),
+    NOISE: region(8), // the arranged epoch's noise seed (a dropout's masks), uint32
     PIXELS: region((m + rows) * pixels), // + a chunk of padding rows to read past the end
     LABELS: region(m + rows),
     SCRATCH: region(threads * scratch),
@@ -191,6 +201,8 @@ export interface ConvWasmBackend {
   pixels: Uint8Array;
   /** The arranged epoch's labels. */
   labels: Uint8Array;
+  /** The arranged epoch's noise seed (`[seed]`), which a dropout's masks are drawn from. */
+  noise: Uint32Array;
   /** Forward and backward over samples from … to−1 of the epoch into chunk c's buffers. */
   runChunk(c: number, from: number, to: number): void;
   /**
@@ -219,6 +231,7 @@ export function attachConvWasm(
     dcols: base + b.dcols,
     panels: base + b.panels,
     argmax: base + b.argmax,
+    mask: base + b.mask,
   }));
   // A ReLU is fused into the product before it and a flatten changes no float: such a layer's
   // output is its input's buffer, and the gradient at its output is the gradient at its input's.
@@ -239,8 +252,12 @@ export function attachConvWasm(
   const last = layers.length - 1;
   const pixels = layers[0].input[0] * layers[0].input[1];
   const buffer = plan.memory.buffer;
-  /** Layer l's passes over a chunk of R rows from sample `from`, gradients into chunk buffer G. */
-  const pass = (l: number, from: number, R: number, G: number): Pass => ({
+  const noise = new Uint32Array(plan.memory.buffer, at.NOISE, 1);
+  /**
+   * Layer l's passes over a chunk of R rows from sample `from`, gradients into chunk buffer G;
+   * `training`: a dropout drops.
+   */
+  const pass = (l: number, from: number, R: number, G: number, training: boolean): Pass => ({
     x,
     layer: layers[l],
     l,
@@ -251,11 +268,14 @@ export function attachConvWasm(
     dInput: l > 0 ? bufs[l - 1].D : 0,
     p32,
     g: (offset) => G + offset * 4,
+    training,
+    seed: noise[0],
+    first: from,
   });
   /** The forward pass over samples from … to−1 in R rows (a multiple of 4): A[last] = Z. */
-  function forward(from: number, R: number, G: number): void {
+  function forward(from: number, R: number, G: number, training: boolean): void {
     for (let l = 0; l < layers.length; l++) {
-      KERNELS[layers[l].spec.kind]!.forward?.(pass(l, from, R, G));
+      KERNELS[layers[l].spec.kind]!.forward?.(pass(l, from, R, G, training));
     }
   }
   /** softmax, loss and dZ (or, scoring, the probabilities) of the rows from … to−1. */
@@ -276,19 +296,20 @@ export function attachConvWasm(
     stats: new Float64Array(buffer, at.STATS, 2 * plan.maxChunks),
     pixels: new Uint8Array(buffer, at.PIXELS, (plan.m + rows) * pixels),
     labels: new Uint8Array(buffer, at.LABELS, plan.m + rows),
+    noise,
     runChunk(c, from, to) {
       const R = pad4(to - from), G = at.G + c * gStride;
-      forward(from, R, G);
+      forward(from, R, G, true);
       const stats = at.STATS + c * 16;
       x.zero(stats, 16);
       softmax(from, to, stats, 0);
       // Backward: D[l] is the gradient at layer l's output, ReLU′ applied where it has one.
       for (let l = last; l >= 0; l--) {
-        KERNELS[layers[l].spec.kind]!.backward?.(pass(l, from, R, G));
+        KERNELS[layers[l].spec.kind]!.backward?.(pass(l, from, R, G, true));
       }
     },
     score(from, to) {
-      forward(from, pad4(to - from), at.G);
+      forward(from, pad4(to - from), at.G, false);
       x.zero(at.STATS, 16);
       softmax(from, to, at.STATS, bufs[last].D);
       return bufs[last].D;

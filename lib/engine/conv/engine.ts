@@ -43,6 +43,7 @@ export async function startConvEngine(
     threads,
     backend: "wasm",
     arrange(epoch) {
+      main.noise[0] = epoch.seed;
       for (let i = 0; i < m; i++) {
         const j = epoch.order[i];
         main.labels[i] = train.labels[j];

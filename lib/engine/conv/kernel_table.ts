@@ -8,6 +8,8 @@
  * @module
  */
 
+import { convGeometry, type ConvSpec } from "../../nn/layers/conv.ts";
+import type { DropoutSpec } from "../../nn/layers/dropout.ts";
 import type { Network } from "../../nn/layers/network.ts";
 import type { LayerSpec } from "../../nn/layers/registry.ts";
 import { layerShapes } from "../../nn/layers/shapes.ts";
@@ -58,6 +60,8 @@ export interface LayerBuffers {
   panels: number;
   /** A max pool's argmax (−1: none). */
   argmax: number;
+  /** A dropout's mask (−1: none). */
+  mask: number;
 }
 
 /** What a layer's passes see: the kernels, this chunk's rows, and where everything is. */
@@ -77,6 +81,11 @@ export interface Pass {
   /** Addresses of an offset into the float32 parameters, and into this chunk's gradient. */
   p32: (offset: number) => number;
   g: (offset: number) => number;
+  /** Training (a dropout drops) or scoring (it passes its input on). */
+  training: boolean;
+  /** The epoch's noise seed, and the place in the epoch of the chunk's first row. */
+  seed: number;
+  first: number;
 }
 
 /** What the kernels do for one kind of layer: an entry of the engine's kernel table. */
@@ -101,14 +110,20 @@ export interface KindKernels {
   scratch?(
     layer: KernelLayer,
     rows: number,
-  ): { cols?: number; panels?: number; argmax?: number };
+  ): { cols?: number; panels?: number; argmax?: number; mask?: number };
   /** Its forward pass over a chunk. */
   forward?(p: Pass): void;
   /** Its backward pass, from D to the gradient at its input and its parameters' gradients. */
   backward?(p: Pass): void;
 }
 
-/** A convolution's kernels: im2col then a product, ReLU fused. */
+/** A convolution's patches: size, stride, padding. */
+function patches(layer: KernelLayer): { k: number; s: number; p: number } {
+  const spec = layer.spec as ConvSpec, { stride, padding } = convGeometry(spec);
+  return { k: spec.size, s: stride, p: padding };
+}
+
+/** A convolution's kernels: im2col (at its stride, over its padding) then a product, ReLU fused. */
 const convKernelsOf: KindKernels = {
   unfit: (l, layers, flat) =>
     flat || layers[l + 1]?.kind !== "relu"
@@ -136,9 +151,9 @@ const convKernelsOf: KindKernels = {
   }),
   forward({ x, layer, l, R, buf, input, p32 }) {
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
-    const k = (layer.spec as { size: number }).size, K = layer.K;
-    if (l === 0) x.im2colU8({ X: input, H, W, k, images: R, cols: buf.cols, ldc: K });
-    else x.im2col({ X: input, H, W, C, k, images: R, cols: buf.cols, ldc: K });
+    const { k, s, p } = patches(layer), K = layer.K;
+    if (l === 0) x.im2colU8({ X: input, H, W, k, s, p, images: R, cols: buf.cols, ldc: K });
+    else x.im2col({ X: input, H, W, C, k, s, p, images: R, cols: buf.cols, ldc: K });
     x.gemmPanels({
       M: R * Ho * Wo,
       N,
@@ -157,7 +172,7 @@ const convKernelsOf: KindKernels = {
   },
   backward({ x, layer, l, R, buf, input, dInput, p32, g }) {
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
-    const k = (layer.spec as { size: number }).size, K = layer.K, positions = R * Ho * Wo;
+    const { k, s, p } = patches(layer), K = layer.K, positions = R * Ho * Wo;
     x.gemmTN({
       M: K,
       N,
@@ -186,7 +201,7 @@ const convKernelsOf: KindKernels = {
       transposed: true,
       panels: buf.panels,
     });
-    x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, images: R, dX: dInput });
+    x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, s, p, images: R, dX: dInput });
     x.maskPositive({ D: dInput, M: input, count: R * H * W * C });
   },
 };
@@ -273,6 +288,40 @@ export const KERNELS: Readonly<Partial<Record<LayerSpec["kind"], KindKernels>>> 
         dX: dInput,
         countIn: R * H * W * C,
       });
+    },
+  },
+  dropout: {
+    unfit: (l, layers) =>
+      l > 0 && layers[l - 1].kind !== "flatten"
+        ? undefined
+        : "it takes a dropout after a ReLU, a pool or a dropout, before the flatten or after it",
+    scratch: (layer, rows) => ({
+      mask: rows * layer.output[0] * layer.output[1] * layer.output[2] * 4,
+    }),
+    // Y = X ⊙ mask in training (its input is a ReLU's, a pool's or a dropout's: ≥ 0, so that the
+    // layer after it masks its gradient by Y > 0 as it would by the ReLU's); Y = X scoring.
+    // Scoring keeps everything (threshold 0, scale 1).
+    forward({ x, layer, l, R, buf, input, training, seed, first }) {
+      const [H, W, C] = layer.output, rate = training ? (layer.spec as DropoutSpec).rate : 0;
+      x.dropout({
+        X: input,
+        Y: buf.A,
+        mask: buf.mask,
+        R,
+        H,
+        W,
+        C,
+        Cr: layer.realOut,
+        seed,
+        layer: l,
+        first,
+        threshold: Math.ceil(rate * 16777216),
+        scale: 1 / (1 - rate),
+      });
+    },
+    backward({ x, layer, R, buf, dInput }) {
+      const [H, W, C] = layer.output;
+      x.multiply({ D: buf.D, M: buf.mask, out: dInput, count: R * H * W * C });
     },
   },
   relu: {

@@ -1,7 +1,7 @@
 /**
  * The convolution engine's WebAssembly kernels (`wasm/conv/kernels.ts`), with named, typed
- * arguments: channels-last im2col and its inverse, max pooling and its backward pass, the ReLU
- * mask, and the matrix products, softmax and optimizer update it shares with the mini-batch
+ * arguments: channels-last im2col and its inverse (at any stride and padding), max pooling and
+ * its backward pass, the ReLU mask, dropout, and the matrix products, softmax and optimizer update it shares with the mini-batch
  * engine (`shared/kernels.ts`), all in one module over a shared memory.
  *
  * The kernels are proven equal to the readable layers of `lib/nn/layers/` by
@@ -25,25 +25,61 @@ interface Maps {
   images: number;
 }
 
+/** A convolution's patches: k×k, at stride s, over the input padded by p zeros. */
+interface Patches {
+  /** Kernel size. */
+  k: number;
+  /** Stride. */
+  s: number;
+  /** Padding. */
+  p: number;
+}
+
 /** The convolution engine's kernels (addresses in bytes, sizes in floats). */
 export interface ConvKernels extends MatrixKernels {
-  /** The k×k patches of grey images (bytes, one channel) as rows of cols (stride ldc), /255. */
-  im2colU8(o: Maps & { k: number; cols: number; ldc: number }): void;
+  /**
+   * The k×k patches of grey images (bytes, one channel) at stride s, padded by p, as rows of
+   * cols (stride ldc), /255.
+   */
+  im2colU8(o: Maps & Patches & { cols: number; ldc: number }): void;
   /** The k×k patches of float32 maps (C channels, a multiple of 4) as rows of cols. */
-  im2col(o: Maps & { C: number; k: number; cols: number; ldc: number }): void;
+  im2col(o: Maps & Patches & { C: number; cols: number; ldc: number }): void;
   /** dX (overwritten) = the sum of every patch gradient of dcols at its place: im2col's adjoint. */
   col2im(
-    o: {
+    o: Patches & {
       dcols: number;
       ldc: number;
       H: number;
       W: number;
       C: number;
-      k: number;
       images: number;
       dX: number;
     },
   ): void;
+  /**
+   * Inverted dropout of R maps H×W×C (Cr real channels) from X into Y, its mask (0 or `scale`)
+   * into mask: counterUniform(seed, layer, first + row, readable index) ≥ p, as
+   * `threshold = ⌈p·2²⁴⌉` on the hash's top 24 bits.
+   */
+  dropout(
+    o: {
+      X: number;
+      Y: number;
+      mask: number;
+      R: number;
+      H: number;
+      W: number;
+      C: number;
+      Cr: number;
+      seed: number;
+      layer: number;
+      first: number;
+      threshold: number;
+      scale: number;
+    },
+  ): void;
+  /** `out = D ⊙ M` over `count` floats. */
+  multiply(o: { D: number; M: number; out: number; count: number }): void;
   /** p×p max pooling into Y, and where each output's maximum was (argmax, int32). */
   maxPool(o: Maps & { C: number; p: number; Y: number; argmax: number }): void;
   /** dX (countIn floats, overwritten) = each output's gradient at its argmax. */
@@ -62,6 +98,8 @@ interface ConvExports extends SharedExports {
   maxPool(...args: number[]): void;
   maxPoolBackward(...args: number[]): void;
   maskPositive(...args: number[]): void;
+  dropout(...args: number[]): void;
+  multiply(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -80,11 +118,28 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
   const x = instance.exports as unknown as ConvExports;
   return {
     ...matrixKernels(x),
-    im2colU8: (o) => x.im2colU8(o.X, o.H, o.W, o.k, o.images, o.cols, o.ldc),
-    im2col: (o) => x.im2col(o.X, o.H, o.W, o.C, o.k, o.images, o.cols, o.ldc),
-    col2im: (o) => x.col2im(o.dcols, o.ldc, o.H, o.W, o.C, o.k, o.images, o.dX),
+    im2colU8: (o) => x.im2colU8(o.X, o.H, o.W, o.k, o.s, o.p, o.images, o.cols, o.ldc),
+    im2col: (o) => x.im2col(o.X, o.H, o.W, o.C, o.k, o.s, o.p, o.images, o.cols, o.ldc),
+    col2im: (o) => x.col2im(o.dcols, o.ldc, o.H, o.W, o.C, o.k, o.s, o.p, o.images, o.dX),
     maxPool: (o) => x.maxPool(o.X, o.H, o.W, o.C, o.p, o.images, o.Y, o.argmax),
     maxPoolBackward: (o) => x.maxPoolBackward(o.dY, o.argmax, o.count, o.dX, o.countIn),
     maskPositive: (o) => x.maskPositive(o.D, o.M, o.count),
+    dropout: (o) =>
+      x.dropout(
+        o.X,
+        o.Y,
+        o.mask,
+        o.R,
+        o.H,
+        o.W,
+        o.C,
+        o.Cr,
+        o.seed,
+        o.layer,
+        o.first,
+        o.threshold,
+        o.scale,
+      ),
+    multiply: (o) => x.multiply(o.D, o.M, o.out, o.count),
   };
 }

@@ -18,7 +18,7 @@ import {
   networkParameterLengths,
 } from "../../nn/layers/network.ts";
 import { applyNetworkOptimizer } from "../../nn/layers/train.ts";
-import { takeEpochBatch } from "../../nn/minibatch.ts";
+import { type EpochPlan, takeEpochBatch } from "../../nn/minibatch.ts";
 import { createOptimizerState } from "../../nn/optimizers.ts";
 import type { Engine, EngineSettings } from "../engine.ts";
 
@@ -31,12 +31,13 @@ export function startReadableEngine(
   const net = cloneNetwork(start);
   const state = createOptimizerState(networkParameterLengths(net), settings.optimizer);
   const size = sizeOf(net.input);
-  let epoch: Digits | undefined;
+  let epoch: Digits | undefined, plan: EpochPlan | undefined;
   return Promise.resolve({
     name: "conv",
     threads: 1,
     backend: "typescript",
-    arrange(plan) {
+    arrange(next) {
+      plan = next;
       epoch = takeEpochBatch(train, plan, 0, plan.order.length);
     },
     step(from, to, lr) {
@@ -46,7 +47,8 @@ export function startReadableEngine(
         labels: epoch.labels.subarray(from, to),
         pixels: epoch.pixels.subarray(from * size, to * size),
       };
-      const forward = networkForward(net, imagesToBatch(batch, net.input));
+      const mode = { training: true, seed: plan!.seed, first: from };
+      const forward = networkForward(net, imagesToBatch(batch, net.input), mode);
       const { grads, loss, accuracy } = networkBackward(net, forward, batch.labels);
       applyNetworkOptimizer(net, grads, lr, state, settings.optimizer);
       return { accuracy, loss };

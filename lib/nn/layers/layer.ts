@@ -29,7 +29,36 @@ export interface ParamInfo {
   length: number;
   /** Whether L2 weight decay applies (weights: yes; biases: no). */
   decay: boolean;
+  /**
+   * `false` for a buffer: state the forward pass keeps (batch normalisation's running mean and
+   * variance), stored in model files but not stepped by the optimizer and without a gradient —
+   * what PyTorch calls a module's buffers. Absent: a trained parameter.
+   */
+  trained?: false;
 }
+
+/**
+ * How a forward pass runs. In **training** a batch normalisation normalises by the batch's own
+ * statistics (and updates its running averages) and a dropout drops; in **evaluation** — scoring,
+ * the ensemble, the digit pad, `deno task predict` — the first uses its running averages and the
+ * second passes its input through.
+ */
+export interface LayerMode {
+  /** Training (`true`) or evaluation (`false`). */
+  training: boolean;
+  /** The epoch's noise seed, which dropout's masks are drawn from (0 in evaluation). */
+  seed: number;
+  /**
+   * Where the batch's first sample stands in the epoch: a sample's mask depends on its place in
+   * the epoch, not on how the epoch is cut into batches or chunks.
+   */
+  first: number;
+  /** The layer's place in the network, so that two dropouts draw different masks. */
+  layer: number;
+}
+
+/** Evaluation mode: no batch statistics, no dropout. */
+export const EVALUATION: LayerMode = { training: false, seed: 0, first: 0, layer: 0 };
 
 /** What a forward pass gives: the output, and what the backward pass needs of it. */
 export interface LayerForward {
@@ -87,9 +116,20 @@ export interface LayerKind<S extends { kind: string } = { kind: string }> {
    * weights: `N·√(2 / fan_in)`; biases 0), or `null` for a layer without parameters.
    */
   init(spec: S, input: Shape, rng: Rng): LayerParams | null;
-  /** The forward pass over a batch. */
-  forward(spec: S, X: Batch, p: LayerParams | null): LayerForward;
-  /** The backward pass: from ∂L/∂Y to ∂L/∂X and the parameters' gradients. */
+  /**
+   * A layer that draws noise in training (dropout): each epoch's plan then draws a seed for it
+   * ({@link LayerMode.seed}).
+   */
+  readonly noisy?: boolean;
+  /**
+   * The forward pass over a batch, in training or evaluation mode (the kinds that differ:
+   * batch normalisation, dropout). In training it may update the layer's buffers in `p`.
+   */
+  forward(spec: S, X: Batch, p: LayerParams | null, mode: LayerMode): LayerForward;
+  /**
+   * The backward pass of a training forward pass: from ∂L/∂Y to ∂L/∂X and the trained
+   * parameters' gradients (none for buffers).
+   */
   backward(spec: S, X: Batch, p: LayerParams | null, dY: Batch, cache: unknown): LayerBackward;
 }
 

@@ -8,7 +8,7 @@
 
 import type { Rng } from "../../data/random.ts";
 import { type Batch, sizeOf, zeros } from "./batch.ts";
-import type { LayerParams, Shape } from "./layer.ts";
+import { EVALUATION, type LayerMode, type LayerParams, type Shape } from "./layer.ts";
 import { layerKind, type LayerSpec } from "./registry.ts";
 import { layerParamInfos, layerShapes, MNIST_INPUT } from "./shapes.ts";
 
@@ -61,14 +61,22 @@ export function cloneNetwork(net: Network): Network {
   };
 }
 
+/** Each layer's trained parameter arrays (its buffers left out), from the input's shape on. */
+function trainedInfos(net: Pick<Network, "input" | "layers">) {
+  return layerParamInfos(net.layers, net.input).map((infos) =>
+    infos.filter((info) => info.trained !== false)
+  );
+}
+
 /**
- * Every parameter array of a network in order — each layer's, in the order its kind lists them —
- * with whether weight decay applies: what an optimizer steps.
+ * Every trained parameter array of a network in order — each layer's, in the order its kind
+ * lists them, buffers (batch normalisation's running statistics) left out — with whether weight
+ * decay applies: what an optimizer steps.
  */
 export function parameterArrays(
   net: Network,
 ): { layer: number; name: string; values: Float64Array; decay: boolean }[] {
-  return layerParamInfos(net.layers, net.input).flatMap((infos, l) =>
+  return trainedInfos(net).flatMap((infos, l) =>
     infos.map((info) => ({
       layer: l,
       name: info.name,
@@ -78,12 +86,12 @@ export function parameterArrays(
   );
 }
 
-/** The lengths of a network's parameter arrays, in the order of {@link parameterArrays}. */
+/** The lengths of a network's trained arrays, in the order of {@link parameterArrays}. */
 export function networkParameterLengths(net: Network): number[] {
-  return layerParamInfos(net.layers, net.input).flat().map((info) => info.length);
+  return trainedInfos(net).flat().map((info) => info.length);
 }
 
-/** Parameters (weights and biases) of a network: its size. */
+/** Trained parameters (weights, biases, batch normalisation's γ and β) of a network: its size. */
 export function parameterCount(net: Network): number {
   return networkParameterLengths(net).reduce((a, b) => a + b, 0);
 }
@@ -93,11 +101,22 @@ export function classCount(net: Network): number {
   return sizeOf(layerShapes(net.layers, net.input).at(-1)!);
 }
 
-/** The forward pass over a batch, then the softmax of each sample's scores. */
-export function networkForward(net: Network, X: Batch): Forward {
+/**
+ * The forward pass over a batch, then the softmax of each sample's scores: in evaluation mode
+ * unless `mode` says training (see {@link LayerMode}; training updates batch normalisation's
+ * running statistics in `net`).
+ */
+export function networkForward(
+  net: Network,
+  X: Batch,
+  mode: Omit<LayerMode, "layer"> = EVALUATION,
+): Forward {
   const A = [X], caches: unknown[] = [];
   net.layers.forEach((layer, l) => {
-    const { Y, cache } = layerKind(layer).forward(layer, A[l], net.params[l]);
+    const { Y, cache } = layerKind(layer).forward(layer, A[l], net.params[l], {
+      ...mode,
+      layer: l,
+    });
     A.push(Y);
     caches.push(cache);
   });
@@ -117,7 +136,7 @@ export function softmaxRows(Z: Batch): Batch {
 }
 
 /**
- * The backward pass: the gradient of the mean cross-entropy loss `L = −(1/m) Σⱼ log P[j, yⱼ]`
+ * The backward pass of a training forward pass: the gradient of the mean cross-entropy loss `L = −(1/m) Σⱼ log P[j, yⱼ]`
  * with respect to every layer's parameters, from `dZ = (P − onehot(Y)) / m` at the scores back
  * through each layer's backward pass.
  *

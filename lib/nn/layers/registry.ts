@@ -6,21 +6,32 @@
  * @module
  */
 
+import { batchNormLayer, type BatchNormSpec } from "./batch_norm.ts";
 import { convLayer, type ConvSpec } from "./conv.ts";
 import { denseLayer, type DenseSpec } from "./dense.ts";
+import { dropoutLayer, type DropoutSpec } from "./dropout.ts";
 import { flattenLayer, type FlattenSpec } from "./flatten.ts";
 import type { LayerKind } from "./layer.ts";
 import { maxPoolLayer, type MaxPoolSpec } from "./max_pool.ts";
 import { reluLayer, type ReluSpec } from "./relu.ts";
 
 /** One layer: its kind and sizes, plain data (the same object is its JSON form). */
-export type LayerSpec = ConvSpec | MaxPoolSpec | ReluSpec | FlattenSpec | DenseSpec;
+export type LayerSpec =
+  | ConvSpec
+  | MaxPoolSpec
+  | ReluSpec
+  | FlattenSpec
+  | DenseSpec
+  | BatchNormSpec
+  | DropoutSpec;
 
 /** Every kind, in the order the short form tries its words. */
 export const LAYER_KINDS: readonly LayerKind<LayerSpec>[] = [
   convLayer,
   maxPoolLayer,
   denseLayer,
+  batchNormLayer,
+  dropoutLayer,
   reluLayer,
   flattenLayer,
 ] as unknown as LayerKind<LayerSpec>[];
@@ -47,6 +58,11 @@ export function layerKind(spec: { kind: string }): LayerKind<LayerSpec> {
 /** Whether a kind of this name is registered. */
 export function isLayerKind(kind: unknown): boolean {
   return typeof kind === "string" && byKind.has(kind);
+}
+
+/** Whether a layer of the list draws noise in training (a dropout): its epochs need a seed. */
+export function drawsNoise(layers: readonly { kind: string }[]): boolean {
+  return layers.some((layer) => layerKind(layer).noisy === true);
 }
 
 /** The flatten the short form puts before the first layer that takes vectors. */

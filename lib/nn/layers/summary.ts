@@ -18,7 +18,7 @@ export interface LayerRow {
   kind: string;
   /** The shape of its output for one sample: `[32, 24, 24]`. */
   output: number[];
-  /** Its parameters (weights and biases). */
+  /** Its trained parameters (weights and biases; batch normalisation's γ and β, not its buffers). */
   parameters: number;
 }
 
@@ -56,7 +56,7 @@ export function summary(net: Network): NetworkSummary {
     layer: layerName(layer),
     kind: layer.kind,
     output: shapes[l + 1],
-    parameters: infos[l].reduce((n, info) => n + info.length, 0),
+    parameters: infos[l].reduce((n, info) => n + (info.trained === false ? 0 : info.length), 0),
   }));
   const parameters = layers.reduce((n, r) => n + r.parameters, 0);
   const count = (n: number) => n.toLocaleString("en-US");

@@ -16,7 +16,7 @@ import { layerName, layerShapes, MNIST_INPUT } from "./shapes.ts";
 
 const sameLayer = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The words of the short form, for help texts: `convKxC, poolP, denseN, relu or flatten`. */
+/** The words of the short form, for help texts: `convKxC, poolP, denseN, bn, dropoutP, relu or flatten`. */
 export function layerWords(): string {
   const words = LAYER_KINDS.map((k) => k.word);
   return `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;

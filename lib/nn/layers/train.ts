@@ -6,9 +6,11 @@
  * for e = 0 … E−1:
  *   order ← a random permutation of 0 … m−1 (with one batch of all: 0 … m−1 as they are)
  *   shifts ← k-pixel shifts (and rotations and scalings, when asked), one per image
+ *   seed ← a 32-bit seed for dropout's masks (drawn only when the network has a dropout)
  *   η ← schedule(η₀, e, E)
  *   for each batch B of `batchSize` images of order (the last may be smaller):
- *     X, Y ← the images of B, shifted;  grads ← networkBackward(networkForward(X), Y)  (means over B)
+ *     X, Y ← the images of B, shifted
+ *     grads ← networkBackward(networkForward(X, training), Y)  (means over B)
  *     θ ← optimizer(θ, grads, η)
  * ```
  *
@@ -36,6 +38,7 @@ import { batchRate, learningRate } from "../schedules.ts";
 import { asNetwork, type Model } from "../dense_view.ts";
 import { imagesToBatch } from "./batch.ts";
 import type { LayerParams } from "./layer.ts";
+import { drawsNoise } from "./registry.ts";
 import {
   cloneNetwork,
   type Network,
@@ -85,10 +88,11 @@ export function miniBatchGradientDescent(
   checkMiniBatch(options, m);
   const { epochs, batchSize, augment = 0, distort } = options;
   const net = cloneNetwork(asNetwork(start));
+  const noisy = drawsNoise(net.layers);
   const state = createOptimizerState(networkParameterLengths(net), options);
   const history: EpochPoint[] = [];
   for (let e = 0; e < epochs; e++) {
-    const plan = planEpoch(m, augment, rng, batchSize, distort);
+    const plan = planEpoch(m, augment, rng, batchSize, distort, noisy);
     const lr = learningRate(options.lr, e, epochs, options);
     const batches = Math.ceil(m / batchSize);
     let correct = 0, loss = 0;
@@ -96,7 +100,8 @@ export function miniBatchGradientDescent(
       const to = Math.min(m, from + batchSize);
       const rate = batchRate(options.lr, e, from / batchSize, batches, epochs, options);
       const batch = takeEpochBatch(digits, plan, from, to);
-      const forward = networkForward(net, imagesToBatch(batch, net.input));
+      const mode = { training: true, seed: plan.seed, first: from };
+      const forward = networkForward(net, imagesToBatch(batch, net.input), mode);
       const step = networkBackward(net, forward, batch.labels);
       correct += step.accuracy * batch.count;
       loss += step.loss * batch.count;
