@@ -158,6 +158,30 @@ Deno.test("the page's script is pad_page.ts bundled, and runs there as it runs h
   assert.equal(mnistImage([stroke])!.length, 784);
 });
 
+Deno.test("the page's script evaluates bn, dropout, stride and padding as the readable layers do: running statistics, no dropout", async () => {
+  const page = {} as { mnistDigitPad: typeof import("../../lib/figures/pad_page.ts") };
+  new Function("globalThis", PAD_SCRIPT)(page);
+  const net = initNetwork(
+    parseLayers("conv3x4p1,bn,conv5x8s2p2,dropout0.5,dense16,bn"),
+    createRng(2),
+  );
+  const digits = imagesToBatch(await mnistTest(8));
+  networkForward(net, digits, { training: true, seed: 3, first: 0 }); // running statistics move
+  const decoded = decodePadModel(padModel(net));
+  assert.deepEqual(decoded.params[2]!.runningVar, net.params[2]!.runningVar.map(Math.fround));
+  const x = digits.data.subarray(0, 784);
+  const inPage = page.mnistDigitPad.classifyImage(
+    page.mnistDigitPad.decodePadModel(padModel(net)),
+    x,
+  );
+  const expected = networkForward(decoded, {
+    m: 1,
+    shape: [1, 28, 28],
+    data: Float64Array.from(x),
+  });
+  assert.deepEqual(inPage, expected.probabilities.data);
+});
+
 Deno.test("a convolutional network's pad: its weights as float32, its forward pass the readable one", async () => {
   const net = initNetwork(parseLayers("conv3x4,pool2,dense16"), createRng(6));
   const decoded = decodePadModel(padModel(net));
