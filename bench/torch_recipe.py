@@ -13,6 +13,7 @@ lr/25 to lr in the first 30% of the batches, then linearly down to 0), "beta1", 
 time_to_accuracy, everything from reading the images to the test score), seconds_per_epoch,
 test_accuracy, peak_rss_mb.
 """
+import re
 import json, math, resource, sys, time
 
 import numpy as np
@@ -38,16 +39,23 @@ k = recipe["augment"]
 
 
 def convolutional(spec):
-    """The layers of a `--layers` text, on 1×28×28 images."""
+    """The layers of a `--layers` text, on 1×28×28 images: convKxC[sS][pP], poolP, bn, dropoutP,
+    denseN (each conv and dense with a ReLU), then 10 outputs."""
     layers, channels, side, flat = [], 1, 28, None
     for word in spec.split(","):
-        if word.startswith("conv"):
-            size, out = map(int, word[4:].split("x"))
-            layers += [torch.nn.Conv2d(channels, out, size), torch.nn.ReLU()]
-            channels, side = out, side - size + 1
+        conv = re.fullmatch(r"conv(\d+)x(\d+)(?:s(\d+))?(?:p(\d+))?", word)
+        if conv:
+            size, out = int(conv[1]), int(conv[2])
+            stride, padding = int(conv[3] or 1), int(conv[4] or 0)
+            layers += [torch.nn.Conv2d(channels, out, size, stride, padding), torch.nn.ReLU()]
+            channels, side = out, (side + 2 * padding - size) // stride + 1
         elif word.startswith("pool"):
             layers.append(torch.nn.MaxPool2d(int(word[4:])))
             side //= int(word[4:])
+        elif word == "bn":
+            layers.append(torch.nn.BatchNorm2d(channels) if flat is None else torch.nn.BatchNorm1d(flat))
+        elif word.startswith("dropout"):
+            layers.append(torch.nn.Dropout(float(word[7:])))
         else:
             if flat is None:
                 layers.append(torch.nn.Flatten())
@@ -105,6 +113,7 @@ def shifted(X):
 
 
 t0 = time.perf_counter()
+model.train()  # batch statistics and dropout in training (they change nothing without bn or dropout)
 for epoch in range(epochs):
     order = torch.randperm(m)
     Xe = shifted(X[order]).reshape(shape).float() / 255
@@ -119,6 +128,7 @@ for epoch in range(epochs):
     if not per_batch:
         schedule.step()
 seconds = time.perf_counter() - t0
+model.eval()  # running statistics, no dropout
 with torch.no_grad():
     predictions = model(Xt.reshape(shape).float() / 255).argmax(1)
 accuracy = (predictions == Yt).float().mean().item()
