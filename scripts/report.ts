@@ -104,8 +104,26 @@ export const FULL_SETTINGS: Readonly<Record<string, string>> = {
   LONG_EPOCHS: "30",
 };
 
-/** Minutes `--full` took on the 2-core machine this project is developed on, all three notebooks. */
-export const FULL_MINUTES = 23;
+/**
+ * Minutes the convolutions notebook alone took at `--full` on the 2-core machine this project is
+ * developed on (AVX-512, 2 December: 1,797 s); the other two add minutes, an AVX2 core more.
+ */
+export const FULL_MINUTES = 30;
+
+/** `deno task report --help`. */
+export const REPORT_HELP = `Execute the notebooks and write their HTML reports and an index.
+
+Usage: deno task report [--only mnist|beyond|convolutions] [--full] [--out DIR]
+
+  --only NAME   one notebook (the index still lists the others' last reports)
+  --full        every notebook at its full settings; the convolutions notebook alone took
+                ${FULL_MINUTES} minutes on a 2-core machine. They are:
+                ${Object.entries(FULL_SETTINGS).map(([k, v]) => `${k}=${v}`).join(" ")}
+  --out DIR     where the reports, models and submissions go (default reports/)
+  --help        this text
+
+MNIST_SEED, MNIST_ITERATIONS, MNIST_ALPHA, BEYOND_EPOCHS, BEYOND_FULL_BATCH_STEPS, CONV_EPOCHS,
+LONG_EPOCHS and CONV_TRAIN_SIZE in the environment set the notebooks' parameters.`;
 
 /** A notebook's name in {@link NOTEBOOKS}. */
 export type NotebookName = keyof typeof NOTEBOOKS;
@@ -260,13 +278,22 @@ if (import.meta.main) {
   try {
     const { values } = parseArgs({
       args: Deno.args,
-      options: { out: { type: "string" }, only: { type: "string" }, full: { type: "boolean" } },
+      options: {
+        out: { type: "string" },
+        only: { type: "string" },
+        full: { type: "boolean" },
+        help: { type: "boolean" },
+      },
     });
+    if (values.help) {
+      console.log(REPORT_HELP);
+      Deno.exit(0);
+    }
     if (values.full) {
       const settings = Object.entries(FULL_SETTINGS).map(([k, v]) => `${k}=${v}`).join(" ");
       console.log(
-        `--full: every notebook at its full settings (${settings}); it took ${FULL_MINUTES} ` +
-          `minutes on a 2-core machine for all three notebooks, less for one (--only).`,
+        `--full: every notebook at its full settings (${settings}); the convolutions notebook ` +
+          `alone took ${FULL_MINUTES} minutes on a 2-core machine, the others add to it.`,
       );
     }
     const t0 = performance.now();

@@ -10,6 +10,7 @@ import { decode } from "fast-png";
 import { denseSizes, layersText, loadModel, readLabeledCsv } from "../all.ts";
 import { makeReport } from "../../scripts/report.ts";
 import { checkPad, launch, open } from "../browser.ts";
+import { runTask } from "../helpers.ts";
 import {
   checkBeyond,
   checkConvolutions,
@@ -472,6 +473,17 @@ Deno.test("makeReport() names the notebooks it knows when --only names another",
     () => makeReport({ out, only: "seed" as "mnist" }),
     /^Error: Cannot report notebook "seed": expected one of mnist, beyond, convolutions$/,
   );
+});
+
+Deno.test("deno task report --help prints its flags and the full settings, and runs nothing", async () => {
+  const { code, stdout } = await runTask("report", ["--help"]);
+  assert.equal(code, 0);
+  assert.match(
+    stdout,
+    /^Usage: deno task report \[--only mnist\|beyond\|convolutions\] \[--full\]/m,
+  );
+  assert.match(stdout, /CONV_EPOCHS=15/);
+  assert.doesNotMatch(stdout, /executed in/);
 });
 
 Deno.test({
