@@ -320,6 +320,39 @@ Deno.test("train CLI: Ctrl-C stops after the current step, saves a model marked 
   }
 });
 
+Deno.test("train CLI: bn, dropout, stride, padding and --elastic train; --save keeps bn's statistics; predict scores as training did", async () => {
+  const layers = "conv3x4p1,bn,conv5x8s2p2,dropout0.3,dense16,bn";
+  // deno-fmt-ignore
+  const args = ["--data", csv, "--test", heldOut, "--dev-size", "100", "--layers", layers,
+    "--optimizer", "adam", "--lr", "0.003", "--epochs", "2", "--batch-size", "32", "--rotate", "5",
+    "--elastic", "20", "--elastic-sigma", "5", "--json", "--save", `${dir}/bn.json`];
+  const { code, stdout, stderr } = await run(args);
+  assert.equal(code, 0, stderr);
+  const result = lastJson(stdout);
+  assert.equal(result.layers, layers);
+  assert.deepEqual([result.engine, result.backend], ["conv", "typescript"]); // bn: readable layers
+  assert.deepEqual(result.distort, { degrees: 5, scale: 0, elastic: { alpha: 20, sigma: 5 } });
+  const { network } = await loadModel(`${dir}/bn.json`);
+  assert.ok(network.params[2]!.runningMean.some((v) => v !== 0), "the running mean was saved");
+  const predicted = await runTask("predict", [
+    "--model",
+    `${dir}/bn.json`,
+    "--data",
+    heldOut,
+    "--out",
+    `${dir}/bn_submission.csv`,
+    "--json",
+  ]);
+  assert.equal(predicted.code, 0, predicted.stderr);
+  assert.equal(lastJson(predicted.stdout).accuracy, result.test_accuracy);
+  const lone = await run(["--data", csv, "--layers", "conv3x4", "--elastic-sigma", "4"]);
+  assert.equal(lone.code, 1);
+  assert.match(
+    lone.stderr,
+    /--elastic-sigma smooths the field of --elastic: give --elastic ALPHA too/,
+  );
+});
+
 Deno.test("train CLI: --layers trains a convolutional network; --save and predict read it", async () => {
   // deno-fmt-ignore
   const args = ["--data", csv, "--test", heldOut, "--dev-size", "100", "--layers", "conv3x4,pool2,dense16",
