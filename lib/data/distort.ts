@@ -122,15 +122,22 @@ export function drawDistortions(count: number, options: DistortOptions, rng: Rng
   return { angle, scale, elastic: { alpha, sigma, seed: rng.int(4294967296) } };
 }
 
-/** A Gaussian of σ sampled at −⌈3σ⌉ … ⌈3σ⌉, summing to 1. */
+/** The taps of each σ asked for: one field per image and epoch would recompute them. */
+const tapsOfSigma = new Map<number, Float64Array>();
+
+/** A Gaussian of σ sampled at −⌈3σ⌉ … ⌈3σ⌉, summing to 1 (computed once per σ). */
 function gaussianTaps(sigma: number): Float64Array {
+  const known = tapsOfSigma.get(sigma);
+  if (known) return known;
   const radius = Math.ceil(3 * sigma);
   const taps = Float64Array.from(
     { length: 2 * radius + 1 },
     (_, t) => Math.exp(-((t - radius) ** 2) / (2 * sigma * sigma)),
   );
   const sum = taps.reduce((a, b) => a + b, 0);
-  return taps.map((t) => t / sum);
+  const normalised = taps.map((t) => t / sum);
+  tapsOfSigma.set(sigma, normalised);
+  return normalised;
 }
 
 /** `field` smoothed by `taps` along rows then columns, 0 beyond the frame (in place). */
