@@ -70,8 +70,7 @@ Mini-batches (any of these flags selects them)
 
 Engine (picked by one rule: the seed's fused engine for small full batches, the convolution
 engine for --layers with conv, pool, bn or dropout, the mini-batch engine otherwise; the JSON line
-says which. bn has no WebAssembly kernels yet: a network with it trains on the readable
-TypeScript layers, on one thread and slowly)
+says which)
   --threads N               threads, from 1 to ${MAX_THREADS} (default: CPU cores, at most 8; the
                             weights do not depend on it, and more threads than cores only wait)
   --backend B               wasm (WebAssembly SIMD, the default where it runs) or

@@ -7,6 +7,9 @@
 import assert from "node:assert/strict";
 import {
   type Batch,
+  batchNormBackward,
+  batchNormTrain,
+  BN_EPSILON,
   convBackward,
   convForward,
   createRng,
@@ -342,4 +345,108 @@ Deno.test("dropout's kernel draws the readable layer's very mask (5 of 8 channel
   f32(at.D, n).set(D);
   kernels.multiply({ D: at.D, M: at.mask, out: at.dX, count: n });
   f32(at.dX, n).forEach((g, i) => assert.equal(g, Math.fround(D[i] * mask[i])));
+});
+
+Deno.test("batch normalisation's kernels: chunk sums, normalize and its backward equal the readable layer (5 of 8 channels real)", () => {
+  const rng = createRng(9);
+  const [R, Cr, C, H, W] = [6, 5, 8, 3, 4], P = H * W, N = R * P;
+  // A ReLU's output: half of it 0.
+  const X = random(rng, R, [Cr, H, W]);
+  X.data.forEach((v, i) => X.data[i] = Math.max(0, v));
+  const dY = random(rng, R, [Cr, H, W]);
+  const p = {
+    gamma: Float64Array.from({ length: Cr }, () => 1 + 0.3 * rng.normal()),
+    beta: Float64Array.from({ length: Cr }, () => 0.3 * rng.normal()),
+    runningMean: new Float64Array(Cr),
+    runningVar: new Float64Array(Cr).fill(1),
+  };
+  const forward = batchNormTrain(X, p);
+  const back = batchNormBackward(X, p, dY, forward);
+  const { k: kernels, memory, alloc, f32 } = workspace();
+  const n = R * P * C;
+  const at = { X: alloc(n), Y: alloc(n), D: alloc(n), dX: alloc(n), coef: alloc(5 * C) };
+  const sums = [alloc(4 * C), alloc(4 * C)]; // two chunks: rows 0–3 and 4–5, 2·C float64 each
+  const padded = (B: Batch) => {
+    const out = new Float32Array(n), nhwc = toNhwc(B);
+    for (let q = 0; q < R * P; q++) for (let c = 0; c < Cr; c++) out[q * C + c] = nhwc[q * Cr + c];
+    return out;
+  };
+  f32(at.X, n).set(padded(X));
+  f32(at.D, n).set(padded(dY));
+  const chunks = [[0, 4], [4, 6]];
+  chunks.forEach(([from, to], c) => {
+    kernels.channelSums({ X: at.X + from * P * C * 4, count: (to - from) * P, C, out: sums[c] });
+  });
+  const f64 = (a: number) => new Float64Array(memory.buffer, a, 2 * C);
+  const mean = new Float64Array(C), invStd = new Float64Array(C);
+  for (let c = 0; c < Cr; c++) {
+    const sum = f64(sums[0])[c] + f64(sums[1])[c];
+    const squares = f64(sums[0])[C + c] + f64(sums[1])[C + c];
+    mean[c] = sum / N;
+    invStd[c] = 1 / Math.sqrt(squares / N - mean[c] ** 2 + BN_EPSILON);
+    // float64 sums of float32 values: the readable layer's statistics to float32's precision.
+    assert.ok(Math.abs(invStd[c] - forward.invStd[c]) <= 1e-6 * forward.invStd[c], `1/σ of ${c}`);
+  }
+  const coef = f32(at.coef, 5 * C);
+  for (let c = 0; c < Cr; c++) {
+    coef.set([mean[c]], c);
+    coef.set([p.gamma[c] * invStd[c]], C + c);
+    coef.set([p.beta[c]], 2 * C + c);
+  }
+  kernels.normalize({ X: at.X, Y: at.Y, count: R * P, C, coef: at.coef });
+  const Y = f32(at.Y, n);
+  for (let i = 0; i < n; i++) {
+    const c = i % C;
+    if (c >= Cr) {
+      assert.equal(Y[i], 0, "padding channels stay 0");
+      continue;
+    }
+    const readable = forward.Y.data[readableIndex(i)];
+    assert.ok(Math.abs(Y[i] - readable) <= 1e-5 * (1 + Math.abs(readable)), `Y[${i}]`);
+  }
+  // Backward: each chunk's [Σdy, Σdy·x], then dX by the three-term formula.
+  chunks.forEach(([from, to], c) => {
+    const o = from * P * C * 4;
+    new Float64Array(memory.buffer, sums[c], 2 * C).fill(0);
+    kernels.gradientSums({ D: at.D + o, X: at.X + o, count: (to - from) * P, C, out: sums[c] });
+  });
+  for (let c = 0; c < Cr; c++) {
+    const dbeta = f64(sums[0])[c] + f64(sums[1])[c];
+    const dyx = f64(sums[0])[C + c] + f64(sums[1])[C + c];
+    const dgamma = (dyx - mean[c] * dbeta) * invStd[c];
+    assert.ok(Math.abs(dbeta - back.dbeta[c]) <= 1e-5 * (1 + Math.abs(back.dbeta[c])), `dβ ${c}`);
+    assert.ok(
+      Math.abs(dgamma - back.dgamma[c]) <= 1e-5 * (1 + Math.abs(back.dgamma[c])),
+      `dγ ${c}`,
+    );
+    [mean[c], invStd[c], p.gamma[c] * invStd[c], dbeta / N, dgamma / N].forEach((v, t) =>
+      coef[t * C + c] = v
+    );
+  }
+  // Each output is a few float32 operations on values of order 1 (x̂ ≤ 4, s, dy ~ 1): a few
+  // roundings of 6e-8 of them, well inside 1e-5 of 1 + its size.
+  for (const masked of [false, true]) {
+    kernels.normalizeBackward({
+      D: at.D,
+      X: at.X,
+      dX: at.dX,
+      count: R * P,
+      C,
+      coef: at.coef,
+      masked,
+    });
+    const dX = f32(at.dX, n), x = f32(at.X, n);
+    for (let i = 0; i < n; i++) {
+      if (i % C >= Cr) continue;
+      // The readable bn's dX, and with `masked`, the ReLU′ of the ReLU before it.
+      const readable = masked && !(x[i] > 0) ? 0 : back.dX.data[readableIndex(i)];
+      assert.ok(Math.abs(dX[i] - readable) <= 1e-5 * (1 + Math.abs(readable)), `dX[${i}]`);
+    }
+  }
+
+  /** The NCHW index in the real-channel batch of NHWC index i of the padded one. */
+  function readableIndex(i: number): number {
+    const c = i % C, q = Math.floor(i / C) % P, j = Math.floor(i / (C * P));
+    return (j * Cr + c) * P + q;
+  }
 });

@@ -330,7 +330,7 @@ Deno.test("train CLI: bn, dropout, stride, padding and --elastic train; --save k
   assert.equal(code, 0, stderr);
   const result = lastJson(stdout);
   assert.equal(result.layers, layers);
-  assert.deepEqual([result.engine, result.backend], ["conv", "typescript"]); // bn: readable layers
+  assert.deepEqual([result.engine, result.backend], ["conv", "wasm"]);
   assert.deepEqual(result.distort, { degrees: 5, scale: 0, elastic: { alpha: 20, sigma: 5 } });
   const { network } = await loadModel(`${dir}/bn.json`);
   assert.ok(network.params[2]!.runningMean.some((v) => v !== 0), "the running mean was saved");

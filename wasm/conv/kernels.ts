@@ -243,3 +243,94 @@ export function multiply(D: usize, M: usize, out: usize, count: i32): void {
     v128.store(out + o, f32x4.mul(v128.load(D + o), v128.load(M + o)));
   }
 }
+
+// Batch normalisation, channels-last: `count` positions (rows × H × W) of C channels (a multiple
+// of 4), each channel normalised by statistics the engine combines across a batch's chunks. The
+// sums are float64, in position order, so that a chunk's are the same on every thread.
+
+/** Lanes 0, 1 (or, `high`, lanes 2, 3) of v, as float64. */
+@inline function promote(v: v128, high: bool): v128 {
+  return f64x2.promote_low_f32x4(high ? v128.shuffle<f32>(v, v, 2, 3, 0, 1) : v);
+}
+
+/**
+ * out[c] += Σ x and out[C + c] += Σ x² (float64, 2·C values) over `count` positions of X: a
+ * chunk's share of a batch normalisation's mean μ and variance σ² = Σx²/N − μ².
+ */
+export function channelSums(X: usize, count: i32, C: i32, out: usize): void {
+  const squares = out + (<usize>C << 3);
+  for (let q = 0; q < count; q++) {
+    const row = X + (<usize>(q * C) << 2);
+    for (let c = 0; c < C; c += 4) {
+      const v = v128.load(row + (<usize>c << 2));
+      const lo = promote(v, false), hi = promote(v, true), o = <usize>c << 3;
+      v128.store(out + o, f64x2.add(v128.load(out + o), lo));
+      v128.store(out + o + 16, f64x2.add(v128.load(out + o + 16), hi));
+      v128.store(squares + o, f64x2.add(v128.load(squares + o), f64x2.mul(lo, lo)));
+      v128.store(squares + o + 16, f64x2.add(v128.load(squares + o + 16), f64x2.mul(hi, hi)));
+    }
+  }
+}
+
+/**
+ * out[c] += Σ dy and out[C + c] += Σ dy·x (float64, 2·C values) over `count` positions of D and
+ * X: a chunk's share of dβ = Σ dy and of dγ = Σ dy·x̂ = (Σ dy·x − μ·Σ dy)/√(σ² + ε).
+ */
+export function gradientSums(D: usize, X: usize, count: i32, C: i32, out: usize): void {
+  const products = out + (<usize>C << 3);
+  for (let q = 0; q < count; q++) {
+    const at = <usize>(q * C) << 2;
+    for (let c = 0; c < C; c += 4) {
+      const d = v128.load(D + at + (<usize>c << 2)), x = v128.load(X + at + (<usize>c << 2));
+      const dlo = promote(d, false), dhi = promote(d, true), o = <usize>c << 3;
+      const xlo = promote(x, false), xhi = promote(x, true);
+      v128.store(out + o, f64x2.add(v128.load(out + o), dlo));
+      v128.store(out + o + 16, f64x2.add(v128.load(out + o + 16), dhi));
+      v128.store(products + o, f64x2.add(v128.load(products + o), f64x2.mul(dlo, xlo)));
+      v128.store(products + o + 16, f64x2.add(v128.load(products + o + 16), f64x2.mul(dhi, xhi)));
+    }
+  }
+}
+
+/**
+ * Y = (X − μ)·s + β over `count` positions, per channel, from coef = [μ, s, β] (float32, 3·C):
+ * training s = γ/√(σ² + ε) with the batch's μ and σ², evaluation the running ones.
+ */
+export function normalize(X: usize, Y: usize, count: i32, C: i32, coef: usize): void {
+  const C4 = <usize>C << 2;
+  for (let q = 0; q < count; q++) {
+    const at = <usize>(q * C) << 2;
+    for (let c = 0; c < C; c += 4) {
+      const o = <usize>c << 2;
+      const mu = v128.load(coef + o), s = v128.load(coef + C4 + o);
+      const beta = v128.load(coef + 2 * C4 + o);
+      const x = v128.load(X + at + o);
+      v128.store(Y + at + o, f32x4.add(f32x4.mul(f32x4.sub(x, mu), s), beta));
+    }
+  }
+}
+
+/**
+ * The backward pass of a batch normalisation over `count` positions, the three-term formula
+ * dx = s·(dy − dβ/N − x̂·dγ/N), x̂ = (x − μ)/√(σ² + ε), from coef = [μ, 1/√(σ² + ε), s, dβ/N,
+ * dγ/N] (float32, 5·C) into dX; with `masked`, ⊙ [x > 0] (x a ReLU's output: its ReLU′).
+ */
+export function normalizeBackward(
+  D: usize, X: usize, dX: usize, count: i32, C: i32, coef: usize, masked: bool,
+): void {
+  const C4 = <usize>C << 2, zero = f32x4.splat(0);
+  for (let q = 0; q < count; q++) {
+    const at = <usize>(q * C) << 2;
+    for (let c = 0; c < C; c += 4) {
+      const o = <usize>c << 2;
+      const mu = v128.load(coef + o), invStd = v128.load(coef + C4 + o);
+      const s = v128.load(coef + 2 * C4 + o), m1 = v128.load(coef + 3 * C4 + o);
+      const m2 = v128.load(coef + 4 * C4 + o);
+      const x = v128.load(X + at + o), dy = v128.load(D + at + o);
+      const xhat = f32x4.mul(f32x4.sub(x, mu), invStd);
+      let dx = f32x4.mul(s, f32x4.sub(f32x4.sub(dy, m1), f32x4.mul(xhat, m2)));
+      if (masked) dx = v128.and(dx, f32x4.gt(x, zero));
+      v128.store(dX + at + o, dx);
+    }
+  }
+}

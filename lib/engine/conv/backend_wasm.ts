@@ -40,7 +40,7 @@ import { networkName } from "../../nn/dense_view.ts";
 import type { OptimizerOptions } from "../../nn/optimizers.ts";
 import { shareOf, type Slice, updateRegions } from "../shared/kernels.ts";
 import { align, checkMemory, regions } from "../shared/memory.ts";
-import type { UpdateStep } from "../shared/phases.ts";
+import { chunkCount, type UpdateStep } from "../shared/phases.ts";
 import { convKernels, convModule } from "./kernels_wasm.ts";
 import {
   type KernelLayer,
@@ -56,16 +56,28 @@ const PAGE = 65536;
 const BASE = 65536;
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
-/** Layer l's readable parameters written into the kernel layout `out` (padding left 0). */
-function packLayer(p: LayerParams, layer: KernelLayer, out: Float64Array): void {
-  KERNELS[layer.spec.kind]!.weights!(layer, (readable, kernel) => out[kernel] = p.W[readable]);
+/**
+ * Layer l's readable parameters written into the kernel layout `out` and the state `S` (padding
+ * left 0).
+ */
+function packLayer(p: LayerParams, layer: KernelLayer, out: Float64Array, S: Float64Array): void {
+  const kernels = KERNELS[layer.spec.kind]!;
+  if (kernels.pack) return kernels.pack(layer, p, out, S);
+  kernels.weights!(layer, (readable, kernel) => out[kernel] = p.W[readable]);
   for (let i = 0; i < layer.realOut; i++) out[layer.b + i] = p.b[i];
 }
 
-/** Layer l's readable parameters, read back from the kernel layout. */
-function unpackLayer(layer: KernelLayer, P: Float64Array, shape: LayerParams): LayerParams {
+/** Layer l's readable parameters, read back from the kernel layout and the state. */
+function unpackLayer(
+  layer: KernelLayer,
+  P: Float64Array,
+  S: Float64Array,
+  shape: LayerParams,
+): LayerParams {
+  const kernels = KERNELS[layer.spec.kind]!;
+  if (kernels.unpack) return kernels.unpack(layer, P, S);
   const W = new Float64Array(shape.W.length), b = new Float64Array(shape.b.length);
-  KERNELS[layer.spec.kind]!.weights!(layer, (readable, kernel) => W[readable] = P[kernel]);
+  kernels.weights!(layer, (readable, kernel) => W[readable] = P[kernel]);
   for (let i = 0; i < layer.realOut; i++) b[i] = P[layer.b + i];
   return { W, b };
 }
@@ -82,6 +94,14 @@ export interface ConvMemoryPlan {
   layers: KernelLayer[];
   /** Parameters in the kernel layout. */
   length: number;
+  /** Float64 values of the layers' state (running statistics), and of a chunk's sums. */
+  stateLength: number;
+  sumsLength: number;
+  /**
+   * Scratch areas: one per thread, or, for a network whose step runs in rounds, one per chunk
+   * (a chunk's buffers outlive a round; chunk c always uses area c).
+   */
+  areas: number;
   /** Training samples. */
   m: number;
   /** Most rows of a chunk, a multiple of 4. */
@@ -94,7 +114,18 @@ export interface ConvMemoryPlan {
   scratchBytes: number;
   /** Byte offsets of the regions. */
   at: Record<
-    "P64" | "M1" | "M2" | "P32" | "G" | "STATS" | "NOISE" | "PIXELS" | "LABELS" | "SCRATCH",
+    | "P64"
+    | "M1"
+    | "M2"
+    | "P32"
+    | "G"
+    | "STATS"
+    | "NOISE"
+    | "STATE"
+    | "SUMS"
+    | "PIXELS"
+    | "LABELS"
+    | "SCRATCH",
     number
   >;
 }
@@ -116,7 +147,7 @@ function scratchOf(
   const offsets = layers.map((layer): LayerBuffers => {
     const kernels = KERNELS[layer.spec.kind]!;
     if (kernels.passThrough) {
-      return { A: 0, D: 0, cols: -1, dcols: -1, panels: -1, argmax: -1, mask: -1 };
+      return { A: 0, D: 0, cols: -1, dcols: -1, panels: -1, argmax: -1, mask: -1, coef: -1 };
     }
     const [H, W, C] = layer.output, n = rows * H * W * C;
     const A = take(n * 4), D = take(n * 4);
@@ -125,20 +156,27 @@ function scratchOf(
     const panels = own.panels ? take(own.panels) : -1;
     const argmax = own.argmax ? take(own.argmax) : -1;
     const mask = own.mask ? take(own.mask) : -1;
-    return { A, D, cols, dcols, panels, argmax, mask };
+    const coef = own.coef ? take(own.coef) : -1;
+    return { A, D, cols, dcols, panels, argmax, mask, coef };
   });
   return { bytes: bytes + 1024, offsets }; // + 512 bytes of update sums, aligned
 }
 
-/** Allocate the shared memory for training `net` on m samples in chunks of `rows`. */
+/**
+ * Allocate the shared memory for training `net` on m samples in chunks of `rows`, on `threads`
+ * threads, in batches of at most `maxChunks` chunks (of which, with a batch normalisation, each
+ * gets a scratch area: `chunks` of them for the largest batch).
+ */
 export function allocateConvWasm(
   net: Network,
   m: number,
   rows: number,
   threads: number,
   maxChunks: number,
+  chunks = 1,
 ): ConvMemoryPlan {
-  const { layers, length } = kernelLayers(net);
+  const { layers, length, stateLength, sumsLength } = kernelLayers(net);
+  const areas = sumsLength > 0 ? Math.max(threads, chunks) : threads;
   rows = pad4(rows);
   const memoryRegions = regions(BASE), region = memoryRegions.take;
   const gStride = align(length * 4);
@@ -147,9 +185,11 @@ export function allocateConvWasm(
   const at = {
     ...updateRegions(region, length, maxChunks),
     NOISE: region(8), // the arranged epoch's noise seed (a dropout's masks), uint32
+    STATE: region(stateLength * 8),
+    SUMS: region(maxChunks * sumsLength * 8),
     PIXELS: region((m + rows) * pixels), // + a chunk of padding rows to read past the end
     LABELS: region(m + rows),
-    SCRATCH: region(threads * scratch),
+    SCRATCH: region(areas * scratch),
   };
   const end = memoryRegions.end();
   checkMemory(
@@ -166,6 +206,9 @@ export function allocateConvWasm(
     net: { input: [...net.input], layers: net.layers.map((l) => ({ ...l })), params: [] },
     layers,
     length,
+    stateLength,
+    sumsLength,
+    areas,
     m,
     rows,
     maxChunks,
@@ -174,8 +217,9 @@ export function allocateConvWasm(
     at,
   };
   const P64 = new Float64Array(memory.buffer, at.P64, length);
+  const S = new Float64Array(memory.buffer, at.STATE, stateLength);
   layers.forEach((layer, l) => {
-    if (layer.wt >= 0) packLayer(net.params[l]!, layer, P64);
+    if (layer.wt >= 0) packLayer(net.params[l]!, layer, P64, S);
   });
   new Float32Array(memory.buffer, at.P32, length).set(P64);
   return plan;
@@ -184,11 +228,12 @@ export function allocateConvWasm(
 /** The network in the plan's float64 parameters. */
 export function readConvNetwork(plan: ConvMemoryPlan, shape: Network): Network {
   const P64 = new Float64Array(plan.memory.buffer, plan.at.P64, plan.length);
+  const S = new Float64Array(plan.memory.buffer, plan.at.STATE, plan.stateLength);
   return {
     input: [...shape.input],
     layers: shape.layers.map((l) => ({ ...l })),
     params: plan.layers.map((layer, l) =>
-      layer.wt >= 0 ? unpackLayer(layer, P64, shape.params[l]!) : null
+      layer.wt >= 0 ? unpackLayer(layer, P64, S, shape.params[l]!) : null
     ),
   };
 }
@@ -203,8 +248,20 @@ export interface ConvWasmBackend {
   labels: Uint8Array;
   /** The arranged epoch's noise seed (`[seed]`), which a dropout's masks are drawn from. */
   noise: Uint32Array;
-  /** Forward and backward over samples from … to−1 of the epoch into chunk c's buffers. */
-  runChunk(c: number, from: number, to: number): void;
+  /** Gradient rounds of a step: 2 per batch normalisation, + 1. */
+  rounds: number;
+  /**
+   * Forward and backward over samples from … to−1 of the epoch (in the batch batchFrom …
+   * batchTo−1) into chunk c's buffers: round `round`'s part of them.
+   */
+  runChunk(
+    c: number,
+    from: number,
+    to: number,
+    batchFrom: number,
+    batchTo: number,
+    round: number,
+  ): void;
   /**
    * Score samples from … to−1 (no gradient): stats[0..1] = [right answers, loss sum], and the
    * byte address of their probabilities, (to − from) × classes float32.
@@ -222,30 +279,42 @@ export function attachConvWasm(
 ): ConvWasmBackend {
   const x = convKernels(plan.memory);
   const { layers, at, gStride, rows } = plan;
-  const base = at.SCRATCH + slot * plan.scratchBytes;
   const { offsets, bytes } = scratchOf(layers, rows);
-  const bufs = offsets.map((b) => ({
-    A: base + b.A,
-    D: base + b.D,
-    cols: base + b.cols,
-    dcols: base + b.dcols,
-    panels: base + b.panels,
-    argmax: base + b.argmax,
-    mask: base + b.mask,
-  }));
-  // A ReLU is fused into the product before it and a flatten changes no float: such a layer's
-  // output is its input's buffer, and the gradient at its output is the gradient at its input's.
-  for (let l = 1; l < layers.length; l++) {
-    if (KERNELS[layers[l].spec.kind]!.passThrough) {
-      bufs[l] = { ...bufs[l], A: bufs[l - 1].A, D: bufs[l - 1].D };
+  /** Each layer's buffers in scratch area `area`. */
+  function buffersOf(area: number): LayerBuffers[] {
+    const base = at.SCRATCH + area * plan.scratchBytes;
+    const bufs = offsets.map((b) => ({
+      A: base + b.A,
+      D: base + b.D,
+      cols: base + b.cols,
+      dcols: base + b.dcols,
+      panels: base + b.panels,
+      argmax: base + b.argmax,
+      mask: base + b.mask,
+      coef: base + b.coef,
+    }));
+    // A ReLU is fused into the product before it and a flatten changes no float: such a
+    // layer's output is its input's buffer, and the gradient at its output is its input's.
+    for (let l = 1; l < layers.length; l++) {
+      if (KERNELS[layers[l].spec.kind]!.passThrough) {
+        bufs[l] = { ...bufs[l], A: bufs[l - 1].A, D: bufs[l - 1].D };
+      }
     }
+    return bufs;
   }
-  x.setScratch(base + bytes - 512);
+  // The layers that need their batch's statistics: the step's gradient phase runs in rounds
+  // that stop at each of them, forward then backward, and each chunk keeps its own buffers.
+  const gathering = layers.flatMap((layer, l) => KERNELS[layer.spec.kind]!.sumsLength ? [l] : []);
+  const n = gathering.length, rounds = 2 * n + 1;
+  const own = buffersOf(slot);
+  const areas = Array.from({ length: n > 0 ? plan.areas : 0 }, (_, a) => buffersOf(a));
+  x.setScratch(at.SCRATCH + slot * plan.scratchBytes + bytes - 512);
   const p32 = (offset: number) => at.P32 + offset * 4;
-  // Each layer's weights (decayed) and biases (not), the ranges the update shares out.
+  // Each layer's weights (decayed, but for batch normalisation's γ) and biases (not), the ranges
+  // the update shares out.
   const slices: Slice[] = layers.flatMap((layer) =>
     layer.wt < 0 ? [] : [
-      { from: layer.wt, to: layer.b, decay: true },
+      { from: layer.wt, to: layer.b, decay: !KERNELS[layer.spec.kind]!.undecayed },
       { from: layer.b, to: layer.b + layer.output[2], decay: false },
     ]
   );
@@ -253,41 +322,56 @@ export function attachConvWasm(
   const pixels = layers[0].input[0] * layers[0].input[1];
   const buffer = plan.memory.buffer;
   const noise = new Uint32Array(plan.memory.buffer, at.NOISE, 1);
-  /**
-   * Layer l's passes over a chunk of R rows from sample `from`, gradients into chunk buffer G;
-   * `training`: a dropout drops.
-   */
-  const pass = (l: number, from: number, R: number, G: number, training: boolean): Pass => ({
+  /** Where a chunk is: its rows from sample `from`, its batch, its gradient buffer G. */
+  interface Place {
+    from: number;
+    rows: number;
+    batch: number;
+    chunk: number;
+    G: number;
+    training: boolean;
+    bufs: LayerBuffers[];
+  }
+  /** Layer l's passes over a chunk. */
+  const pass = (l: number, c: Place): Pass => ({
     x,
     layer: layers[l],
     l,
     last,
-    R,
-    buf: bufs[l],
-    input: l === 0 ? at.PIXELS + from * pixels : bufs[l - 1].A,
-    dInput: l > 0 ? bufs[l - 1].D : 0,
+    R: pad4(c.rows),
+    buf: c.bufs[l],
+    input: l === 0 ? at.PIXELS + c.from * pixels : c.bufs[l - 1].A,
+    dInput: l > 0 ? c.bufs[l - 1].D : 0,
     p32,
-    g: (offset) => G + offset * 4,
-    training,
+    g: (offset) => c.G + offset * 4,
+    training: c.training,
     seed: noise[0],
-    first: from,
+    first: c.from,
+    rows: c.rows,
+    batch: c.batch,
+    chunk: c.chunk,
+    chunks: chunkCount(c.batch),
+    sums: (chunk) => at.SUMS + (chunk * plan.sumsLength + layers[l].sums) * 8,
+    state: at.STATE + layers[l].state * 8,
+    buffer,
   });
-  /** The forward pass over samples from … to−1 in R rows (a multiple of 4): A[last] = Z. */
-  function forward(from: number, R: number, G: number, training: boolean): void {
-    for (let l = 0; l < layers.length; l++) {
-      KERNELS[layers[l].spec.kind]!.forward?.(pass(l, from, R, G, training));
-    }
-  }
+  const forward = (lo: number, hi: number, c: Place) => {
+    for (let l = lo; l < hi; l++) KERNELS[layers[l].spec.kind]!.forward?.(pass(l, c));
+  };
+  // Backward: D[l] is the gradient at layer l's output, ReLU′ applied where it has one.
+  const backward = (hi: number, lo: number, c: Place) => {
+    for (let l = hi; l > lo; l--) KERNELS[layers[l].spec.kind]!.backward?.(pass(l, c));
+  };
   /** softmax, loss and dZ (or, scoring, the probabilities) of the rows from … to−1. */
-  const softmax = (from: number, to: number, stats: number, probabilities: number) =>
+  const softmax = (c: Place, stats: number, probabilities: number) =>
     x.softmaxLoss({
-      Z: bufs[last].A,
-      rows: to - from,
-      R: pad4(to - from),
+      Z: c.bufs[last].A,
+      rows: c.rows,
+      R: pad4(c.rows),
       stride: layers[last].output[2],
       classes: layers[last].realOut,
-      labels: at.LABELS + from,
-      dZ: bufs[last].D,
+      labels: at.LABELS + c.from,
+      dZ: c.bufs[last].D,
       stats,
       probabilities,
     });
@@ -297,22 +381,52 @@ export function attachConvWasm(
     pixels: new Uint8Array(buffer, at.PIXELS, (plan.m + rows) * pixels),
     labels: new Uint8Array(buffer, at.LABELS, plan.m + rows),
     noise,
-    runChunk(c, from, to) {
-      const R = pad4(to - from), G = at.G + c * gStride;
-      forward(from, R, G, true);
-      const stats = at.STATS + c * 16;
-      x.zero(stats, 16);
-      softmax(from, to, stats, 0);
-      // Backward: D[l] is the gradient at layer l's output, ReLU′ applied where it has one.
-      for (let l = last; l >= 0; l--) {
-        KERNELS[layers[l].spec.kind]!.backward?.(pass(l, from, R, G, true));
+    rounds,
+    runChunk(c, from, to, batchFrom, batchTo, round) {
+      const place: Place = {
+        from,
+        rows: to - from,
+        batch: batchTo - batchFrom,
+        chunk: c,
+        G: at.G + c * gStride,
+        training: true,
+        bufs: n > 0 ? areas[c] : own,
+      };
+      const kernels = (l: number) => KERNELS[layers[l].spec.kind]!;
+      if (round <= n) {
+        // Forward from the last gathering layer (or the first layer) to the next one's sums…
+        const lo = round === 0 ? 0 : gathering[round - 1];
+        const hi = round < n ? gathering[round] : layers.length;
+        forward(lo, hi, place);
+        if (round < n) return kernels(hi).forwardSums!(pass(hi, place));
+        // …or on to the scores, the loss, and back to the last gathering layer's sums.
+        const stats = at.STATS + c * 16;
+        x.zero(stats, 16);
+        softmax(place, stats, 0);
+        const stop = n > 0 ? gathering[n - 1] : -1;
+        backward(last, stop, place);
+        if (n > 0) kernels(stop).backwardSums!(pass(stop, place));
+        return;
       }
+      // Back from gathering layer i to the one before it (or the first layer).
+      const i = 2 * n - round, stop = i > 0 ? gathering[i - 1] : -1;
+      backward(gathering[i], stop, place);
+      if (i > 0) kernels(stop).backwardSums!(pass(stop, place));
     },
     score(from, to) {
-      forward(from, pad4(to - from), at.G, false);
+      const place: Place = {
+        from,
+        rows: to - from,
+        batch: to - from,
+        chunk: 0,
+        G: at.G,
+        training: false,
+        bufs: own,
+      };
+      forward(0, layers.length, place);
       x.zero(at.STATS, 16);
-      softmax(from, to, at.STATS, bufs[last].D);
-      return bufs[last].D;
+      softmax(place, at.STATS, own[last].D);
+      return own[last].D;
     },
     updateShare(slot, threads, step) {
       for (const slice of slices) {
@@ -331,6 +445,17 @@ export function attachConvWasm(
           M2: at.M2,
         });
       }
+      if (slot !== 0) return;
+      const place: Place = {
+        from: step.from,
+        rows: 0,
+        batch: step.to - step.from,
+        chunk: 0,
+        G: at.G,
+        training: true,
+        bufs: own,
+      };
+      for (const l of gathering) KERNELS[layers[l].spec.kind]!.afterStep?.(pass(l, place));
     },
   };
 }

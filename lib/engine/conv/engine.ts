@@ -13,7 +13,7 @@ import type { Network } from "../../nn/layers/network.ts";
 import { augmentImage } from "../../nn/minibatch.ts";
 import type { Engine, EngineSettings } from "../engine.ts";
 import { threadCount } from "../shared/backend.ts";
-import { chunkRows, MAX_CHUNKS, startPhases } from "../shared/phases.ts";
+import { chunkCount, chunkRows, MAX_CHUNKS, startPhases } from "../shared/phases.ts";
 import { allocateConvWasm, attachConvWasm, readConvNetwork } from "./backend_wasm.ts";
 import { startReadableEngine } from "./readable.ts";
 
@@ -30,7 +30,8 @@ export async function startConvEngine(
   if (settings.backend === "typescript") return startReadableEngine(train, start, settings);
   const m = train.count, size = sizeOf(start.input);
   const threads = Math.min(threadCount(settings.threads), MAX_CHUNKS);
-  const plan = allocateConvWasm(start, m, chunkRows(settings.batchSize), threads, MAX_CHUNKS);
+  const rows = chunkRows(settings.batchSize), chunks = chunkCount(settings.batchSize);
+  const plan = allocateConvWasm(start, m, rows, threads, MAX_CHUNKS, chunks);
   const main = attachConvWasm(plan, settings.optimizer, 0);
   const phases = await startPhases(
     new URL("./worker.ts", import.meta.url),

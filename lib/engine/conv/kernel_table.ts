@@ -10,6 +10,8 @@
 
 import { convGeometry, type ConvSpec } from "../../nn/layers/conv.ts";
 import type { DropoutSpec } from "../../nn/layers/dropout.ts";
+import { BN_EPSILON, BN_MOMENTUM } from "../../nn/layers/batch_norm.ts";
+import type { LayerParams } from "../../nn/layers/layer.ts";
 import type { Network } from "../../nn/layers/network.ts";
 import type { LayerSpec } from "../../nn/layers/registry.ts";
 import { layerShapes } from "../../nn/layers/shapes.ts";
@@ -45,6 +47,16 @@ export interface KernelLayer {
   wt: number;
   /** Where b starts (−1: no parameters). */
   b: number;
+  /**
+   * Its input is a ReLU's output (or one passed on from it by a pool, a dropout or a flatten):
+   * ≥ 0, so that its backward pass applies that ReLU's ReLU′ by masking the gradient at its
+   * input by input > 0. Not after a batch normalisation, whose outputs are of either sign.
+   */
+  afterRelu: boolean;
+  /** Where its state starts in the float64 state (−1: none): a batch normalisation's running statistics. */
+  state: number;
+  /** Where its sums start in a chunk's float64 sums (−1: none). */
+  sums: number;
 }
 
 /** One thread's buffers of a layer, byte addresses: output, its gradient, and its own scratch. */
@@ -62,6 +74,8 @@ export interface LayerBuffers {
   argmax: number;
   /** A dropout's mask (−1: none). */
   mask: number;
+  /** A batch normalisation's coefficients, float32 (−1: none). */
+  coef: number;
 }
 
 /** What a layer's passes see: the kernels, this chunk's rows, and where everything is. */
@@ -86,6 +100,18 @@ export interface Pass {
   /** The epoch's noise seed, and the place in the epoch of the chunk's first row. */
   seed: number;
   first: number;
+  /** The chunk's real rows (R less its padding), and the batch's samples. */
+  rows: number;
+  batch: number;
+  /** The chunk's number, and the batch's number of chunks. */
+  chunk: number;
+  chunks: number;
+  /** The byte address of chunk c's sums of this layer (float64). */
+  sums: (c: number) => number;
+  /** The byte address of the layer's state (float64). */
+  state: number;
+  /** The shared memory, for views of sums, state and parameters. */
+  buffer: ArrayBufferLike;
 }
 
 /** What the kernels do for one kind of layer: an entry of the engine's kernel table. */
@@ -100,6 +126,8 @@ export interface KindKernels {
   scores?: boolean;
   /** It computes nothing of its own: its output is its input's buffer. */
   passThrough?: boolean;
+  /** Its output is ≥ 0 where its input is (a pool, a dropout, a flatten). */
+  keepsSign?: boolean;
   /** Its output map for its input map, when not the readable shape with channels padded. */
   output?(input: MapShape): MapShape;
   /** Rows of its WT, for a layer with parameters. */
@@ -110,11 +138,30 @@ export interface KindKernels {
   scratch?(
     layer: KernelLayer,
     rows: number,
-  ): { cols?: number; panels?: number; argmax?: number; mask?: number };
+  ): { cols?: number; panels?: number; argmax?: number; mask?: number; coef?: number };
   /** Its forward pass over a chunk. */
   forward?(p: Pass): void;
   /** Its backward pass, from D to the gradient at its input and its parameters' gradients. */
   backward?(p: Pass): void;
+  /** Its parameters are not decayed (batch normalisation's γ and β). */
+  undecayed?: boolean;
+  /** Write its readable parameters `p` into the kernel layout P and the state S (default: W and b). */
+  pack?(layer: KernelLayer, p: LayerParams, P: Float64Array, S: Float64Array): void;
+  /** Its readable parameters, read back from P and S (default: W and b). */
+  unpack?(layer: KernelLayer, P: Float64Array, S: Float64Array): LayerParams;
+  /** Float64 values of its state (0: none). */
+  stateLength?(layer: KernelLayer): number;
+  /**
+   * Float64 values of its sums in each chunk: a layer that needs its batch's statistics, which
+   * makes a step's gradient phase run in rounds (`shared/phases.ts`).
+   */
+  sumsLength?(layer: KernelLayer): number;
+  /** Its chunk's sums of the forward pass, before it runs (the round before its forward). */
+  forwardSums?(p: Pass): void;
+  /** Its chunk's sums of the backward pass, before it runs (the round before its backward). */
+  backwardSums?(p: Pass): void;
+  /** After a step, on one thread: its state from the step's sums. */
+  afterStep?(p: Pass): void;
 }
 
 /** A convolution's patches: size, stride, padding. */
@@ -202,7 +249,7 @@ const convKernelsOf: KindKernels = {
       panels: buf.panels,
     });
     x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, s, p, images: R, dX: dInput });
-    x.maskPositive({ D: dInput, M: input, count: R * H * W * C });
+    if (layer.afterRelu) x.maskPositive({ D: dInput, M: input, count: R * H * W * C });
   },
 };
 
@@ -258,9 +305,148 @@ const denseKernelsOf: KindKernels = {
       ldb: N,
       C: dInput,
       ldc: K,
-      mask: input,
+      mask: layer.afterRelu ? input : 0,
       stored: R,
     });
+  },
+};
+
+/** Float64 and float32 views of `n` values at byte address `at`. */
+const f64 = (buffer: ArrayBufferLike, at: number, n: number) => new Float64Array(buffer, at, n);
+const f32 = (buffer: ArrayBufferLike, at: number, n: number) => new Float32Array(buffer, at, n);
+
+/**
+ * The batch's mean μ and variance σ² of each channel of a batch normalisation's input, and
+ * 1/√(σ² + ε): every chunk's sums [Σx, Σx²] added in chunk order (the same bits on any thread),
+ * σ² = Σx²/N − μ² over the N = batch·H·W values. (In float64, from float32 values of a ReLU's
+ * output, whose mean is not much larger than its spread: the difference keeps its digits.)
+ */
+function batchMoments(
+  p: Pass,
+): { mean: Float64Array; variance: Float64Array; invStd: Float64Array } {
+  const [H, W, C] = p.layer.output, N = p.batch * H * W;
+  const sum = new Float64Array(C), squares = new Float64Array(C);
+  for (let c = 0; c < p.chunks; c++) {
+    const chunk = f64(p.buffer, p.sums(c), 2 * C);
+    for (let i = 0; i < C; i++) sum[i] += chunk[i], squares[i] += chunk[C + i];
+  }
+  const mean = sum.map((s) => s / N);
+  const variance = squares.map((q, i) => Math.max(0, q / N - mean[i] ** 2));
+  return { mean, variance, invStd: variance.map((v) => 1 / Math.sqrt(v + BN_EPSILON)) };
+}
+
+/**
+ * Batch normalisation's kernels (`lib/nn/layers/batch_norm.ts`): γ in place of WT and β of b,
+ * the running mean and variance as state, and each chunk's sums, which the round before each
+ * pass leaves and the pass combines:
+ *
+ * ```text
+ * forward sums    [Σx, Σx²] of the chunk's real rows              (2·C, float64)
+ * forward         Y = (X − μ)·γ/√(σ² + ε) + β                      (μ, σ²: the batch's)
+ *   scoring       Y = (X − running mean)·γ/√(running var + ε) + β
+ * backward sums   [Σdy, Σdy·x] of the chunk's real rows            (2·C, float64)
+ * backward        chunk's dβ = Σdy, dγ = (Σdy·x − μ·Σdy)/√(σ² + ε) into its gradient buffer;
+ *                 dX = s·(dy − dβ/N − x̂·dγ/N) with the batch's dβ, dγ (padding rows 0)
+ * after a step    running ← 0.9·running + 0.1·(μ, σ²·N/(N − 1))
+ * ```
+ */
+const batchNormKernelsOf: KindKernels = {
+  unfit: (l, layers) =>
+    l > 0 && layers[l - 1].kind !== "flatten"
+      ? undefined
+      : "it takes a bn after a layer, not first nor right after the flatten",
+  undecayed: true,
+  K: () => 1,
+  pack(layer, p, P, S) {
+    const C = layer.output[2];
+    for (let i = 0; i < layer.realOut; i++) {
+      P[layer.wt + i] = p.gamma[i];
+      P[layer.b + i] = p.beta[i];
+      S[layer.state + i] = p.runningMean[i];
+      S[layer.state + C + i] = p.runningVar[i];
+    }
+  },
+  unpack(layer, P, S) {
+    const n = layer.realOut, C = layer.output[2], at = (o: number) => P.slice(o, o + n);
+    return {
+      gamma: at(layer.wt),
+      beta: at(layer.b),
+      runningMean: S.slice(layer.state, layer.state + n),
+      runningVar: S.slice(layer.state + C, layer.state + C + n),
+    };
+  },
+  stateLength: (layer) => 2 * layer.output[2],
+  sumsLength: (layer) => 4 * layer.output[2],
+  scratch: (layer) => ({ coef: 5 * layer.output[2] * 4 }),
+  forwardSums({ x, layer, rows, input, sums, chunk }) {
+    const [H, W, C] = layer.output, out = sums(chunk);
+    x.zero(out, 2 * C * 8);
+    x.channelSums({ X: input, count: rows * H * W, C, out });
+  },
+  forward(p) {
+    const { x, layer, R, buf, input, buffer, training } = p, [H, W, C] = layer.output;
+    const gamma = f32(buffer, p.p32(layer.wt), C), beta = f32(buffer, p.p32(layer.b), C);
+    const coef = f32(buffer, buf.coef, 3 * C), S = f64(buffer, p.state, 2 * C);
+    const { mean, invStd } = training
+      ? batchMoments(p)
+      : { mean: S.subarray(0, C), invStd: S.subarray(C).map((v) => 1 / Math.sqrt(v + BN_EPSILON)) };
+    for (let c = 0; c < C; c++) {
+      coef[c] = mean[c];
+      coef[C + c] = gamma[c] * invStd[c];
+      coef[2 * C + c] = beta[c];
+    }
+    x.normalize({ X: input, Y: buf.A, count: R * H * W, C, coef: buf.coef });
+  },
+  backwardSums({ x, layer, rows, buf, input, sums, chunk }) {
+    const [H, W, C] = layer.output, out = sums(chunk) + 2 * C * 8;
+    x.zero(out, 2 * C * 8);
+    x.gradientSums({ D: buf.D, X: input, count: rows * H * W, C, out });
+  },
+  backward(p) {
+    const { x, layer, R, rows, buf, input, dInput, buffer } = p, [H, W, C] = layer.output;
+    const N = p.batch * H * W, { mean, invStd } = batchMoments(p);
+    const dbeta = new Float64Array(C), dgamma = new Float64Array(C);
+    for (let c = 0; c < p.chunks; c++) {
+      const chunk = f64(buffer, p.sums(c) + 2 * C * 8, 2 * C);
+      for (let i = 0; i < C; i++) dbeta[i] += chunk[i], dgamma[i] += chunk[C + i];
+    }
+    for (let i = 0; i < C; i++) dgamma[i] = (dgamma[i] - mean[i] * dbeta[i]) * invStd[i];
+    // This chunk's own dγ and dβ, into its gradient buffer: the update adds the chunks'.
+    const own = f64(buffer, p.sums(p.chunk) + 2 * C * 8, 2 * C);
+    const gGamma = f32(buffer, p.g(layer.wt), C), gBeta = f32(buffer, p.g(layer.b), C);
+    for (let i = 0; i < C; i++) {
+      gBeta[i] = own[i];
+      gGamma[i] = (own[C + i] - mean[i] * own[i]) * invStd[i];
+    }
+    const gamma = f32(buffer, p.p32(layer.wt), C), coef = f32(buffer, buf.coef, 5 * C);
+    for (let c = 0; c < C; c++) {
+      coef[c] = mean[c];
+      coef[C + c] = invStd[c];
+      coef[2 * C + c] = gamma[c] * invStd[c];
+      coef[3 * C + c] = dbeta[c] / N;
+      coef[4 * C + c] = dgamma[c] / N;
+    }
+    const count = rows * H * W;
+    x.normalizeBackward({
+      D: buf.D,
+      X: input,
+      dX: dInput,
+      count,
+      C,
+      coef: buf.coef,
+      masked: layer.afterRelu,
+    });
+    // The padding rows carry no gradient back (their dy is 0, but dβ/N and dγ/N are not).
+    if (R > rows) x.zero(dInput + count * C * 4, (R - rows) * H * W * C * 4);
+  },
+  afterStep(p) {
+    const [H, W, C] = p.layer.output, N = p.batch * H * W;
+    const { mean, variance } = batchMoments(p), S = f64(p.buffer, p.state, 2 * C);
+    for (let c = 0; c < p.layer.realOut; c++) {
+      const unbiased = N > 1 ? variance[c] * N / (N - 1) : S[C + c];
+      S[c] = (1 - BN_MOMENTUM) * S[c] + BN_MOMENTUM * mean[c];
+      S[C + c] = (1 - BN_MOMENTUM) * S[C + c] + BN_MOMENTUM * unbiased;
+    }
   },
 };
 
@@ -271,6 +457,7 @@ const denseKernelsOf: KindKernels = {
 export const KERNELS: Readonly<Partial<Record<LayerSpec["kind"], KindKernels>>> = {
   conv: convKernelsOf,
   maxPool: {
+    keepsSign: true,
     unfit: (_l, _layers, flat) => (flat ? "it takes max pools before the flatten" : undefined),
     scratch: (layer, rows) => ({
       argmax: rows * layer.output[0] * layer.output[1] * layer.output[2] * 4,
@@ -290,17 +477,19 @@ export const KERNELS: Readonly<Partial<Record<LayerSpec["kind"], KindKernels>>> 
       });
     },
   },
+  batchNorm: batchNormKernelsOf,
   dropout: {
+    keepsSign: true,
     unfit: (l, layers) =>
       l > 0 && layers[l - 1].kind !== "flatten"
         ? undefined
-        : "it takes a dropout after a ReLU, a pool or a dropout, before the flatten or after it",
+        : "it takes a dropout after a ReLU, a pool, a bn or a dropout, not right after the flatten",
     scratch: (layer, rows) => ({
       mask: rows * layer.output[0] * layer.output[1] * layer.output[2] * 4,
     }),
-    // Y = X ⊙ mask in training (its input is a ReLU's, a pool's or a dropout's: ≥ 0, so that the
-    // layer after it masks its gradient by Y > 0 as it would by the ReLU's); Y = X scoring.
-    // Scoring keeps everything (threshold 0, scale 1).
+    // Y = X ⊙ mask in training (after a ReLU, X ≥ 0, so that the layer after it masks its
+    // gradient by Y > 0 as it would by the ReLU's); scoring keeps everything (threshold 0,
+    // scale 1).
     forward({ x, layer, l, R, buf, input, training, seed, first }) {
       const [H, W, C] = layer.output, rate = training ? (layer.spec as DropoutSpec).rate : 0;
       x.dropout({
@@ -333,6 +522,7 @@ export const KERNELS: Readonly<Partial<Record<LayerSpec["kind"], KindKernels>>> 
   },
   flatten: {
     passThrough: true,
+    keepsSign: true,
     output: (input) => [1, 1, input[0] * input[1] * input[2]],
   },
   dense: denseKernelsOf,
@@ -361,12 +551,17 @@ export function convWasmUnfit(
   return undefined;
 }
 
-/** The kernel layers of a network and the length of its kernel parameter layout. */
-export function kernelLayers(net: Network): { layers: KernelLayer[]; length: number } {
+/**
+ * The kernel layers of a network, the length of its kernel parameter layout, of its float64
+ * state, and of a chunk's float64 sums.
+ */
+export function kernelLayers(
+  net: Network,
+): { layers: KernelLayer[]; length: number; stateLength: number; sumsLength: number } {
   const shapes = layerShapes(net.layers, net.input);
   const asMap = (s: number[], real: boolean): MapShape =>
     s.length === 3 ? [s[1], s[2], real ? s[0] : pad8(s[0])] : [1, 1, real ? s[0] : pad8(s[0])];
-  let length = 0;
+  let length = 0, stateLength = 0, sumsLength = 0;
   const layers: KernelLayer[] = [];
   net.layers.forEach((spec, l) => {
     const kernels = KERNELS[spec.kind]!;
@@ -385,8 +580,12 @@ export function kernelLayers(net: Network): { layers: KernelLayer[]; length: num
     const flattened: KernelLayer["flattened"] = before && kernels.K
       ? [...before.input, before.realIn]
       : undefined;
+    // Whether the input is a ReLU's output, passed on by layers that keep its sign.
+    let from = l - 1;
+    while (from >= 0 && KERNELS[net.layers[from].kind]?.keepsSign) from--;
+    const afterRelu = from >= 0 && net.layers[from].kind === "relu";
     // Real channels (maps) or units (vectors) in and out.
-    layers.push({
+    const layer: KernelLayer = {
       spec,
       input,
       output,
@@ -396,7 +595,14 @@ export function kernelLayers(net: Network): { layers: KernelLayer[]; length: num
       K,
       wt,
       b,
-    });
+      afterRelu,
+      state: -1,
+      sums: -1,
+    };
+    const state = kernels.stateLength?.(layer) ?? 0, sums = kernels.sumsLength?.(layer) ?? 0;
+    if (state) [layer.state, stateLength] = [stateLength, stateLength + state];
+    if (sums) [layer.sums, sumsLength] = [sumsLength, sumsLength + sums];
+    layers.push(layer);
   });
-  return { layers, length };
+  return { layers, length, stateLength, sumsLength };
 }

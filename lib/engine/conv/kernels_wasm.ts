@@ -1,8 +1,9 @@
 /**
  * The convolution engine's WebAssembly kernels (`wasm/conv/kernels.ts`), with named, typed
  * arguments: channels-last im2col and its inverse (at any stride and padding), max pooling and
- * its backward pass, the ReLU mask, dropout, and the matrix products, softmax and optimizer update it shares with the mini-batch
- * engine (`shared/kernels.ts`), all in one module over a shared memory.
+ * its backward pass, the ReLU mask, dropout, batch normalisation's sums and passes, and the
+ * matrix products, softmax and optimizer update it shares with the mini-batch engine
+ * (`shared/kernels.ts`), all in one module over a shared memory.
  *
  * The kernels are proven equal to the readable layers of `lib/nn/layers/` by
  * `tests/engine/conv_kernels_test.ts`; `backend_wasm.ts` runs them.
@@ -88,6 +89,27 @@ export interface ConvKernels extends MatrixKernels {
   ): void;
   /** `D ⊙= [M > 0]` over `count` floats: ReLU′ of the layer whose output is M. */
   maskPositive(o: { D: number; M: number; count: number }): void;
+  /** `out[c] += Σ x`, `out[C + c] += Σ x²` (float64) over `count` positions of C channels. */
+  channelSums(o: { X: number; count: number; C: number; out: number }): void;
+  /** `out[c] += Σ dy`, `out[C + c] += Σ dy·x` (float64) over `count` positions. */
+  gradientSums(o: { D: number; X: number; count: number; C: number; out: number }): void;
+  /** `Y = (X − μ)·s + β` per channel, coef = [μ, s, β] (float32, 3·C). */
+  normalize(o: { X: number; Y: number; count: number; C: number; coef: number }): void;
+  /**
+   * `dX = s·(dy − dβ/N − x̂·dγ/N)`, coef = [μ, 1/√(σ² + ε), s, dβ/N, dγ/N] (float32, 5·C);
+   * `masked`: ⊙ [x > 0].
+   */
+  normalizeBackward(
+    o: {
+      D: number;
+      X: number;
+      dX: number;
+      count: number;
+      C: number;
+      coef: number;
+      masked: boolean;
+    },
+  ): void;
 }
 
 /** The raw exports, positional. */
@@ -100,6 +122,10 @@ interface ConvExports extends SharedExports {
   maskPositive(...args: number[]): void;
   dropout(...args: number[]): void;
   multiply(...args: number[]): void;
+  channelSums(...args: number[]): void;
+  gradientSums(...args: number[]): void;
+  normalize(...args: number[]): void;
+  normalizeBackward(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -141,5 +167,10 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
         o.scale,
       ),
     multiply: (o) => x.multiply(o.D, o.M, o.out, o.count),
+    channelSums: (o) => x.channelSums(o.X, o.count, o.C, o.out),
+    gradientSums: (o) => x.gradientSums(o.D, o.X, o.count, o.C, o.out),
+    normalize: (o) => x.normalize(o.X, o.Y, o.count, o.C, o.coef),
+    normalizeBackward: (o) =>
+      x.normalizeBackward(o.D, o.X, o.dX, o.count, o.C, o.coef, o.masked ? 1 : 0),
   };
 }

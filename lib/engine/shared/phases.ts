@@ -7,6 +7,11 @@
  * 2. Update: each thread runs the optimizer on its share of the parameters, adding the chunks'
  *    sums in chunk order.
  *
+ * A network whose layers need the whole batch's statistics (batch normalisation) runs phase 1
+ * in {@link PhasedBackend.rounds} rounds: each chunk goes forward to such a layer and leaves its
+ * sums; the next round, every chunk's sums added in chunk order, goes on to the next such layer
+ * (and, on the way back, likewise for the gradients' sums).
+ *
  * Whichever thread computed a chunk or a share, every sum is taken in the same order, so 1, 2 or
  * 16 threads give the same bits. The main thread rings each worker's doorbell (`doorbell.ts`)
  * and runs its own part; each worker rings back when its part is done.
@@ -49,11 +54,21 @@ export interface UpdateStep {
 
 /** One thread's two jobs. */
 export interface PhasedBackend {
+  /** Rounds of the gradient phase (1 unless a layer needs the batch's statistics). */
+  rounds?: number;
   /**
    * Forward and backward over samples `from … to−1` of the epoch (chunk c of the batch
-   * `batchFrom … batchTo−1`) into chunk c's buffers.
+   * `batchFrom … batchTo−1`) into chunk c's buffers — or, in a phase of several rounds, round
+   * `round`'s part of them.
    */
-  runChunk(c: number, from: number, to: number, batchFrom: number, batchTo: number): void;
+  runChunk(
+    c: number,
+    from: number,
+    to: number,
+    batchFrom: number,
+    batchTo: number,
+    round: number,
+  ): void;
   /** Thread `slot`'s share of the update, from the chunks' sums in chunk order. */
   updateShare(slot: number, threads: number, step: UpdateStep): void;
 }
@@ -62,7 +77,7 @@ export interface PhasedBackend {
 export interface PhaseWorkerMessage<M> {
   /** What the worker attaches its backend to. */
   backend: M;
-  /** `[phase, chunks, bound₀ … bound_chunks]` of the current step (shared). */
+  /** `[phase, chunks, bound₀ … bound_chunks, …, round]` of the current step (shared). */
   plan: SharedArrayBuffer;
   /** `[lr, 1/B, t]` of the current step (shared). */
   values: SharedArrayBuffer;
@@ -73,6 +88,9 @@ export interface PhaseWorkerMessage<M> {
   /** The number of threads. */
   threads: number;
 }
+
+/** Where in the plan the gradient phase's round is. */
+const ROUND = MAX_CHUNKS + 3;
 
 /** Phase 1 of a step: thread `slot`'s chunks. Phase 2: its share of the update. */
 export function runPhase(
@@ -85,7 +103,7 @@ export function runPhase(
   const chunks = plan[1], from = plan[2], to = plan[2 + chunks];
   if (plan[0] === 1) {
     for (let c = slot; c < chunks; c += threads) {
-      backend.runChunk(c, plan[2 + c], plan[3 + c], from, to);
+      backend.runChunk(c, plan[2 + c], plan[3 + c], from, to, plan[ROUND]);
     }
     return;
   }
@@ -110,7 +128,8 @@ export async function startPhases<M>(
   main: PhasedBackend,
   threads: number,
 ): Promise<Phases> {
-  const plan = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 3) * 4));
+  const plan = new Int32Array(new SharedArrayBuffer((ROUND + 1) * 4));
+  const rounds = main.rounds ?? 1;
   const values = new Float64Array(new SharedArrayBuffer(3 * 8));
   const bell = new Int32Array(new SharedArrayBuffer(8 * threads));
   const workers: Worker[] = [];
@@ -150,7 +169,10 @@ export async function startPhases<M>(
       const B = to - from, chunks = chunkCount(B);
       plan[1] = chunks;
       for (let c = 0; c <= chunks; c++) plan[2 + c] = from + Math.floor((c * B) / chunks);
-      phase(1);
+      for (let r = 0; r < rounds; r++) {
+        plan[ROUND] = r;
+        phase(1);
+      }
       values[0] = lr;
       values[1] = 1 / B;
       values[2] = ++t;
