@@ -1,18 +1,19 @@
 /**
- * `deno task report`: the main job. From a clean clone it makes the data, executes the three
- * notebooks — `notebooks/mnist.ipynb` (the seed), `notebooks/beyond.ipynb` (one change at a time)
- * and `notebooks/convolutions.ipynb` (convolutions) — on a project-local Deno kernelspec (the
+ * `deno task report`: the main job. From a clean clone it makes the data, executes the four
+ * notebooks — `notebooks/mnist.ipynb` (the seed), `notebooks/beyond.ipynb` (one change at a
+ * time), `notebooks/convolutions.ipynb` (convolutions) and `notebooks/further.ipynb` (batch
+ * normalisation, dropout, strides, elastic distortions) — on a project-local Deno kernelspec (the
  * user's Jupyter setup is never touched), exports each as one self-contained HTML file, writes
  * `index.html` linking them with their headline figures, and prints the paths and accuracies.
  * Each training step's progress line is printed as it runs.
  *
- * Flags: `--out DIR` (default `reports/`), `--only mnist|beyond|convolutions` (one notebook; the
+ * Flags: `--out DIR` (default `reports/`), `--only mnist|beyond|convolutions|further` (one notebook; the
  * index still lists the others' last reports), `--full` (every notebook at its full settings,
  * {@link FULL_SETTINGS}: tens of minutes). Environment variables `MNIST_ITERATIONS`,
  * `MNIST_ALPHA`, `MNIST_SEED`, `BEYOND_EPOCHS`, `BEYOND_FULL_BATCH_STEPS`, `CONV_EPOCHS`,
- * `LONG_EPOCHS` and `CONV_TRAIN_SIZE` pass through to the notebooks' parameters
- * cells (the tests use them for short runs); `BEYOND_OUT` is set to the output folder, where
- * the beyond and convolutions notebooks save their models and Kaggle submissions.
+ * `LONG_EPOCHS`, `CONV_TRAIN_SIZE`, `FURTHER_TRAIN_SIZE` and `FURTHER_EPOCHS` pass through to
+ * the notebooks' parameters cells (the tests use them for short runs); `BEYOND_OUT` is set to the
+ * output folder, where the last three notebooks save their models and Kaggle submissions.
  *
  * @module
  */
@@ -88,13 +89,15 @@ export const NOTEBOOKS = {
     "One change at a time from the seed: He initialisation, mini-batches, Adam, width, a schedule, shifts; a digit pad and a Kaggle submission",
   convolutions:
     "Convolutions and pooling from scratch, distorted digits, an ensemble, test-time shifts; a convnet in the page and a Kaggle submission",
+  further:
+    "Batch normalisation, dropout, strided convolutions, a deeper 3×3 network, one-cycle, elastic distortions, an ensemble with test-time shifts; the best single network in the page",
 } as const;
 
 /**
  * The environment of `--full`: every notebook at its full settings — the seed's 1,000
  * iterations (its default), the beyond notebook's steps at 30 epochs and its full-batch steps at
  * the seed's 1,000, the convolutional steps (the line to beat included) at 15 epochs on all
- * 41,000 training images, the longer one at 30.
+ * 41,000 training images, the longer one at 30; the further notebook's at 8 on all 41,000.
  */
 export const FULL_SETTINGS: Readonly<Record<string, string>> = {
   BEYOND_EPOCHS: "30",
@@ -102,6 +105,8 @@ export const FULL_SETTINGS: Readonly<Record<string, string>> = {
   CONV_TRAIN_SIZE: "41000",
   CONV_EPOCHS: "15",
   LONG_EPOCHS: "30",
+  FURTHER_TRAIN_SIZE: "41000",
+  FURTHER_EPOCHS: "8",
 };
 
 /**
@@ -113,7 +118,7 @@ export const FULL_MINUTES = 30;
 /** `deno task report --help`. */
 export const REPORT_HELP = `Execute the notebooks and write their HTML reports and an index.
 
-Usage: deno task report [--only mnist|beyond|convolutions] [--full] [--out DIR]
+Usage: deno task report [--only mnist|beyond|convolutions|further] [--full] [--out DIR]
 
   --only NAME   one notebook (the index still lists the others' last reports)
   --full        every notebook at its full settings; the convolutions notebook alone took
@@ -123,7 +128,8 @@ Usage: deno task report [--only mnist|beyond|convolutions] [--full] [--out DIR]
   --help        this text
 
 MNIST_SEED, MNIST_ITERATIONS, MNIST_ALPHA, BEYOND_EPOCHS, BEYOND_FULL_BATCH_STEPS, CONV_EPOCHS,
-LONG_EPOCHS and CONV_TRAIN_SIZE in the environment set the notebooks' parameters.`;
+LONG_EPOCHS, CONV_TRAIN_SIZE, FURTHER_TRAIN_SIZE and FURTHER_EPOCHS in the environment set the
+notebooks' parameters.`;
 
 /** A notebook's name in {@link NOTEBOOKS}. */
 export type NotebookName = keyof typeof NOTEBOOKS;

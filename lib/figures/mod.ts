@@ -17,3 +17,4 @@ export * from "./digit_pad.ts";
 export * from "./pad_page.ts";
 export * from "./runs.ts";
 export * from "./convolutions.ts";
+export * from "./activations.ts";

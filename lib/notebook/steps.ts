@@ -12,6 +12,7 @@ import type { Digits } from "../data/dataset.ts";
 import { averageRuns, type EnsembleRun } from "../train/ensemble.ts";
 import { fit, type FitResult } from "../train/fit.ts";
 import { describeRecipe, type Recipe } from "../train/recipe.ts";
+import type { Callback } from "../train/callbacks.ts";
 import { TrainingStopped } from "../train/stop.ts";
 import { markdownTable } from "./display.ts";
 import { progressLine } from "./progress.ts";
@@ -42,9 +43,9 @@ export interface Steps {
   /**
    * Train `recipe` as the step `name`, kept as the last of {@link Steps.runs} (nothing is
    * returned, so that a cell ending with it shows its line alone); throws `TrainingStopped` on
-   * Stop.
+   * Stop. The recipe's own callbacks run after the progress line's.
    */
-  train(name: string, recipe: Recipe): Promise<void>;
+  train(name: string, recipe: Recipe & { callbacks?: Callback[] }): Promise<void>;
   /** Average earlier steps' networks (and `shifts` of each image) as the step `name`. */
   average(
     name: string,
@@ -88,7 +89,8 @@ export function createSteps(sets: { train: Digits; dev: Digits; test: Digits }):
       const line = progressLine(name);
       const { dev, test } = sets;
       const options = { ...recipe, dev, test, name, progress: false, signal: stopSignal() };
-      const run = await fit(sets.train, { ...options, callbacks: [line] }).catch((error) => {
+      const callbacks = [line, ...(recipe.callbacks ?? [])];
+      const run = await fit(sets.train, { ...options, callbacks }).catch((error) => {
         // Stop: keep the epochs trained, marked as stopped, and end the cell.
         if (error instanceof TrainingStopped) {
           runs.push({ ...error.result, name: `${name} (stopped)` });

@@ -114,12 +114,14 @@ export function checkBeyond(nb: NotebookJson): string[] {
  * to beat) to B; the largest single gain is step X (g points), and the best test accuracy is C,
  * step Y." against its table.
  */
-export function checkConvolutions(nb: NotebookJson): string[] {
+export function checkConvolutions(nb: NotebookJson, lead = "The convolutional steps"): string[] {
   const problems: string[] = [], texts = outputTexts(nb), steps = stepTests(nb);
   if (steps.length < 2) return ["missing: the table of steps"];
   const claim = find(
     texts,
-    /^The convolutional steps take the test accuracy from ([\d.]+)% \(the line to beat\) to ([\d.]+)%; the largest single gain is step (.+) \(([+−][\d.]+) points\), and the best test accuracy is ([\d.]+)%, step (.+)\.$/,
+    new RegExp(
+      `^${lead} take the test accuracy from ([\\d.]+)% \\(the line to beat\\) to ([\\d.]+)%; the largest single gain is step (.+) \\(([+−][\\d.]+) points\\), and the best test accuracy is ([\\d.]+)%, step (.+)\\.$`,
+    ),
     "the sentence of the largest gain and the best step",
     problems,
   );
@@ -148,6 +150,9 @@ export function checkConvolutions(nb: NotebookJson): string[] {
   }
   return problems;
 }
+
+/** The further notebook: the same sentence of the largest gain and the best step. */
+export const checkFurther = (nb: NotebookJson): string[] => checkConvolutions(nb, "These steps");
 
 /**
  * The seed's notebook: the dead units printed under the gradient check against the weights the

@@ -14,6 +14,7 @@ import { runTask } from "../helpers.ts";
 import {
   checkBeyond,
   checkConvolutions,
+  checkFurther,
   checkMnist,
   type NotebookJson,
 } from "../notebook/claims.ts";
@@ -41,9 +42,11 @@ Deno.env.set("BEYOND_FULL_BATCH_STEPS", "20");
 Deno.env.set("CONV_EPOCHS", "1");
 Deno.env.set("LONG_EPOCHS", "2");
 Deno.env.set("CONV_TRAIN_SIZE", "12000");
+Deno.env.set("FURTHER_TRAIN_SIZE", "6000");
+Deno.env.set("FURTHER_EPOCHS", "1");
 const out = await Deno.makeTempDir({ prefix: "mnist-report-test-" });
 const { reports, indexPath } = await makeReport({ out });
-const [mnist, beyond, convolutions] = reports;
+const [mnist, beyond, convolutions, further] = reports;
 const cellsOf = async (path: string) =>
   (JSON.parse(await Deno.readTextFile(path)) as { cells: Cell[] }).cells.filter((c) =>
     c.cell_type === "code"
@@ -299,7 +302,9 @@ Deno.test("the beyond notebook executes: every step, the table, the curves, a mo
       })/[^\\s"'<]*)`,
       "m",
     );
-    const names = ["mnist", "beyond", "convolutions"].flatMap((n) => [`${n}.html`, `${n}.ipynb`]);
+    const names = ["mnist", "beyond", "convolutions", "further"].flatMap((
+      n,
+    ) => [`${n}.html`, `${n}.ipynb`]);
     for (const name of [...names, "index.html"]) {
       const content = await Deno.readTextFile(`${out}/${name}`);
       const found = content.match(absolute);
@@ -392,14 +397,78 @@ Deno.test("the convolutions notebook executes: every step, the table, the curves
   );
 });
 
-Deno.test("the index page links the three reports with their headline figures", async () => {
+Deno.test("the further notebook executes: every step, the bn figure, the table, a model and a submission", async (t) => {
+  assert.equal(further.name, "further");
+  const code = await cellsOf(further.executed);
+  const steps = further.summary.steps as {
+    name: string;
+    test_accuracy: number;
+    dev_accuracy: number;
+  }[];
+
+  await t.step("no cell raised an error; every code cell but the imports shows something", () => {
+    checkCells(code);
+  });
+
+  await t.step("eight steps, from the line to beat to the ensemble, each scored", () => {
+    assert.deepEqual(
+      steps.map((s) => s.name.split(" · ")[0]),
+      Array.from({ length: 8 }, (_, i) => String(i)),
+    );
+    // One epoch of 6,000 images: 93% to 98% here; a broken bn or dropout reads near chance.
+    for (const s of steps) assert.ok(s.test_accuracy > 0.9 && s.test_accuracy <= 1, s.name);
+    const best = Math.max(...steps.map((s) => s.dev_accuracy));
+    const final = steps.findLast((s) => s.dev_accuracy === best)!;
+    assert.equal(further.summary.final, final.name);
+    assert.equal(further.summary.test_accuracy, final.test_accuracy);
+    const singles = steps.slice(0, 7), bestSingle = Math.max(...singles.map((s) => s.dev_accuracy));
+    assert.equal(
+      further.summary.single,
+      singles.findLast((s) => s.dev_accuracy === bestSingle)!.name,
+    );
+  });
+
+  await t.step("the table has a row per step; the figures are there", () => {
+    const markdown = code.flatMap((c) =>
+      c.outputs!.map((o) => String(o.data?.["text/markdown"] ?? ""))
+    );
+    const table = markdown.find((m) => m.startsWith("| step |"))!;
+    assert.ok(table, "a table of the steps");
+    const rows = table.split("\n").slice(2);
+    assert.equal(rows.length, steps.length);
+    assert.match(rows[1], /conv5x32,bn,pool2,conv5x64,bn,pool2,dense256,bn \|/);
+    assert.match(rows[7], /mean of 3 networks × 5 shifts/);
+    const figures = figuresWith(code, [
+      "What the second convolution reads, as training goes",
+      "each bent, rotated, scaled and shifted at random",
+      "Confusion matrix",
+      "Misclassified digits",
+      "Draw a digit",
+    ]);
+    checkStepCharts(figures, steps);
+  });
+
+  await t.step("each title once; the computed claims agree with the outputs", async () => {
+    await checkTitlesAndClaims(further.executed, checkFurther);
+  });
+
+  await t.step("the model file holds the best single network, bn statistics included", async () => {
+    const { network } = await loadModel(`${out}/further_model.json`);
+    const single = steps.find((s) => s.name === further.summary.single)!;
+    assert.ok(network.params.some((p) => p?.runningMean?.some((v) => v !== 0)));
+    const accuracy = await submissionAccuracy(`${out}/further_submission.csv`);
+    assert.ok(Math.abs(accuracy - single.test_accuracy) < 1e-9, `${accuracy}`);
+  });
+});
+
+Deno.test("the index page links the four reports with their headline figures", async () => {
   const html = await Deno.readTextFile(indexPath);
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-  for (const report of [mnist, beyond, convolutions]) {
+  for (const report of [mnist, beyond, convolutions, further]) {
     assert.match(html, new RegExp(`href="${report.name}\\.html"`));
     assert.ok(html.includes(`test accuracy <b>${pct(report.summary.test_accuracy)}</b>`));
   }
-  assert.equal(html.match(/\d s of training/g)?.length, 3, "each with its training time");
+  assert.equal(html.match(/\d s of training/g)?.length, 4, "each with its training time");
 });
 
 Deno.test("in Chromium, offline: the reports render, and their digit pads read drawn digits", async (t) => {
@@ -455,8 +524,20 @@ Deno.test("in Chromium, offline: the reports render, and their digit pads read d
       },
     );
 
-    await t.step("the index links the three", async () => {
+    await t.step("the further report: equations, the bn figure, a working pad", async () => {
+      const { page, blocked, problems } = await open(browser, further.htmlPath);
+      assert.deepEqual(blocked, []);
+      assert.deepEqual(problems, []);
+      assert.ok(await page.locator("math").count() >= 10, "equations rendered as MathML");
+      assert.ok(await page.locator("figure svg path").count() >= 20, "the bands and curves");
+      await checkPad(page);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(blocked, []);
+    });
+
+    await t.step("the index links the four", async () => {
       const { page, blocked, problems } = await open(browser, indexPath);
+      assert.equal(await page.getByRole("link", { name: /further\.html/ }).count(), 1);
       await page.getByRole("link", { name: /beyond\.html/ }).click();
       await page.waitForLoadState("load");
       assert.ok(page.url().endsWith("/beyond.html"));
@@ -471,7 +552,7 @@ Deno.test("in Chromium, offline: the reports render, and their digit pads read d
 Deno.test("makeReport() names the notebooks it knows when --only names another", async () => {
   await assert.rejects(
     () => makeReport({ out, only: "seed" as "mnist" }),
-    /^Error: Cannot report notebook "seed": expected one of mnist, beyond, convolutions$/,
+    /^Error: Cannot report notebook "seed": expected one of mnist, beyond, convolutions, further$/,
   );
 });
 
@@ -480,7 +561,7 @@ Deno.test("deno task report --help prints its flags and the full settings, and r
   assert.equal(code, 0);
   assert.match(
     stdout,
-    /^Usage: deno task report \[--only mnist\|beyond\|convolutions\] \[--full\]/m,
+    /^Usage: deno task report \[--only mnist\|beyond\|convolutions\|further\] \[--full\]/m,
   );
   assert.match(stdout, /CONV_EPOCHS=15/);
   assert.doesNotMatch(stdout, /executed in/);
