@@ -285,3 +285,35 @@ export async function benchSpeedrun(o: BeyondOptions): Promise<Record<string, un
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/**
+ * The further notebook's best single recipe's network — Deotte's 3×3 network with batch
+ * normalisation and dropout — on one-cycle Adam in batches of 64, shifts of ±2 pixels (the
+ * rotations, scalings and elastic fields left out: PyTorch's side has none of them).
+ */
+export const FURTHER = {
+  layers: "conv3x32,bn,conv3x32,bn,conv5x32s2p2,bn,dropout0.4,conv3x64,bn,conv3x64,bn," +
+    "conv5x64s2p2,bn,dropout0.4,conv4x128,bn,dropout0.4",
+  batch_size: 64,
+  lr: 0.01,
+  optimizer: "adam",
+  schedule: "onecycle",
+  augment: 2,
+  seed: 0,
+};
+
+/** Race {@link FURTHER} for `o.epochs` epochs; returns its figures. */
+export async function benchFurther(o: BeyondOptions): Promise<Record<string, unknown>> {
+  const dir = await writeData(o.csv, o.testCsv);
+  try {
+    return await raceRecipe(
+      o,
+      dir,
+      { ...FURTHER, epochs: o.epochs },
+      `The further notebook's network: ${FURTHER.layers}, Adam (η = 0.01, one cycle), ` +
+        `batches of 64, ${o.epochs} epochs, shifts of ±2 pixels; one run each; MNIST test accuracy`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

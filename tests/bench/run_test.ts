@@ -29,7 +29,7 @@ for (
     [["--repeats", "0"], /^error: --repeats must be a whole number of at least 1, not "0"/],
     [
       ["--only", "all"],
-      /^error: --only must be seed, beyond, conv or speedrun, not "all" \(see --help\)$/,
+      /^error: --only must be seed, beyond, conv, speedrun or further, not "all" \(see --help\)$/,
     ],
   ] as const
 ) {

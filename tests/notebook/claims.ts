@@ -151,8 +151,34 @@ export function checkConvolutions(nb: NotebookJson, lead = "The convolutional st
   return problems;
 }
 
-/** The further notebook: the same sentence of the largest gain and the best step. */
-export const checkFurther = (nb: NotebookJson): string[] => checkConvolutions(nb, "These steps");
+/**
+ * The further notebook: the same sentence of the largest gain and the best step, and "The ten
+ * times larger rate changed the test accuracy by g points without batch normalisation (step
+ * X); with it, step Y is h points against the line to beat." against its table.
+ */
+export function checkFurther(nb: NotebookJson): string[] {
+  const problems = checkConvolutions(nb, "These steps"), steps = stepTests(nb);
+  const claim = find(
+    outputTexts(nb),
+    /^The ten times larger rate changed the test accuracy by ([+−][\d.]+) points without batch normalisation \(step (.+)\); with it, step (.+) is ([+−][\d.]+) points against the line to beat\.$/,
+    "the sentence of the larger rate",
+    problems,
+  );
+  if (claim && steps.length >= 3) {
+    const [, without, rateName, bnName, withBn] = claim;
+    if (
+      rateName !== steps[1].name || !near(pointsOf(without), steps[1].test - steps[0].test, 0.011)
+    ) {
+      problems.push(
+        `the larger rate: said ${rateName} ${without}, the table gives ${steps[1].name}`,
+      );
+    }
+    if (bnName !== steps[2].name || !near(pointsOf(withBn), steps[2].test - steps[0].test, 0.011)) {
+      problems.push(`with bn: said ${bnName} ${withBn}, the table gives ${steps[2].name}`);
+    }
+  }
+  return problems;
+}
 
 /**
  * The seed's notebook: the dead units printed under the gradient check against the weights the

@@ -20,13 +20,20 @@
  *                  (im2col at the layer's stride, zeros for its padding)
  *           pool:  A = maxpool(A_in), argmax                         (R·Ho·Wo × C)
  *           dropout: A = A_in ⊙ mask (training; scoring: mask = 1)    (R·H·W × C)
+ *           bn:    A = (A_in − μ)·γ/√(σ² + ε) + β  (the batch's μ, σ²; scoring: the running ones)
  *           dense: A = ReLU(A_in·WT + b)  (no ReLU for the last: Z)  (R × units)
  * softmax   dZ = softmax(Z) − onehot(y); stats += [right answers, Σ −log a_y]
  * backward  dense: dWT = A_inᵀ·dZ, db = Σ dZ, dA_in = (dZ·WTᵀ) ⊙ [A_in > 0]
  *           conv:  dWT = colsᵀ·dZ, db = Σ dZ, dA_in = col2im(dZ·WTᵀ) ⊙ [A_in > 0]
  *           pool:  dA_in = the gradient of each output at its argmax
  *           dropout: dA_in = dA ⊙ mask  (dA already masked by A > 0, so by A_in > 0)
+ *           bn:    dA_in = s·(dA − dβ/N − x̂·dγ/N) ⊙ [A_in > 0]  (the batch's dβ, dγ)
  * ```
+ *
+ * A layer masks the gradient at its input by input > 0 — the ReLU′ of the product before it —
+ * only when that input is a ReLU's output (`KernelLayer.afterRelu`): not after a bn. A bn needs
+ * the whole batch's sums, so a step's gradient phase stops at each bn, forward then backward
+ * (`rounds`), each chunk keeping its buffers in a scratch area of its own between rounds.
  *
  * The products sum the chunk's rows in order, each chunk into its own gradient buffer; the
  * update adds the chunks' buffers in chunk order (the shared `update` kernel).
