@@ -177,6 +177,58 @@ export function checkFurther(nb: NotebookJson): string[] {
       problems.push(`with bn: said ${bnName} ${withBn}, the table gives ${steps[2].name}`);
     }
   }
+  problems.push(...checkDevChoice(nb));
+  return problems;
+}
+
+/**
+ * The further notebook's sentence on the dev set's resolution — "One dev image is 0.10 points of
+ * the 1,000 dev rows, and the steps' dev scores ran from A% to B%: the step chosen on dev is g
+ * points on test from the best there, step Y — n of the 10,000 test digits, …" (or "here the step
+ * chosen on dev is also the best on test.") — against the table's dev and test columns.
+ */
+export function checkDevChoice(nb: NotebookJson): string[] {
+  const problems: string[] = [], texts = outputTexts(nb);
+  const rows = tableRows(nb, "step").map((r) => ({
+    name: r[0],
+    test: percent(r[4]),
+    dev: percent(r[5]),
+  }));
+  const claim = find(
+    texts,
+    /^One dev image is ([\d.]+) points of the ([\d,]+) dev rows, and the steps' dev scores ran from ([\d.]+)% to ([\d.]+)%: (?:(here the step chosen on dev is also the best on test\.)|the step chosen on dev is ([+−][\d.]+) points on test from the best there, step (.+) — (\d+) of the ([\d,]+) test digits, a difference a choice made on dev rows cannot see\.)$/,
+    "the sentence on the dev set's resolution",
+    problems,
+  );
+  if (!claim || rows.length === 0) return problems;
+  const [, image, devRows, low, high, same, gap, bestName, digits, testRows] = claim;
+  const devs = rows.map((r) => r.dev).filter((d) => !Number.isNaN(d));
+  if (!near(Number(image), 100 / Number(devRows.replace(/,/g, "")), 0.0051)) {
+    problems.push(`one dev image: said ${image} points of ${devRows} rows`);
+  }
+  if (!near(Number(low), Math.min(...devs)) || !near(Number(high), Math.max(...devs))) {
+    problems.push(
+      `dev range: said ${low}–${high}%, the table gives ${Math.min(...devs)}–${Math.max(...devs)}%`,
+    );
+  }
+  // The choice: the best dev score, the later step on a tie; the best on test, the earlier.
+  const chosen = rows.reduce((a, b) => (b.dev >= a.dev ? b : a));
+  const onTest = rows.reduce((a, b) => (b.test > a.test ? b : a));
+  if (same !== undefined) {
+    if (chosen !== onTest) {
+      problems.push(`said the dev choice is the best on test: ${chosen.name} is not`);
+    }
+    return problems;
+  }
+  if (bestName !== onTest.name || !near(pointsOf(gap), chosen.test - onTest.test, 0.011)) {
+    problems.push(`the best on test: said ${bestName} ${gap}, the table gives ${onTest.name}`);
+  }
+  const wrongMore = Math.round(
+    ((onTest.test - chosen.test) / 100) * Number(testRows.replace(/,/g, "")),
+  );
+  if (Math.abs(Number(digits) - wrongMore) > 1) {
+    problems.push(`said ${digits} test digits apart, the table gives ${wrongMore}`);
+  }
   return problems;
 }
 

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { checkBeyond, checkConvolutions, checkMnist, type NotebookJson } from "./claims.ts";
+import {
+  checkBeyond,
+  checkConvolutions,
+  checkDevChoice,
+  checkMnist,
+  type NotebookJson,
+} from "./claims.ts";
 
 /** A notebook whose code cells show these Markdown outputs and printed lines. */
 function notebook(outputs: ({ markdown: string } | { printed: string })[]): NotebookJson {
@@ -102,5 +108,35 @@ Deno.test("checkMnist() ties the dead units to the skipped weights, and the reca
   }]);
   assert.deepEqual(checkMnist(good, otherBeyond), [
     "zeros 80.9% and nonzero 25.00% do not add up to 100%",
+  ]);
+});
+
+Deno.test("checkDevChoice() ties the dev set's sentence to the table's dev and test columns", () => {
+  // Dev 99.70, 99.90, 99.90 (the later tie, step 2, is chosen), test 99.50, 99.61, 99.56.
+  const rows = [[99.5, 99.7], [99.61, 99.9], [99.56, 99.9]];
+  const steps = [
+    "| step | network | recipe | epochs | test | dev | seconds | parameters |",
+    "| --- |",
+  ]
+    .concat(rows.map(([t, d], i) => `| ${i} · s${i} | n | r | 1 | ${t}% | ${d}% | 1.0 | 10 |`))
+    .join("\n");
+  const sentence = (gap: string, best: string, digits: number) =>
+    `One dev image is 0.10 points of the 1,000 dev rows, and the steps' dev scores ran from 99.70% to 99.90%: the step chosen on dev is ${gap} points on test from the best there, step ${best} — ${digits} of the 10,000 test digits, a difference a choice made on dev rows cannot see.`;
+  const check = (text: string) =>
+    checkDevChoice(notebook([{ markdown: steps }, { markdown: text }]));
+  assert.deepEqual(check(sentence("−0.05", "1 · s1", 5)), []);
+  // The earlier of the tied steps said to be chosen: the gap and the digits are wrong.
+  assert.deepEqual(check(sentence("−0.00", "1 · s1", 0)), [
+    "the best on test: said 1 · s1 −0.00, the table gives 1 · s1",
+    "said 0 test digits apart, the table gives 5",
+  ]);
+  assert.deepEqual(
+    check(
+      "One dev image is 0.10 points of the 1,000 dev rows, and the steps' dev scores ran from 99.70% to 99.90%: here the step chosen on dev is also the best on test.",
+    ),
+    ["said the dev choice is the best on test: 2 · s2 is not"],
+  );
+  assert.deepEqual(checkDevChoice(notebook([{ markdown: steps }])), [
+    "missing: the sentence on the dev set's resolution",
   ]);
 });
