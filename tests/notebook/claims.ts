@@ -44,9 +44,13 @@ function find(texts: string[], pattern: RegExp, what: string, problems: string[]
   return found ?? undefined;
 }
 
-/** The step table's test accuracies, by step name, in order. */
-function stepTests(nb: NotebookJson): { name: string; test: number }[] {
-  return tableRows(nb, "step").map((row) => ({ name: row[0], test: percent(row[4]) }));
+/** The step table's test and dev accuracies, by step name, in order. */
+function stepTests(nb: NotebookJson): { name: string; test: number; dev: number }[] {
+  return tableRows(nb, "step").map((row) => ({
+    name: row[0],
+    test: percent(row[4]),
+    dev: percent(row[5]),
+  }));
 }
 
 /** The gains between consecutive steps, largest first, in points. */
@@ -189,11 +193,7 @@ export function checkFurther(nb: NotebookJson): string[] {
  */
 export function checkDevChoice(nb: NotebookJson): string[] {
   const problems: string[] = [], texts = outputTexts(nb);
-  const rows = tableRows(nb, "step").map((r) => ({
-    name: r[0],
-    test: percent(r[4]),
-    dev: percent(r[5]),
-  }));
+  const rows = stepTests(nb);
   const claim = find(
     texts,
     /^One dev image is ([\d.]+) points of the ([\d,]+) dev rows, and the steps' dev scores ran from ([\d.]+)% to ([\d.]+)%: (?:(here the step chosen on dev is also the best on test\.)|the step chosen on dev is ([+−][\d.]+) points on test from the best there, step (.+) — (\d+) of the ([\d,]+) test digits, a difference a choice made on dev rows cannot see\.)$/,
@@ -223,6 +223,7 @@ export function checkDevChoice(nb: NotebookJson): string[] {
   if (bestName !== onTest.name || !near(pointsOf(gap), chosen.test - onTest.test, 0.011)) {
     problems.push(`the best on test: said ${bestName} ${gap}, the table gives ${onTest.name}`);
   }
+  // Each percentage is rounded to 0.005 points, half a digit of 10,000: within one digit.
   const wrongMore = Math.round(
     ((onTest.test - chosen.test) / 100) * Number(testRows.replace(/,/g, "")),
   );
