@@ -159,7 +159,7 @@ function scratchOf(
     const [H, W, C] = layer.output, n = rows * H * W * C;
     const A = take(n * 4), D = take(n * 4);
     const own = kernels.scratch?.(layer, rows) ?? {};
-    const cols = own.cols ? take(own.cols) : -1, dcols = own.cols ? take(own.cols) : -1;
+    const cols = own.cols ? take(own.cols) : -1, dcols = own.dcols ? take(own.dcols) : -1;
     const panels = own.panels ? take(own.panels) : -1;
     const argmax = own.argmax ? take(own.argmax) : -1;
     const mask = own.mask ? take(own.mask) : -1;

@@ -70,6 +70,28 @@ export interface MatrixKernels {
   gemmPanels(
     o: Operands & { bias: number; relu: boolean; transposed: boolean; panels: number },
   ): void;
+  /**
+   * gemmPanels' first half: B (K × N, or N × K when `transposed`) packed into `panels`, for
+   * {@link MatrixKernels.gemmPacked} to multiply block after block.
+   */
+  pack(
+    o: { K: number; N: number; B: number; ldb: number; transposed: boolean; panels: number },
+  ): void;
+  /** gemmPanels' second half: `C = bias + A·B` (ReLU when `relu`) from B packed by `pack`. */
+  gemmPacked(
+    o: {
+      M: number;
+      N: number;
+      K: number;
+      A: number;
+      lda: number;
+      panels: number;
+      C: number;
+      ldc: number;
+      bias: number;
+      relu: boolean;
+    },
+  ): void;
   /** `out[n] = Σ_r D[r, n]` over `rows` rows of D (row stride ld), N columns (a bias gradient). */
   columnSums(o: { rows: number; N: number; D: number; ld: number; out: number }): void;
   /**
@@ -131,6 +153,12 @@ export function matrixKernels(x: SharedExports): MatrixKernels {
       else x.packPanels(o.K, o.N, o.B, o.ldb, o.panels);
       x.gemmPacked(o.M, o.N, o.K, o.A, o.lda, o.panels, o.C, o.ldc, o.bias, o.relu);
     },
+    pack(o) {
+      if (o.transposed) x.packPanelsT(o.K, o.N, o.B, o.ldb, o.panels);
+      else x.packPanels(o.K, o.N, o.B, o.ldb, o.panels);
+    },
+    gemmPacked: (o) =>
+      x.gemmPacked(o.M, o.N, o.K, o.A, o.lda, o.panels, o.C, o.ldc, o.bias, o.relu),
     columnSums: (o) => x.columnSums(o.rows, o.N, o.D, o.ld, o.out),
     softmaxLoss: (o) =>
       x.softmaxLoss(
