@@ -16,6 +16,7 @@ import {
   TrainingStopped,
 } from "../all.ts";
 import { mnistTest } from "../helpers.ts";
+import { kernelLayers, usesWinograd } from "../../lib/engine/conv/kernel_table.ts";
 
 const trainSet = await mnistTest(600);
 const dev = await mnistTest(200, 5000);
@@ -64,8 +65,16 @@ const SPECS = [
   // float32's rounding (measured ≤ 6e-7), as the networks without bn do.
   "conv3x8,bn,conv5x8s2p2,bn,dropout0.3,conv4x8,pool2,bn,dense16,bn",
 ];
+// A 3×3 convolution at stride 1 after the first layer runs on Winograd F(2×2, 3×3), whose error
+// is bounded by its 2×2 tile's magnitude, not each output's: an output near 0 beside large ones
+// (a digit's edge; the rotated and bent digits' grey fringes make many) can take the other sign
+// from float64, and a ReLU′ that flips moves weights by ~1e-4 at once (measured: 2 epochs of
+// bent digits, 3 of 8 runs). Networks with one train as the bn ones do, one epoch undistorted
+// (measured: 24 runs of seeds 3–8, sgd and momentum, all within 1e-7).
+const usesTiles = (spec: string) =>
+  kernelLayers(initNetwork(parseLayers(spec), createRng(1))).layers.some(usesWinograd);
 for (const spec of SPECS) {
-  const normalised = spec.includes("bn");
+  const normalised = spec.includes("bn"), short = normalised || usesTiles(spec);
   for (const optimizer of ["sgd", "momentum", "adam"] as const) {
     Deno.test(`fit() on the convolution engine equals the readable loop: ${spec}, ${optimizer}`, async () => {
       const layers = parseLayers(spec);
@@ -74,14 +83,14 @@ for (const spec of SPECS) {
       // With momentum, the images are rotated, scaled and bent too; Adam runs the speedrun's one-cycle
       // schedule (a rate per batch) and its β.
       // The rotations come with elastic fields: the engine lays out what the readable loop sees.
-      const distort = optimizer === "momentum" && !normalised
+      const distort = optimizer === "momentum" && !short
         ? { degrees: 12, scale: 0.15, elastic: { alpha: 8, sigma: 4 } }
         : undefined;
       const adam = optimizer === "adam"
         ? { schedule: "onecycle" as const, beta1: 0.7, beta2: 0.9 }
         : {};
       const options = {
-        epochs: normalised ? 1 : 2,
+        epochs: short ? 1 : 2,
         batchSize: 70,
         lr,
         optimizer,

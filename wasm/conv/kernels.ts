@@ -30,6 +30,7 @@ export {
   update,
   zero,
 } from "../batch/kernels";
+import { gemmPacked } from "../batch/kernels";
 
 const INV255: f32 = <f32>(1.0 / 255.0);
 
@@ -331,6 +332,231 @@ export function normalizeBackward(
       let dx = f32x4.mul(s, f32x4.sub(f32x4.sub(dy, m1), f32x4.mul(xhat, m2)));
       if (masked) dx = v128.and(dx, f32x4.gt(x, zero));
       v128.store(dX + at + o, dx);
+    }
+  }
+}
+
+// Winograd F(2×2, 3×3) (Lavin & Gray, 2016): a 3×3 convolution at stride 1, each 2×2 block of
+// outputs ("tile") from the 4×4 block of input under it, with 16 multiplies a channel pair where
+// the patches take 36:
+//
+//   Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A        d_c: 4×4 input, g_c: 3×3 kernel, Y: 2×2
+//
+//   Bᵀ = [1  0 −1  0]    G = [ 1    0    0 ]    Aᵀ = [1 1  1  0]
+//        [0  1  1  0]        [1/2  1/2  1/2]         [0 1 −1 −1]
+//        [0 −1  1  0]        [1/2 −1/2  1/2]
+//        [0  1  0 −1]        [ 0    0    1 ]
+//
+// For T tiles the sum over channels is 16 matrix products, one per place ξ of the 4×4:
+// M[ξ] (T × N) = V[ξ] (T × C) · U[ξ] (C × N), V the transformed inputs, U the transformed
+// kernels (packed in panels for gemmPacked). The input gradient of a 3×3 convolution is one too:
+// dX is the gradient dZ, padded by 2 − p, convolved with the kernels turned by 180° and their
+// channels swapped (`flip`).
+
+/**
+ * U[ξ] = G g Gᵀ for every kernel g of WT (3·3·C × N, row (u·3 + v)·C + c), into panels for
+ * gemmPacked: 16 matrices of `rows` × `cols` (C × N; flipped, N × C from g turned by 180°), ξ
+ * apart by rows·cols floats, each in panels of 8 columns (P[q/8][r][q mod 8]).
+ */
+export function winogradWeights(WT: usize, C: i32, N: i32, flip: bool, P: usize): void {
+  const rows = flip ? N : C, cols = flip ? C : N, size = <usize>(rows * cols) << 2;
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) {
+      const c = flip ? q : r, n = flip ? r : q;
+      const at = P + (<usize>((q >> 3) * rows * 8 + r * 8 + (q & 7)) << 2);
+      // t = G·g (4 × 3)
+      const g00 = kernelAt(WT, C, N, c, n, flip, 0, 0), g01 = kernelAt(WT, C, N, c, n, flip, 0, 1);
+      const g02 = kernelAt(WT, C, N, c, n, flip, 0, 2), g10 = kernelAt(WT, C, N, c, n, flip, 1, 0);
+      const g11 = kernelAt(WT, C, N, c, n, flip, 1, 1), g12 = kernelAt(WT, C, N, c, n, flip, 1, 2);
+      const g20 = kernelAt(WT, C, N, c, n, flip, 2, 0), g21 = kernelAt(WT, C, N, c, n, flip, 2, 1);
+      const g22 = kernelAt(WT, C, N, c, n, flip, 2, 2);
+      const t10 = <f32>0.5 * (g00 + g10 + g20), t11 = <f32>0.5 * (g01 + g11 + g21);
+      const t12 = <f32>0.5 * (g02 + g12 + g22);
+      const t20 = <f32>0.5 * (g00 - g10 + g20), t21 = <f32>0.5 * (g01 - g11 + g21);
+      const t22 = <f32>0.5 * (g02 - g12 + g22);
+      // U = t·Gᵀ (4 × 4), row i from t's row i: [t0, (t0+t1+t2)/2, (t0−t1+t2)/2, t2]
+      storeU(at, size, 0, g00, g01, g02);
+      storeU(at, size, 1, t10, t11, t12);
+      storeU(at, size, 2, t20, t21, t22);
+      storeU(at, size, 3, g20, g21, g22);
+    }
+  }
+}
+
+/** The weight g[u][v] from channel c to n in WT, turned by 180° when `flip`. */
+@inline function kernelAt(
+  WT: usize, C: i32, N: i32, c: i32, n: i32, flip: bool, u: i32, v: i32,
+): f32 {
+  const uu = flip ? 2 - u : u, vv = flip ? 2 - v : v;
+  return load<f32>(WT + (<usize>(((uu * 3 + vv) * C + c) * N + n) << 2));
+}
+
+/** Row i of U = t·Gᵀ from t's row (a, b, c), each U[4i + j] `size` bytes after the last. */
+@inline function storeU(at: usize, size: usize, i: i32, a: f32, b: f32, c: f32): void {
+  const base = at + <usize>(4 * i) * size;
+  store<f32>(base, a);
+  store<f32>(base + size, <f32>0.5 * (a + b + c));
+  store<f32>(base + 2 * size, <f32>0.5 * (a - b + c));
+  store<f32>(base + 3 * size, c);
+}
+
+/**
+ * V[ξ] = Bᵀ d B for every tile of `images` channels-last maps H×W×C (C a multiple of 4) padded
+ * by p zeros, the tiles of an output Ho×Wo (both even; tile t = (j·Ho/2 + ty)·Wo/2 + tx, its
+ * input the 4×4 block from (2ty − p, 2tx − p)): V at ((ξ·T + t)·C + c), T = images·Ho·Wo/4.
+ */
+export function winogradInput(
+  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, V: usize,
+): void {
+  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const plane = <usize>(T * C) << 2, pixel = <usize>C << 2;
+  const zero = f32x4.splat(0);
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    const image = X + (<usize>(j * H * W * C) << 2);
+    for (let ty = 0; ty < Th; ty++) {
+      const y0 = 2 * ty - p;
+      for (let tx = 0; tx < Tw; tx++) {
+        const x0 = 2 * tx - p;
+        const inside = y0 >= 0 && x0 >= 0 && y0 + 4 <= H && x0 + 4 <= W;
+        const origin = image + (<usize>((y0 * W + x0) * C) << 2); // used only when inside
+        const out = V + (<usize>(t * C) << 2);
+        for (let c = 0; c < C; c += 4) {
+          const o = <usize>c << 2;
+          // d[a][b], a the row: 16 vectors of 4 channels.
+          let d00 = zero, d01 = zero, d02 = zero, d03 = zero, d10 = zero, d11 = zero;
+          let d12 = zero, d13 = zero, d20 = zero, d21 = zero, d22 = zero, d23 = zero;
+          let d30 = zero, d31 = zero, d32 = zero, d33 = zero;
+          if (inside) {
+            const r0 = origin + o, row = <usize>W * pixel;
+            d00 = v128.load(r0); d01 = v128.load(r0 + pixel);
+            d02 = v128.load(r0 + 2 * pixel); d03 = v128.load(r0 + 3 * pixel);
+            const r1 = r0 + row;
+            d10 = v128.load(r1); d11 = v128.load(r1 + pixel);
+            d12 = v128.load(r1 + 2 * pixel); d13 = v128.load(r1 + 3 * pixel);
+            const r2 = r1 + row;
+            d20 = v128.load(r2); d21 = v128.load(r2 + pixel);
+            d22 = v128.load(r2 + 2 * pixel); d23 = v128.load(r2 + 3 * pixel);
+            const r3 = r2 + row;
+            d30 = v128.load(r3); d31 = v128.load(r3 + pixel);
+            d32 = v128.load(r3 + 2 * pixel); d33 = v128.load(r3 + 3 * pixel);
+          } else {
+            d00 = pixelAt(image, H, W, pixel, o, y0, x0);
+            d01 = pixelAt(image, H, W, pixel, o, y0, x0 + 1);
+            d02 = pixelAt(image, H, W, pixel, o, y0, x0 + 2);
+            d03 = pixelAt(image, H, W, pixel, o, y0, x0 + 3);
+            d10 = pixelAt(image, H, W, pixel, o, y0 + 1, x0);
+            d11 = pixelAt(image, H, W, pixel, o, y0 + 1, x0 + 1);
+            d12 = pixelAt(image, H, W, pixel, o, y0 + 1, x0 + 2);
+            d13 = pixelAt(image, H, W, pixel, o, y0 + 1, x0 + 3);
+            d20 = pixelAt(image, H, W, pixel, o, y0 + 2, x0);
+            d21 = pixelAt(image, H, W, pixel, o, y0 + 2, x0 + 1);
+            d22 = pixelAt(image, H, W, pixel, o, y0 + 2, x0 + 2);
+            d23 = pixelAt(image, H, W, pixel, o, y0 + 2, x0 + 3);
+            d30 = pixelAt(image, H, W, pixel, o, y0 + 3, x0);
+            d31 = pixelAt(image, H, W, pixel, o, y0 + 3, x0 + 1);
+            d32 = pixelAt(image, H, W, pixel, o, y0 + 3, x0 + 2);
+            d33 = pixelAt(image, H, W, pixel, o, y0 + 3, x0 + 3);
+          }
+          // Bᵀ·d, column by column: rows [d0 − d2, d1 + d2, d2 − d1, d1 − d3].
+          const a00 = f32x4.sub(d00, d20), a01 = f32x4.sub(d01, d21);
+          const a02 = f32x4.sub(d02, d22), a03 = f32x4.sub(d03, d23);
+          const a10 = f32x4.add(d10, d20), a11 = f32x4.add(d11, d21);
+          const a12 = f32x4.add(d12, d22), a13 = f32x4.add(d13, d23);
+          const a20 = f32x4.sub(d20, d10), a21 = f32x4.sub(d21, d11);
+          const a22 = f32x4.sub(d22, d12), a23 = f32x4.sub(d23, d13);
+          const a30 = f32x4.sub(d10, d30), a31 = f32x4.sub(d11, d31);
+          const a32 = f32x4.sub(d12, d32), a33 = f32x4.sub(d13, d33);
+          // (Bᵀ·d)·B, row by row: [a0 − a2, a1 + a2, a2 − a1, a1 − a3].
+          const at = out + o;
+          storeV(at, plane, 0, a00, a01, a02, a03);
+          storeV(at, plane, 1, a10, a11, a12, a13);
+          storeV(at, plane, 2, a20, a21, a22, a23);
+          storeV(at, plane, 3, a30, a31, a32, a33);
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/** Four channels of pixel (y, x) of an image, 0 outside it. */
+@inline function pixelAt(
+  image: usize, H: i32, W: i32, pixel: usize, o: usize, y: i32, x: i32,
+): v128 {
+  if (y < 0 || y >= H || x < 0 || x >= W) return f32x4.splat(0);
+  return v128.load(image + <usize>(y * W + x) * pixel + o);
+}
+
+/** Row i of V = (Bᵀd)·B from row (a0 … a3) of Bᵀd: V[4i + j] `plane` bytes apart. */
+@inline function storeV(at: usize, plane: usize, i: i32, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  const base = at + <usize>(4 * i) * plane;
+  v128.store(base, f32x4.sub(a0, a2));
+  v128.store(base + plane, f32x4.add(a1, a2));
+  v128.store(base + 2 * plane, f32x4.sub(a2, a1));
+  v128.store(base + 3 * plane, f32x4.sub(a1, a3));
+}
+
+/**
+ * The 16 products M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N, packed by winogradWeights): M at
+ * ((ξ·T + t)·N + n). T a multiple of 2, N of 8.
+ */
+export function winogradMultiply(T: i32, K: i32, N: i32, V: usize, P: usize, M: usize): void {
+  const a = <usize>(T * K) << 2, u = <usize>(K * N) << 2, m = <usize>(T * N) << 2;
+  for (let xi = 0; xi < 16; xi++) {
+    gemmPacked(T, N, K, V + <usize>xi * a, K, P + <usize>xi * u, M + <usize>xi * m, N, 0, false);
+  }
+}
+
+/**
+ * Y = Aᵀ m A (+ bias, then ReLU when `relu`) for every tile of M (winogradMultiply's), into
+ * `images` channels-last maps Ho×Wo×N (tile t's 2×2 outputs from (2ty, 2tx)); bias 0 for none.
+ */
+export function winogradOutput(
+  M: usize, N: i32, Ho: i32, Wo: i32, images: i32, bias: usize, relu: bool, Y: usize,
+): void {
+  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const plane = <usize>(T * N) << 2, pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  const zero = f32x4.splat(0);
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = M + (<usize>(t * N) << 2);
+        const to = Y + (<usize>(((j * Ho + 2 * ty) * Wo + 2 * tx) * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, at = from + o;
+          // s = Aᵀ·m, column by column: rows [m0 + m1 + m2, m1 − m2 − m3].
+          const m00 = v128.load(at), m01 = v128.load(at + plane);
+          const m02 = v128.load(at + 2 * plane), m03 = v128.load(at + 3 * plane);
+          const m10 = v128.load(at + 4 * plane), m11 = v128.load(at + 5 * plane);
+          const m12 = v128.load(at + 6 * plane), m13 = v128.load(at + 7 * plane);
+          const m20 = v128.load(at + 8 * plane), m21 = v128.load(at + 9 * plane);
+          const m22 = v128.load(at + 10 * plane), m23 = v128.load(at + 11 * plane);
+          const m30 = v128.load(at + 12 * plane), m31 = v128.load(at + 13 * plane);
+          const m32 = v128.load(at + 14 * plane), m33 = v128.load(at + 15 * plane);
+          const s00 = f32x4.add(f32x4.add(m00, m10), m20), s01 = f32x4.add(f32x4.add(m01, m11), m21);
+          const s02 = f32x4.add(f32x4.add(m02, m12), m22), s03 = f32x4.add(f32x4.add(m03, m13), m23);
+          const s10 = f32x4.sub(f32x4.sub(m10, m20), m30), s11 = f32x4.sub(f32x4.sub(m11, m21), m31);
+          const s12 = f32x4.sub(f32x4.sub(m12, m22), m32), s13 = f32x4.sub(f32x4.sub(m13, m23), m33);
+          // y = s·A, row by row: [s0 + s1 + s2, s1 − s2 − s3].
+          const b = bias ? v128.load(bias + o) : zero;
+          let y00 = f32x4.add(b, f32x4.add(f32x4.add(s00, s01), s02));
+          let y01 = f32x4.add(b, f32x4.sub(f32x4.sub(s01, s02), s03));
+          let y10 = f32x4.add(b, f32x4.add(f32x4.add(s10, s11), s12));
+          let y11 = f32x4.add(b, f32x4.sub(f32x4.sub(s11, s12), s13));
+          if (relu) {
+            y00 = f32x4.pmax(zero, y00); y01 = f32x4.pmax(zero, y01);
+            y10 = f32x4.pmax(zero, y10); y11 = f32x4.pmax(zero, y11);
+          }
+          const out = to + o;
+          v128.store(out, y00);
+          v128.store(out + pixel, y01);
+          v128.store(out + row, y10);
+          v128.store(out + row + pixel, y11);
+        }
+        t++;
+      }
     }
   }
 }

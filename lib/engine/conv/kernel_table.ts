@@ -186,23 +186,55 @@ function patches(layer: KernelLayer): { k: number; s: number; p: number } {
 const BLOCK_BYTES = 512 * 1024;
 
 /**
- * Images per block of a convolution's passes, from a chunk of R (even): as many as keep the
- * block's patches within BLOCK_BYTES, at least one, and an even number when an image has an odd
- * number of output positions (the products take rows in pairs).
+ * Images per block, from a chunk of R (even), of `bytes` an image: as many as keep a block within
+ * BLOCK_BYTES, at least one, and an even number when `pairs` (an image has an odd number of the
+ * rows the products take in pairs).
  */
+function fitImages(bytes: number, pairs: boolean, R: number): number {
+  const step = pairs ? 2 : 1;
+  return Math.min(R, Math.max(step, Math.floor(BLOCK_BYTES / bytes / step) * step));
+}
+
+/** Images per block of a convolution's patches (im2col and its product, or the product and col2im). */
 export function blockImages(layer: KernelLayer, R: number): number {
   const positions = layer.output[0] * layer.output[1];
-  const step = positions % 2 ? 2 : 1;
-  const fit = Math.floor(BLOCK_BYTES / (positions * layer.K * 4) / step) * step;
-  return Math.min(R, Math.max(step, fit));
+  return fitImages(positions * layer.K * 4, positions % 2 === 1, R);
 }
 
 /**
- * A convolution's kernels: im2col (at its stride, over its padding) then a product, ReLU fused,
- * image block by image block. Per chunk of R images, maps H×W×C → Ho×Wo×N, K = k·k·C:
+ * Whether a convolution runs on Winograd F(2×2, 3×3) (`wasm/conv/kernels.ts`): a 3×3 kernel at
+ * stride 1, over float maps (not the first layer's grey bytes) padded by at most 2, its input
+ * and output of even height and width (whole 2×2 tiles both ways: the output's forward, the
+ * input's gradient backward).
+ */
+export function usesWinograd(layer: KernelLayer): boolean {
+  if (layer.spec.kind !== "conv") return false;
+  const { k, s, p } = patches(layer), [H, W, C] = layer.input, [Ho, Wo] = layer.output;
+  return k === 3 && s === 1 && p <= 2 && C % 8 === 0 && [H, W, Ho, Wo].every((n) => n % 2 === 0);
+}
+
+/**
+ * A Winograd convolution's blocks: images per block, and the tiles an image has in the larger
+ * of its passes (the backward pass's, over the input), for its transformed inputs and products:
+ * 16 matrices each of tiles × channels, inputs then products, in the layer's `dcols` region.
+ */
+export function winogradBlock(layer: KernelLayer, R: number): { images: number; tiles: number } {
+  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+  const tiles = Math.max(H * W, Ho * Wo) / 4;
+  const pairs = (H * W / 4) % 2 === 1 || (Ho * Wo / 4) % 2 === 1;
+  return { images: fitImages(16 * tiles * Math.max(C, N) * 2 * 4, pairs, R), tiles };
+}
+
+/**
+ * A convolution's kernels, image block by image block: im2col (at its stride, over its padding)
+ * then a product, ReLU fused. Per chunk of R images, maps H×W×C → Ho×Wo×N, K = k·k·C:
  *
  *   cols (R·Ho·Wo × K) = im2col(X)      Z = cols·WT + b      (then ReLU)
  *   dWT = colsᵀ·dZ      db = Σ_rows dZ   dX = col2im(dZ·WTᵀ)   (then ⊙ ReLU′ of the input)
+ *
+ * A 3×3 convolution at stride 1 computes Z and dX by Winograd F(2×2, 3×3) instead
+ * ({@link usesWinograd}), 16 products of C-long sums a 2×2 tile where the patches take 36 of
+ * 9·C: its patches are gathered in the backward pass, for dWT alone.
  */
 const convKernelsOf: KindKernels = {
   unfit: (l, layers, flat) =>
@@ -226,14 +258,25 @@ const convKernelsOf: KindKernels = {
     }
   },
   scratch(layer, rows) {
-    const positions = layer.output[0] * layer.output[1];
+    const positions = layer.output[0] * layer.output[1], C = layer.input[2];
+    const N = layer.output[2], patchGradients = blockImages(layer, rows) * positions * layer.K;
+    if (!usesWinograd(layer)) {
+      return {
+        cols: rows * positions * layer.K * 4,
+        dcols: patchGradients * 4,
+        panels: layer.K * N * 4,
+      };
+    }
+    const { images, tiles } = winogradBlock(layer, rows);
     return {
       cols: rows * positions * layer.K * 4,
-      dcols: blockImages(layer, rows) * positions * layer.K * 4,
-      panels: layer.K * layer.output[2] * 4,
+      dcols: Math.max(patchGradients, 2 * 16 * images * tiles * Math.max(C, N)) * 4,
+      panels: 16 * C * N * 4,
     };
   },
-  forward({ x, layer, l, R, buf, input, p32 }) {
+  forward(pass) {
+    const { x, layer, l, R, buf, input, p32 } = pass;
+    if (l > 0 && usesWinograd(layer)) return winogradForward(pass);
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
     const { k, s, p } = patches(layer), K = layer.K, positions = Ho * Wo;
     const bytesIn = l === 0 ? H * W : H * W * C * 4;
@@ -258,9 +301,13 @@ const convKernelsOf: KindKernels = {
       });
     }
   },
-  backward({ x, layer, l, R, buf, input, dInput, p32, g }) {
+  backward(pass) {
+    const { x, layer, l, R, buf, input, dInput, p32, g } = pass;
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
     const { k, s, p } = patches(layer), K = layer.K, positions = R * Ho * Wo;
+    const winograd = l > 0 && usesWinograd(layer);
+    // Winograd's forward pass gathered no patches: dWT needs them.
+    if (winograd) x.im2col({ X: input, H, W, C, k, s, p, images: R, cols: buf.cols, ldc: K });
     x.gemmTN({
       M: K,
       N,
@@ -274,28 +321,109 @@ const convKernelsOf: KindKernels = {
     });
     x.columnSums({ rows: positions, N, D: buf.D, ld: N, out: g(layer.b) });
     if (l === 0) return; // nothing flows back into the image
-    x.pack({ K: N, N: K, B: p32(layer.wt), ldb: N, transposed: true, panels: buf.panels });
-    const step = blockImages(layer, R);
-    for (let j = 0; j < R; j += step) {
-      const images = Math.min(step, R - j);
-      x.gemmPacked({
-        M: images * Ho * Wo,
-        N: K,
-        K: N,
-        A: buf.D + j * Ho * Wo * N * 4,
-        lda: N,
-        panels: buf.panels,
-        C: buf.dcols,
-        ldc: K,
-        bias: 0,
-        relu: false,
-      });
-      const dX = dInput + j * H * W * C * 4;
-      x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, s, p, images, dX });
+    if (winograd) winogradInputGradient(pass);
+    else {
+      x.pack({ K: N, N: K, B: p32(layer.wt), ldb: N, transposed: true, panels: buf.panels });
+      const step = blockImages(layer, R);
+      for (let j = 0; j < R; j += step) {
+        const images = Math.min(step, R - j);
+        x.gemmPacked({
+          M: images * Ho * Wo,
+          N: K,
+          K: N,
+          A: buf.D + j * Ho * Wo * N * 4,
+          lda: N,
+          panels: buf.panels,
+          C: buf.dcols,
+          ldc: K,
+          bias: 0,
+          relu: false,
+        });
+        const dX = dInput + j * H * W * C * 4;
+        x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, s, p, images, dX });
+      }
     }
     if (layer.afterRelu) x.maskPositive({ D: dInput, M: input, count: R * H * W * C });
   },
 };
+
+/**
+ * One 3×3 convolution at stride 1 by Winograd F(2×2, 3×3), from maps In (H×W×Ci, padded by p)
+ * to maps Out (Ho×Wo×Co), image block by image block: the kernels' transforms into panels, then
+ * for each block its inputs' transforms V, the 16 products M = V·U and the outputs' transforms.
+ */
+function winograd(
+  { x, layer, R, buf }: Pass,
+  o: {
+    In: number;
+    H: number;
+    W: number;
+    Ci: number;
+    p: number;
+    Out: number;
+    Ho: number;
+    Wo: number;
+    Co: number;
+    WT: number;
+    flip: boolean;
+    bias: number;
+    relu: boolean;
+  },
+): void {
+  const [C, N] = [layer.input[2], layer.output[2]];
+  x.winogradWeights({ WT: o.WT, C, N, flip: o.flip, P: buf.panels });
+  const { images: step, tiles } = winogradBlock(layer, R);
+  const V = buf.dcols, M = V + 16 * step * tiles * Math.max(C, N) * 4;
+  for (let j = 0; j < R; j += step) {
+    const images = Math.min(step, R - j), T = images * o.Ho * o.Wo / 4;
+    const X = o.In + j * o.H * o.W * o.Ci * 4, Y = o.Out + j * o.Ho * o.Wo * o.Co * 4;
+    x.winogradInput({ X, H: o.H, W: o.W, C: o.Ci, p: o.p, images, Ho: o.Ho, Wo: o.Wo, V });
+    x.winogradMultiply({ T, K: o.Ci, N: o.Co, V, P: buf.panels, M });
+    x.winogradOutput({ M, N: o.Co, Ho: o.Ho, Wo: o.Wo, images, bias: o.bias, relu: o.relu, Y });
+  }
+}
+
+/** Z = ReLU(X ⊛ W + b) by Winograd. */
+function winogradForward(pass: Pass): void {
+  const { layer, buf, input, p32 } = pass, [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+  const { p } = patches(layer);
+  winograd(pass, {
+    In: input,
+    H,
+    W,
+    Ci: C,
+    p,
+    Out: buf.A,
+    Ho,
+    Wo,
+    Co: N,
+    WT: p32(layer.wt),
+    flip: false,
+    bias: p32(layer.b),
+    relu: true,
+  });
+}
+
+/** dX = dZ (padded by 2 − p) ⊛ W turned by 180°, channels N → C, by Winograd. */
+function winogradInputGradient(pass: Pass): void {
+  const { layer, buf, dInput, p32 } = pass, [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+  const { p } = patches(layer);
+  winograd(pass, {
+    In: buf.D,
+    H: Ho,
+    W: Wo,
+    Ci: N,
+    p: 2 - p,
+    Out: dInput,
+    Ho: H,
+    Wo: W,
+    Co: C,
+    WT: p32(layer.wt),
+    flip: true,
+    bias: 0,
+    relu: false,
+  });
+}
 
 /** A dense layer's kernels: a product, ReLU fused but for the last (its scores). */
 const denseKernelsOf: KindKernels = {

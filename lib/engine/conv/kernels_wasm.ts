@@ -37,7 +37,7 @@ interface Patches {
 }
 
 /** The convolution engine's kernels (addresses in bytes, sizes in floats). */
-export interface ConvKernels extends MatrixKernels {
+export interface ConvKernels extends MatrixKernels, WinogradKernels {
   /**
    * The k×k patches of grey images (bytes, one channel) at stride s, padded by p, as rows of
    * cols (stride ldc), /255.
@@ -112,6 +112,41 @@ export interface ConvKernels extends MatrixKernels {
   ): void;
 }
 
+/**
+ * The Winograd F(2×2, 3×3) passes of a 3×3 convolution at stride 1 (`wasm/conv/kernels.ts`):
+ * the kernels transformed into panels, the inputs' tiles transformed, the 16 products, and the
+ * outputs transformed back.
+ */
+export interface WinogradKernels {
+  /**
+   * U = G g Gᵀ of every 3×3 kernel of WT (9·C × N) into P: 16 matrices C × N (`flip`: N × C,
+   * the kernels turned by 180°, for the input gradient), in gemmPacked's panels.
+   */
+  winogradWeights(o: { WT: number; C: number; N: number; flip: boolean; P: number }): void;
+  /**
+   * V = Bᵀ d B of each 4×4 input block d under a 2×2 tile of an Ho×Wo output (both even), of
+   * `images` maps H×W×C padded by p: 16 matrices T × C, T = images·Ho·Wo/4.
+   */
+  winogradInput(
+    o: Maps & { C: number; p: number; Ho: number; Wo: number; V: number },
+  ): void;
+  /** M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N) for the 16 ξ (T even, N a multiple of 8). */
+  winogradMultiply(o: { T: number; K: number; N: number; V: number; P: number; M: number }): void;
+  /** Y = Aᵀ m A (+ bias, ReLU when `relu`) of every tile into `images` maps Ho×Wo×N. */
+  winogradOutput(
+    o: {
+      M: number;
+      N: number;
+      Ho: number;
+      Wo: number;
+      images: number;
+      bias: number;
+      relu: boolean;
+      Y: number;
+    },
+  ): void;
+}
+
 /** The raw exports, positional. */
 interface ConvExports extends SharedExports {
   im2colU8(...args: number[]): void;
@@ -126,6 +161,10 @@ interface ConvExports extends SharedExports {
   gradientSums(...args: number[]): void;
   normalize(...args: number[]): void;
   normalizeBackward(...args: number[]): void;
+  winogradWeights(...args: (number | boolean)[]): void;
+  winogradInput(...args: number[]): void;
+  winogradMultiply(...args: number[]): void;
+  winogradOutput(...args: (number | boolean)[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -172,5 +211,9 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     normalize: (o) => x.normalize(o.X, o.Y, o.count, o.C, o.coef),
     normalizeBackward: (o) =>
       x.normalizeBackward(o.D, o.X, o.dX, o.count, o.C, o.coef, o.masked ? 1 : 0),
+    winogradWeights: (o) => x.winogradWeights(o.WT, o.C, o.N, o.flip, o.P),
+    winogradInput: (o) => x.winogradInput(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V),
+    winogradMultiply: (o) => x.winogradMultiply(o.T, o.K, o.N, o.V, o.P, o.M),
+    winogradOutput: (o) => x.winogradOutput(o.M, o.N, o.Ho, o.Wo, o.images, o.bias, o.relu, o.Y),
   };
 }
