@@ -1,7 +1,8 @@
 /**
  * The Winograd F(2×2, 3×3) kernels of the convolution engine against the readable layer: the
- * forward pass (bias, ReLU) and the input gradient, in float32 against float64, each value within
- * a tolerance derived from the rounding of the transforms and the products.
+ * forward pass (bias, ReLU), the input gradient and the weight gradient, in float32 against
+ * float64, each value within a tolerance derived from the rounding of the transforms and the
+ * products.
  */
 
 import assert from "node:assert/strict";
@@ -102,8 +103,78 @@ function magnitude(
   return out;
 }
 
+/**
+ * What every rounding of the Winograd weight gradient is relative to: Σ_tiles |Gᵀ| [(|Bᵀ| |d| |B|)
+ * ⊙ (|A| |dy| |Aᵀ|)] |G| for each kernel weight (f, c, u, v), of |X| (m × C × H × W, padded by p)
+ * and |dY| (m × F × Ho × Wo). Each rounding — X and dY to float32 (2), the input transform (2
+ * sums of 2: 2), the gradient's transform (2), the product (1), the sum over T tiles (T), the
+ * kernel's transform back (2 sums of 3: 4) — is at most u of a partial sum this bounds: the error
+ * is within (T + 11)·u of it.
+ */
+function weightMagnitude(
+  X: Float64Array,
+  dY: Float64Array,
+  m: number,
+  [C, H, W]: number[],
+  F: number,
+  p: number,
+): Float64Array {
+  const Ho = H + 2 * p - 2, Wo = W + 2 * p - 2, out = new Float64Array(F * C * 9);
+  const x = (j: number, c: number, y: number, xx: number) =>
+    y < 0 || y >= H || xx < 0 || xx >= W ? 0 : Math.abs(X[((j * C + c) * H + y) * W + xx]);
+  const acc = new Float64Array(F * C * 16);
+  for (let j = 0; j < m; j++) {
+    for (let ty = 0; ty < Ho / 2; ty++) {
+      for (let tx = 0; tx < Wo / 2; tx++) {
+        const v = new Float64Array(C * 16), d = new Float64Array(F * 16);
+        for (let c = 0; c < C; c++) {
+          for (let a = 0; a < 4; a++) {
+            for (let b = 0; b < 4; b++) {
+              for (let r = 0; r < 4; r++) {
+                for (let s = 0; s < 4; s++) {
+                  v[c * 16 + a * 4 + b] += BT[a][r] * x(j, c, 2 * ty + r - p, 2 * tx + s - p) *
+                    BT[b][s];
+                }
+              }
+            }
+          }
+        }
+        for (let f = 0; f < F; f++) {
+          for (let a = 0; a < 4; a++) {
+            for (let b = 0; b < 4; b++) {
+              for (let y = 0; y < 2; y++) {
+                for (let z = 0; z < 2; z++) {
+                  const g = Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]);
+                  d[f * 16 + a * 4 + b] += AT[y][a] * g * AT[z][b];
+                }
+              }
+            }
+          }
+        }
+        for (let f = 0; f < F; f++) {
+          for (let c = 0; c < C; c++) {
+            for (let q = 0; q < 16; q++) acc[(f * C + c) * 16 + q] += v[c * 16 + q] * d[f * 16 + q];
+          }
+        }
+      }
+    }
+  }
+  for (let fc = 0; fc < F * C; fc++) {
+    for (let u = 0; u < 3; u++) {
+      for (let t = 0; t < 3; t++) {
+        let sum = 0;
+        for (let a = 0; a < 4; a++) {
+          for (let b = 0; b < 4; b++) sum += G[a][u] * acc[fc * 16 + a * 4 + b] * G[b][t];
+        }
+        out[(fc * 3 + u) * 3 + t] = sum;
+      }
+    }
+  }
+  return out;
+}
+
 for (const p of [0, 1]) {
-  Deno.test(`Winograd F(2×2, 3×3) equals convForward() and convBackward()'s input gradient: padding ${p}`, () => {
+  Deno.test(`Winograd F(2×2, 3×3) equals convForward() and convBackward()'s gradients: padding ${p}`, () => {
     // Two images of 10 × 8, 8 channels to 16 (two panels); an even number of tiles both ways.
     const rng = createRng(21);
     const [m, C, H, W, F] = [2, 8, 10, 8, 16];
@@ -168,6 +239,34 @@ for (const p of [0, 1]) {
         Math.abs(dX[i] - back.dX.data[r]) <= tol,
         `dX[${i}]: ${dX[i]} for ${back.dX.data[r]}`,
       );
+    }
+
+    // The weight gradient, in two blocks of one image each, the second added to the first.
+    const T1 = Ho * Wo / 4, plane = Ho * Wo * F, inPlane = H * W * C;
+    for (let j = 0; j < m; j++) {
+      k.winogradInput({ X: at.X + j * inPlane * 4, H, W, C, p, images: 1, Ho, Wo, V: at.V });
+      k.winogradOutputGradient({ dY: at.dY + j * plane * 4, N: F, Ho, Wo, images: 1, dM: at.M });
+      k.winogradGradientProducts({
+        T: T1,
+        K: C,
+        N: F,
+        V: at.V,
+        dM: at.M,
+        dU: at.P,
+        accumulate: j > 0,
+      });
+    }
+    k.winogradWeightsGradient({ dU: at.P, C, N: F, WT: at.WT });
+    const dW = f32(at.WT, 9 * C * F);
+    const wBound = weightMagnitude(X.data, dY.data, m, [C, H, W], F, p);
+    for (let f = 0; f < F; f++) {
+      for (let c = 0; c < C; c++) {
+        for (let q = 0; q < 9; q++) {
+          const r = (f * C + c) * 9 + q, got = dW[(q * C + c) * F + f];
+          const tol = (m * T1 + 11) * U * wBound[r];
+          assert.ok(Math.abs(got - back.dW[r]) <= tol, `dW[${r}]: ${got} for ${back.dW[r]}`);
+        }
+      }
     }
   });
 }

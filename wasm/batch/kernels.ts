@@ -194,6 +194,14 @@ export function gemmNN(
 export function gemmTN(
   M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
 ): void {
+  gemmTNInto(M, N, K, A, lda, B, ldb, C, ldc, false);
+}
+
+/** gemmTN, or C += Aᵀ·B when `accumulate` (the sum then starts from C's values). */
+@inline export function gemmTNInto(
+  M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32,
+  accumulate: bool,
+): void {
   const rowA = <usize>lda << 2, rowB = <usize>ldb << 2, rowC = <usize>ldc << 2;
   for (let k0 = 0; k0 < K; k0 += TN_BLOCK) {
     const k1 = min(K, k0 + TN_BLOCK);
@@ -202,7 +210,7 @@ export function gemmTN(
         const c = at(C + <usize>m * rowC, n);
         let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
         let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        if (k0 > 0) {
+        if (k0 > 0 || accumulate) {
           c00 = v128.load(c);
           c01 = v128.load(c, 16);
           c10 = v128.load(c + rowC);

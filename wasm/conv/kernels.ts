@@ -30,7 +30,7 @@ export {
   update,
   zero,
 } from "../batch/kernels";
-import { gemmPacked } from "../batch/kernels";
+import { gemmPacked, gemmTNInto } from "../batch/kernels";
 
 const INV255: f32 = <f32>(1.0 / 255.0);
 
@@ -351,7 +351,10 @@ export function normalizeBackward(
 // M[ξ] (T × N) = V[ξ] (T × C) · U[ξ] (C × N), V the transformed inputs, U the transformed
 // kernels (packed in panels for gemmPacked). The input gradient of a 3×3 convolution is one too:
 // dX is the gradient dZ, padded by 2 − p, convolved with the kernels turned by 180° and their
-// channels swapped (`flip`).
+// channels swapped (`flip`). The weight gradient runs the forward pass's steps backwards, each
+// the transpose of its own: dM = A dZ Aᵀ for each tile, dU[ξ] (C × N) = Σ_tiles V[ξ]ᵀ·dM[ξ],
+// and dg = Gᵀ dU G for each channel pair — 16 products of T-long sums where the patches take 9
+// of 4·T.
 
 /**
  * U[ξ] = G g Gᵀ for every kernel g of WT (3·3·C × N, row (u·3 + v)·C + c), into panels for
@@ -559,4 +562,111 @@ export function winogradOutput(
       }
     }
   }
+}
+
+/**
+ * dM = A dy Aᵀ for every 2×2 tile dy of `images` channels-last maps Ho×Wo×N (both even): the
+ * gradient of winogradOutput's Y = Aᵀ m A for each tile's m (bias and ReLU aside), into 16
+ * matrices T × N, dM at ((ξ·T + t)·N + n) as winogradMultiply writes M.
+ */
+export function winogradOutputGradient(
+  dY: usize, N: i32, Ho: i32, Wo: i32, images: i32, dM: usize,
+): void {
+  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const plane = <usize>(T * N) << 2, pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = dY + (<usize>(((j * Ho + 2 * ty) * Wo + 2 * tx) * N) << 2);
+        const to = dM + (<usize>(t * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, d = from + o;
+          const y00 = v128.load(d), y01 = v128.load(d + pixel);
+          const y10 = v128.load(d + row), y11 = v128.load(d + row + pixel);
+          // s = A·dy (4 × 2), rows [y0, y0 + y1, y0 − y1, −y1] of dy's rows y0, y1.
+          const s10 = f32x4.add(y00, y10), s11 = f32x4.add(y01, y11);
+          const s20 = f32x4.sub(y00, y10), s21 = f32x4.sub(y01, y11);
+          const s30 = f32x4.neg(y10), s31 = f32x4.neg(y11);
+          // dm = s·Aᵀ (4 × 4), row i from s's row (a, b): [a, a + b, a − b, −b].
+          const at = to + o;
+          storeDm(at, plane, 0, y00, y01);
+          storeDm(at, plane, 1, s10, s11);
+          storeDm(at, plane, 2, s20, s21);
+          storeDm(at, plane, 3, s30, s31);
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/** Row i of dm = s·Aᵀ from s's row (a, b): dm[4i + j] `plane` bytes apart. */
+@inline function storeDm(at: usize, plane: usize, i: i32, a: v128, b: v128): void {
+  const base = at + <usize>(4 * i) * plane;
+  v128.store(base, a);
+  v128.store(base + plane, f32x4.add(a, b));
+  v128.store(base + 2 * plane, f32x4.sub(a, b));
+  v128.store(base + 3 * plane, f32x4.neg(b));
+}
+
+/**
+ * The 16 products dU[ξ] (K × N) = V[ξ]ᵀ (K × T) · dM[ξ] (T × N), summed over the T tiles in
+ * order — added to dU's values when `accumulate` (a chunk's blocks, one after the other). dU
+ * at ((ξ·K + k)·N + n); K a multiple of 4, N of 8.
+ */
+export function winogradGradientProducts(
+  T: i32, K: i32, N: i32, V: usize, dM: usize, dU: usize, accumulate: bool,
+): void {
+  const a = <usize>(T * K) << 2, m = <usize>(T * N) << 2, u = <usize>(K * N) << 2;
+  for (let xi = 0; xi < 16; xi++) {
+    const at = <usize>xi;
+    gemmTNInto(K, N, T, V + at * a, K, dM + at * m, N, dU + at * u, N, accumulate);
+  }
+}
+
+/**
+ * dWT (9·C × N, row (u·3 + v)·C + c) = Gᵀ dU G for every channel pair (c, n) of dU's 16
+ * matrices C × N (winogradGradientProducts'): the gradient of winogradWeights' U = G g Gᵀ.
+ */
+export function winogradWeightsGradient(dU: usize, C: i32, N: i32, WT: usize): void {
+  const size = <usize>(C * N) << 2, half = f32x4.splat(0.5);
+  for (let c = 0; c < C; c++) {
+    for (let n = 0; n < N; n += 4) {
+      const at = dU + (<usize>(c * N + n) << 2);
+      // u[i][j] = dU[4i + j]: four channel pairs a vector.
+      const u00 = v128.load(at), u01 = v128.load(at + size);
+      const u02 = v128.load(at + 2 * size), u03 = v128.load(at + 3 * size);
+      const u10 = v128.load(at + 4 * size), u11 = v128.load(at + 5 * size);
+      const u12 = v128.load(at + 6 * size), u13 = v128.load(at + 7 * size);
+      const u20 = v128.load(at + 8 * size), u21 = v128.load(at + 9 * size);
+      const u22 = v128.load(at + 10 * size), u23 = v128.load(at + 11 * size);
+      const u30 = v128.load(at + 12 * size), u31 = v128.load(at + 13 * size);
+      const u32 = v128.load(at + 14 * size), u33 = v128.load(at + 15 * size);
+      // t = Gᵀ·u (3 × 4), column by column: rows [u0 + (u1 + u2)/2, (u1 − u2)/2, (u1 + u2)/2 + u3].
+      const p0 = f32x4.mul(half, f32x4.add(u10, u20)), p1 = f32x4.mul(half, f32x4.add(u11, u21));
+      const p2 = f32x4.mul(half, f32x4.add(u12, u22)), p3 = f32x4.mul(half, f32x4.add(u13, u23));
+      const t00 = f32x4.add(u00, p0), t01 = f32x4.add(u01, p1);
+      const t02 = f32x4.add(u02, p2), t03 = f32x4.add(u03, p3);
+      const t10 = f32x4.mul(half, f32x4.sub(u10, u20)), t11 = f32x4.mul(half, f32x4.sub(u11, u21));
+      const t12 = f32x4.mul(half, f32x4.sub(u12, u22)), t13 = f32x4.mul(half, f32x4.sub(u13, u23));
+      const t20 = f32x4.add(p0, u30), t21 = f32x4.add(p1, u31);
+      const t22 = f32x4.add(p2, u32), t23 = f32x4.add(p3, u33);
+      // dg = t·G (3 × 3), row by row: [a + (b + c)/2, (b − c)/2, (b + c)/2 + d] of t's (a, b, c, d).
+      storeDg(WT, C, N, c, n, 0, t00, t01, t02, t03);
+      storeDg(WT, C, N, c, n, 1, t10, t11, t12, t13);
+      storeDg(WT, C, N, c, n, 2, t20, t21, t22, t23);
+    }
+  }
+}
+
+/** Row u of dg = t·G from t's row (a, b, c, d), into WT at rows (u·3 + v)·C + c, columns n…n+3. */
+@inline function storeDg(
+  WT: usize, C: i32, N: i32, c: i32, n: i32, u: i32, a: v128, b: v128, cc: v128, d: v128,
+): void {
+  const half = f32x4.splat(0.5), plus = f32x4.mul(half, f32x4.add(b, cc));
+  const at = WT + (<usize>((u * 3 * C + c) * N + n) << 2), step = <usize>(C * N) << 2;
+  v128.store(at, f32x4.add(a, plus));
+  v128.store(at + step, f32x4.mul(half, f32x4.sub(b, cc)));
+  v128.store(at + 2 * step, f32x4.add(plus, d));
 }

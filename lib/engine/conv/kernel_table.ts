@@ -232,9 +232,9 @@ export function winogradBlock(layer: KernelLayer, R: number): { images: number; 
  *   cols (R·Ho·Wo × K) = im2col(X)      Z = cols·WT + b      (then ReLU)
  *   dWT = colsᵀ·dZ      db = Σ_rows dZ   dX = col2im(dZ·WTᵀ)   (then ⊙ ReLU′ of the input)
  *
- * A 3×3 convolution at stride 1 computes Z and dX by Winograd F(2×2, 3×3) instead
- * ({@link usesWinograd}), 16 products of C-long sums a 2×2 tile where the patches take 36 of
- * 9·C: its patches are gathered in the backward pass, for dWT alone.
+ * A 3×3 convolution at stride 1 computes Z, dWT and dX by Winograd F(2×2, 3×3) instead
+ * ({@link usesWinograd}), 16 products a 2×2 tile where the patches take 36: it gathers no
+ * patches.
  */
 const convKernelsOf: KindKernels = {
   unfit: (l, layers, flat) =>
@@ -268,11 +268,7 @@ const convKernelsOf: KindKernels = {
       };
     }
     const { images, tiles } = winogradBlock(layer, rows);
-    return {
-      cols: rows * positions * layer.K * 4,
-      dcols: Math.max(patchGradients, 2 * 16 * images * tiles * Math.max(C, N)) * 4,
-      panels: 16 * C * N * 4,
-    };
+    return { dcols: 2 * 16 * images * tiles * Math.max(C, N) * 4, panels: 16 * C * N * 4 };
   },
   forward(pass) {
     const { x, layer, l, R, buf, input, p32 } = pass;
@@ -306,19 +302,20 @@ const convKernelsOf: KindKernels = {
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
     const { k, s, p } = patches(layer), K = layer.K, positions = R * Ho * Wo;
     const winograd = l > 0 && usesWinograd(layer);
-    // Winograd's forward pass gathered no patches: dWT needs them.
-    if (winograd) x.im2col({ X: input, H, W, C, k, s, p, images: R, cols: buf.cols, ldc: K });
-    x.gemmTN({
-      M: K,
-      N,
-      K: positions,
-      A: buf.cols,
-      lda: K,
-      B: buf.D,
-      ldb: N,
-      C: g(layer.wt),
-      ldc: N,
-    });
+    if (winograd) winogradWeightGradient(pass);
+    else {
+      x.gemmTN({
+        M: K,
+        N,
+        K: positions,
+        A: buf.cols,
+        lda: K,
+        B: buf.D,
+        ldb: N,
+        C: g(layer.wt),
+        ldc: N,
+      });
+    }
     x.columnSums({ rows: positions, N, D: buf.D, ld: N, out: g(layer.b) });
     if (l === 0) return; // nothing flows back into the image
     if (winograd) winogradInputGradient(pass);
@@ -423,6 +420,26 @@ function winogradInputGradient(pass: Pass): void {
     bias: 0,
     relu: false,
   });
+}
+
+/**
+ * dWT = Σ_tiles Gᵀ [(Bᵀ d B) ⊙ (A dZ Aᵀ)] G by Winograd, block by block: each block's input
+ * tiles transformed as the forward pass transforms them (V), its gradient tiles (dM), and the 16
+ * products dU[ξ] = V[ξ]ᵀ·dM[ξ] summed over the chunk's tiles in the panels' region (free until
+ * the input gradient packs its kernels there); then dU's transform back into dWT.
+ */
+function winogradWeightGradient({ x, layer, R, buf, input, g }: Pass): void {
+  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { p } = patches(layer);
+  const { images: step, tiles } = winogradBlock(layer, R);
+  const V = buf.dcols, dM = V + 16 * step * tiles * Math.max(C, N) * 4;
+  for (let j = 0; j < R; j += step) {
+    const images = Math.min(step, R - j), T = images * Ho * Wo / 4;
+    const X = input + j * H * W * C * 4, dY = buf.D + j * Ho * Wo * N * 4;
+    x.winogradInput({ X, H, W, C, p, images, Ho, Wo, V });
+    x.winogradOutputGradient({ dY, N, Ho, Wo, images, dM });
+    x.winogradGradientProducts({ T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
+  }
+  x.winogradWeightsGradient({ dU: buf.panels, C, N, WT: g(layer.wt) });
 }
 
 /** A dense layer's kernels: a product, ReLU fused but for the last (its scores). */

@@ -145,6 +145,22 @@ export interface WinogradKernels {
       Y: number;
     },
   ): void;
+  /**
+   * dM = A dy Aᵀ of every 2×2 tile dy of `images` gradient maps Ho×Wo×N: 16 matrices T × N, the
+   * weight gradient's transformed tiles.
+   */
+  winogradOutputGradient(
+    o: { dY: number; N: number; Ho: number; Wo: number; images: number; dM: number },
+  ): void;
+  /**
+   * dU[ξ] (K × N) = V[ξ]ᵀ·dM[ξ], summed over T tiles in order, for the 16 ξ; added to dU when
+   * `accumulate`.
+   */
+  winogradGradientProducts(
+    o: { T: number; K: number; N: number; V: number; dM: number; dU: number; accumulate: boolean },
+  ): void;
+  /** dWT (9·C × N) = Gᵀ dU G of every channel pair of dU's 16 matrices C × N. */
+  winogradWeightsGradient(o: { dU: number; C: number; N: number; WT: number }): void;
 }
 
 /** The raw exports, positional. */
@@ -165,6 +181,9 @@ interface ConvExports extends SharedExports {
   winogradInput(...args: number[]): void;
   winogradMultiply(...args: number[]): void;
   winogradOutput(...args: (number | boolean)[]): void;
+  winogradOutputGradient(...args: number[]): void;
+  winogradGradientProducts(...args: (number | boolean)[]): void;
+  winogradWeightsGradient(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -215,5 +234,9 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     winogradInput: (o) => x.winogradInput(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V),
     winogradMultiply: (o) => x.winogradMultiply(o.T, o.K, o.N, o.V, o.P, o.M),
     winogradOutput: (o) => x.winogradOutput(o.M, o.N, o.Ho, o.Wo, o.images, o.bias, o.relu, o.Y),
+    winogradOutputGradient: (o) => x.winogradOutputGradient(o.dY, o.N, o.Ho, o.Wo, o.images, o.dM),
+    winogradGradientProducts: (o) =>
+      x.winogradGradientProducts(o.T, o.K, o.N, o.V, o.dM, o.dU, o.accumulate),
+    winogradWeightsGradient: (o) => x.winogradWeightsGradient(o.dU, o.C, o.N, o.WT),
   };
 }
