@@ -28,7 +28,7 @@
  *
  * A small σ leaves the field rough — every pixel moving its own way, noise; a large one makes it
  * nearly a translation; σ = 4 with α = 34 are Simard's 28×28 values. The noise of an image is
- * {@link counterUniform} of the epoch's seed and its place in the epoch: nothing per pixel is
+ * {@link counterUniforms} of the epoch's seed and its place in the epoch: nothing per pixel is
  * stored, and any thread computes the same field.
  *
  * @module
@@ -37,7 +37,7 @@
 import type { Digits } from "./dataset.ts";
 import { type Shifts, SIDE, takeTransformed } from "./augment.ts";
 import { checkOptions, object } from "../options.ts";
-import { counterUniform, type Rng } from "./random.ts";
+import { counterUniforms, type Rng } from "./random.ts";
 
 /** How a field bends an image: its scale α, in pixels, and its smoothness σ, in pixels. */
 export interface ElasticOptions {
@@ -147,8 +147,9 @@ function smooth(field: Float64Array, taps: Float64Array): void {
     const across = along === 1 ? SIDE : 1;
     for (let line = 0; line < SIDE; line++) {
       for (let i = 0; i < SIDE; i++) {
+        const end = Math.min(taps.length, SIDE + radius - i);
         let sum = 0;
-        for (let t = Math.max(0, radius - i); t < Math.min(taps.length, SIDE + radius - i); t++) {
+        for (let t = Math.max(0, radius - i); t < end; t++) {
           sum += taps[t] * field[line * across + (i + t - radius) * along];
         }
         row[i] = sum;
@@ -166,14 +167,14 @@ export function elasticField(
   elastic: ElasticOptions & { seed: number },
   i: number,
 ): { dx: Float64Array; dy: Float64Array } {
-  const taps = gaussianTaps(elastic.sigma);
+  const taps = gaussianTaps(elastic.sigma), { alpha, seed } = elastic;
   const [dx, dy] = [0, 1].map((axis) => {
-    const field = Float64Array.from(
-      { length: SIDE * SIDE },
-      (_, k) => 2 * counterUniform(elastic.seed, i, k, axis) - 1,
-    );
+    // U[k] = 2·counterUniform(seed, i, k, axis) − 1, for the 784 pixels k.
+    const field = counterUniforms(seed, i, axis, new Float64Array(SIDE * SIDE));
+    for (let k = 0; k < field.length; k++) field[k] = 2 * field[k] - 1;
     smooth(field, taps);
-    return field.map((v) => elastic.alpha * v);
+    for (let k = 0; k < field.length; k++) field[k] = alpha * field[k];
+    return field;
   });
   return { dx, dy };
 }

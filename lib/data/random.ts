@@ -108,3 +108,20 @@ export function counterUniform(seed: number, a: number, b: number, c: number): n
   const h = fmix32((c + fmix32((b + fmix32((a + fmix32(seed >>> 0)) >>> 0)) >>> 0)) >>> 0);
   return (h >>> 8) / 16777216;
 }
+
+/**
+ * {@link counterUniform}`(seed, a, b, c)` for b = 0 … `out.length` − 1, into `out`: the same
+ * numbers, with the hashes of (seed, a) computed once for all of them.
+ */
+export function counterUniforms(
+  seed: number,
+  a: number,
+  c: number,
+  out: Float64Array,
+): Float64Array {
+  const ha = fmix32((a + fmix32(seed >>> 0)) >>> 0);
+  for (let b = 0; b < out.length; b++) {
+    out[b] = (fmix32((c + fmix32((b + ha) >>> 0)) >>> 0) >>> 8) / 16777216;
+  }
+  return out;
+}

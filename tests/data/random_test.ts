@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { counterUniform, counterUniforms } from "../../lib/data/random.ts";
 import {
   createRng,
   type Digits,
@@ -76,4 +77,11 @@ Deno.test("splitDev() holds out the first devSize images like the seed", () => {
     message: "Cannot hold out 5 dev images from 5: expected an integer from 0 to 4",
   });
   assert.throws(() => splitDev(fakeDigits(5), -1), { name: "RangeError" });
+});
+
+Deno.test("counterUniforms() gives counterUniform()'s numbers for b = 0, 1, …", () => {
+  for (const [seed, a, c] of [[0, 0, 0], [7, 123, 1], [4294967295, 2 ** 31, 2]]) {
+    const got = counterUniforms(seed, a, c, new Float64Array(1000));
+    for (let b = 0; b < got.length; b++) assert.equal(got[b], counterUniform(seed, a, b, c));
+  }
 });
