@@ -20,10 +20,14 @@ export interface ProgressLine extends Callback {
   show(text: string): Promise<void>;
 }
 
-/** `12 s`, `3 min 20 s`. */
-function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+/**
+ * A time as the progress line says it: `4.2 s`, `12 s`, `3 min 20 s` — tenths below ten seconds,
+ * else rounded to the second first, so that 239.7 s reads `4 min 0 s`, never `3 min 60 s`.
+ */
+export function duration(seconds: number): string {
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  return whole < 60 ? `${whole} s` : `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
 /** The dev accuracy of a point, `dev 97.50%`, or nothing. */
