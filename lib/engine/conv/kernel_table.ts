@@ -258,17 +258,16 @@ const convKernelsOf: KindKernels = {
     }
   },
   scratch(layer, rows) {
-    const positions = layer.output[0] * layer.output[1], C = layer.input[2];
-    const N = layer.output[2], patchGradients = blockImages(layer, rows) * positions * layer.K;
-    if (!usesWinograd(layer)) {
-      return {
-        cols: rows * positions * layer.K * 4,
-        dcols: patchGradients * 4,
-        panels: layer.K * N * 4,
-      };
+    const positions = layer.output[0] * layer.output[1], C = layer.input[2], N = layer.output[2];
+    if (usesWinograd(layer)) {
+      const { images, tiles } = winogradBlock(layer, rows);
+      return { dcols: 2 * 16 * images * tiles * Math.max(C, N) * 4, panels: 16 * C * N * 4 };
     }
-    const { images, tiles } = winogradBlock(layer, rows);
-    return { dcols: 2 * 16 * images * tiles * Math.max(C, N) * 4, panels: 16 * C * N * 4 };
+    return {
+      cols: rows * positions * layer.K * 4,
+      dcols: blockImages(layer, rows) * positions * layer.K * 4,
+      panels: layer.K * N * 4,
+    };
   },
   forward(pass) {
     const { x, layer, l, R, buf, input, p32 } = pass;
