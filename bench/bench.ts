@@ -19,8 +19,9 @@
  * Flags: `--json` prints one JSON object as the last line; `--repeats N` (default 3);
  * `--iterations N` for the seed workload (default 1000, the seed's); `--wide-iterations N` for
  * the wider network (default 20); `--recipe-epochs N` (default 30); `--conv-epochs N` for the
- * convolutional recipe (default 15); `--further-epochs N` for the further notebook's network
- * (default 2); `--only seed|beyond|conv|speedrun|further`;
+ * convolutional recipe (default 15); `--conv3-epochs N` for the 3×3 network (default 2);
+ * `--further-epochs N` for the further notebook's network (default 2);
+ * `--only seed|beyond|conv|conv3|speedrun|further`;
  * `--python PATH` (default `python3`). About fifteen minutes in all, most of it numpy's and
  * PyTorch's.
  *
@@ -31,7 +32,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { flagsOrExit, pythonEnv, pythonHas, repeatChild } from "./run.ts";
 import { makeData } from "../lib/mod.ts";
-import { benchBeyond, benchConv, benchFurther, benchSpeedrun } from "./beyond.ts";
+import { benchBeyond, benchConv, benchConv3, benchFurther, benchSpeedrun } from "./beyond.ts";
 import { createRng, initParams, saveModel } from "../lib/mod.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -41,14 +42,16 @@ const HELP = `Speed against numpy and PyTorch, measured in the same run (about f
 Usage: deno task bench [flags]
 
   --only PART             one part: seed (the seed workload and CSV load), beyond (the dense
-                          networks beyond it), conv (the convolutional recipe), speedrun
-                          (the fastest recipe to 99.0% test) or further (the further
-                          notebook's best single network, bn and dropout)
+                          networks beyond it), conv (the convolutional recipe), conv3 (the
+                          same recipe on a network of 3×3 convolutions), speedrun (the
+                          fastest recipe to 99.0% test) or further (the further notebook's
+                          best single network, bn and dropout)
   --repeats N             runs per engine, the median kept (3)
   --iterations N          iterations of the seed workload (1000)
   --wide-iterations N     iterations of the 784-128-64-10 full batch (20)
   --recipe-epochs N       epochs of the 98.5% recipe (30)
   --conv-epochs N         epochs of the convolutional recipe (15)
+  --conv3-epochs N        epochs of the 3×3 network (2)
   --further-epochs N      epochs of the further notebook's network (2)
   --python PATH           the Python with numpy (python3); PyTorch is looked for in /usr/bin/python3 first
   --json                  end with one JSON object of every figure
@@ -65,6 +68,7 @@ function parseFlags() {
       "wide-iterations": { type: "string", default: "20" },
       "recipe-epochs": { type: "string", default: "30" },
       "conv-epochs": { type: "string", default: "15" },
+      "conv3-epochs": { type: "string", default: "2" },
       "further-epochs": { type: "string", default: "2" },
       only: { type: "string" },
       python: { type: "string", default: "python3" },
@@ -78,6 +82,7 @@ function parseFlags() {
       "wide-iterations",
       "recipe-epochs",
       "conv-epochs",
+      "conv3-epochs",
       "further-epochs",
     ] as const
   ) {
@@ -86,9 +91,11 @@ function parseFlags() {
       throw new Error(`--${flag} must be a whole number of at least 1, not "${values[flag]}"`);
     }
   }
-  const parts = ["seed", "beyond", "conv", "speedrun", "further"];
+  const parts = ["seed", "beyond", "conv", "conv3", "speedrun", "further"];
   if (values.only !== undefined && !parts.includes(values.only)) {
-    throw new Error(`--only must be seed, beyond, conv, speedrun or further, not "${values.only}"`);
+    throw new Error(
+      `--only must be seed, beyond, conv, conv3, speedrun or further, not "${values.only}"`,
+    );
   }
   return values;
 }
@@ -260,6 +267,9 @@ if (values.only === undefined || values.only === "beyond") {
 }
 if (values.only === undefined || values.only === "conv") {
   report.conv = await benchConv({ ...beyond, convEpochs: Number(values["conv-epochs"]) });
+}
+if (values.only === undefined || values.only === "conv3") {
+  report.conv3 = await benchConv3({ ...beyond, epochs: Number(values["conv3-epochs"]) });
 }
 if (values.only === undefined || values.only === "speedrun") {
   report.speedrun = await benchSpeedrun(beyond);

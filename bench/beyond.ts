@@ -44,6 +44,9 @@ export interface BeyondOptions {
 }
 
 /** How both recipes train: Adam (η = 0.001), batches of 128, cosine, shifts of ±2, seed 0. */
+/** `1 epoch`, `15 epochs`. */
+const epochs = (n: number) => `${n} epoch${n === 1 ? "" : "s"}`;
+
 const ADAM_COSINE = {
   batch_size: 128,
   lr: 0.001,
@@ -130,7 +133,7 @@ export async function benchBeyond(o: BeyondOptions): Promise<Record<string, unkn
       o,
       dir,
       recipe,
-      `The recipe: 784-256-128-10, Adam (η = 0.001), batches of 128, ${o.epochs} epochs, cosine ` +
+      `The recipe: 784-256-128-10, Adam (η = 0.001), batches of 128, ${epochs(o.epochs)}, cosine ` +
         `schedule, shifts of ±2 pixels; one run each; MNIST test accuracy`,
     );
   } finally {
@@ -211,7 +214,7 @@ export async function benchConv(o: BeyondOptions & { convEpochs: number }) {
       dir,
       recipe,
       `The convolutional recipe: conv5x32,pool2,conv5x64,pool2,dense256, Adam (η = 0.001), ` +
-        `batches of 128, ${o.convEpochs} epochs, cosine schedule, shifts of ±2 pixels; one run ` +
+        `batches of 128, ${epochs(o.convEpochs)}, cosine schedule, shifts of ±2 pixels; one run ` +
         `each; MNIST test accuracy`,
     );
     // The same-runtime peer, for one batch after a warm-up one (an epoch would take hours).
@@ -248,6 +251,30 @@ export async function benchConv(o: BeyondOptions & { convEpochs: number }) {
   }
 }
 
+/** The 3×3 network of issue 24's second target, the kind the further notebook's networks are. */
+export const CONV3_LAYERS = "conv3x32,conv3x32,pool2,conv3x64,conv3x64,pool2,dense256";
+
+/**
+ * The convolutional recipe on {@link CONV3_LAYERS}: 3×3 convolutions, the second, third and
+ * fourth on Winograd F(2×2, 3×3) in the engine — against PyTorch on 1 and 2 threads.
+ */
+export async function benchConv3(o: BeyondOptions): Promise<Record<string, unknown>> {
+  const dir = await writeData(o.csv, o.testCsv);
+  try {
+    return await raceRecipe(
+      o,
+      dir,
+      { layers: CONV3_LAYERS, epochs: o.epochs, ...ADAM_COSINE },
+      `The 3×3 network: ${CONV3_LAYERS}, Adam (η = 0.001), batches of 128, ` +
+        `${
+          epochs(o.epochs)
+        }, cosine schedule, shifts of ±2 pixels; one run each; MNIST test accuracy`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /**
  * The speedrun: a small convolutional network to ≥ 99.0% on MNIST's test set as fast as it goes
  * — a one-cycle schedule, Adam with β = (0.7, 0.9), batches of 256, after tuomaso/train_mnist_fast
@@ -278,7 +305,7 @@ export async function benchSpeedrun(o: BeyondOptions): Promise<Record<string, un
       dir,
       r,
       `The speedrun to 99.0%: ${r.layers}, Adam (η = ${r.lr}, β = (${r.beta1}, ${r.beta2})), ` +
-        `batches of ${r.batch_size}, ${r.epochs} epochs, one-cycle schedule, no shifts; one run ` +
+        `batches of ${r.batch_size}, ${epochs(r.epochs)}, one-cycle schedule, no shifts; one run ` +
         `each, seconds from reading the images to the test score; MNIST test accuracy`,
     );
   } finally {
@@ -311,7 +338,9 @@ export async function benchFurther(o: BeyondOptions): Promise<Record<string, unk
       dir,
       { ...FURTHER, epochs: o.epochs },
       `The further notebook's network: ${FURTHER.layers}, Adam (η = 0.01, one cycle), ` +
-        `batches of 64, ${o.epochs} epochs, shifts of ±2 pixels; one run each; MNIST test accuracy`,
+        `batches of 64, ${
+          epochs(o.epochs)
+        }, shifts of ±2 pixels; one run each; MNIST test accuracy`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -29,7 +29,7 @@ for (
     [["--repeats", "0"], /^error: --repeats must be a whole number of at least 1, not "0"/],
     [
       ["--only", "all"],
-      /^error: --only must be seed, beyond, conv, speedrun or further, not "all" \(see --help\)$/,
+      /^error: --only must be seed, beyond, conv, conv3, speedrun or further, not "all" \(see --help\)$/,
     ],
   ] as const
 ) {
@@ -55,6 +55,8 @@ Deno.test("bench: --help lists every flag and exits 0", async () => {
       "--wide-iterations",
       "--recipe-epochs",
       "--conv-epochs",
+      "--conv3-epochs",
+      "--further-epochs",
     ]
   ) {
     assert.ok(help.includes(flag), flag);
