@@ -344,6 +344,20 @@ const convKernelsOf: KindKernels = {
 };
 
 /**
+ * A Winograd convolution's images per block and, in its `dcols` region, where a block's
+ * transformed inputs V start and where its products M (or gradient tiles dM) start after them.
+ */
+function winogradRegions(
+  layer: KernelLayer,
+  R: number,
+  buf: LayerBuffers,
+): { step: number; V: number; M: number } {
+  const { images: step, tiles } = winogradBlock(layer, R);
+  const V = buf.dcols;
+  return { step, V, M: V + 16 * step * tiles * Math.max(layer.input[2], layer.output[2]) * 4 };
+}
+
+/**
  * One 3×3 convolution at stride 1 by Winograd F(2×2, 3×3), from maps In (H×W×Ci, padded by p)
  * to maps Out (Ho×Wo×Co), image block by image block: the kernels' transforms into panels, then
  * for each block its inputs' transforms V, the 16 products M = V·U and the outputs' transforms.
@@ -368,8 +382,7 @@ function winograd(
 ): void {
   const [C, N] = [layer.input[2], layer.output[2]];
   x.winogradWeights({ WT: o.WT, C, N, flip: o.flip, P: buf.panels });
-  const { images: step, tiles } = winogradBlock(layer, R);
-  const V = buf.dcols, M = V + 16 * step * tiles * Math.max(C, N) * 4;
+  const { step, V, M } = winogradRegions(layer, R, buf);
   for (let j = 0; j < R; j += step) {
     const images = Math.min(step, R - j), T = images * o.Ho * o.Wo / 4;
     const X = o.In + j * o.H * o.W * o.Ci * 4, Y = o.Out + j * o.Ho * o.Wo * o.Co * 4;
@@ -429,8 +442,7 @@ function winogradInputGradient(pass: Pass): void {
  */
 function winogradWeightGradient({ x, layer, R, buf, input, g }: Pass): void {
   const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { p } = patches(layer);
-  const { images: step, tiles } = winogradBlock(layer, R);
-  const V = buf.dcols, dM = V + 16 * step * tiles * Math.max(C, N) * 4;
+  const { step, V, M: dM } = winogradRegions(layer, R, buf);
   for (let j = 0; j < R; j += step) {
     const images = Math.min(step, R - j), T = images * Ho * Wo / 4;
     const X = input + j * H * W * C * 4, dY = buf.D + j * Ho * Wo * N * 4;
