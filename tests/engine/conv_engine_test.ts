@@ -279,8 +279,17 @@ for (
       labels: trainSet.labels.slice(0, 400),
       pixels: trainSet.pixels.slice(0, 400 * 784),
     };
-    // Batches of 100: four chunks of 25, so that 3 threads take uneven shares.
-    const options = { layers, epochs: 2, batchSize: 100, optimizer: "adam" as const, augment: 2 };
+    // Batches of 100: four chunks of 25, so that 3 threads take uneven shares; the epochs' bent
+    // digits are laid out by every thread, each its share.
+    const distort = { degrees: 10, scale: 0.1, elastic: { alpha: 8, sigma: 4 } };
+    const options = {
+      layers,
+      epochs: 2,
+      batchSize: 100,
+      optimizer: "adam" as const,
+      augment: 2,
+      distort,
+    };
     const runs = [];
     for (const threads of [1, 2, 3]) {
       runs.push(await trainNetwork(few, { ...options, threads, backend: "wasm" }));

@@ -47,6 +47,7 @@ import { networkName } from "../../nn/dense_view.ts";
 import type { OptimizerOptions } from "../../nn/optimizers.ts";
 import { shareOf, type Slice, updateRegions } from "../shared/kernels.ts";
 import { align, checkMemory, regions } from "../shared/memory.ts";
+import { arrangeImages, type SharedEpoch } from "../shared/arrange.ts";
 import { chunkCount, type UpdateStep } from "../shared/phases.ts";
 import { convKernels, convModule } from "./kernels_wasm.ts";
 import {
@@ -119,6 +120,8 @@ export interface ConvMemoryPlan {
   gStride: number;
   /** Bytes of one thread's scratch. */
   scratchBytes: number;
+  /** The epochs' plans and the training images they arrange (training only). */
+  epoch?: SharedEpoch;
   /** Byte offsets of the regions. */
   at: Record<
     | "P64"
@@ -276,6 +279,8 @@ export interface ConvWasmBackend {
   score(from: number, to: number): number;
   /** This thread's share of the optimizer step, from the chunks' sums. */
   updateShare(slot: number, threads: number, step: UpdateStep): void;
+  /** This thread's share of the next epoch's images, from the plan's `epoch` (when it has one). */
+  arrangeShare(slot: number, threads: number): void;
 }
 
 /** Attach thread `slot` to the shared memory of `plan`. */
@@ -463,6 +468,10 @@ export function attachConvWasm(
         bufs: own,
       };
       for (const l of gathering) KERNELS[layers[l].spec.kind]!.afterStep?.(pass(l, place));
+    },
+    arrangeShare(slot, threads) {
+      if (!plan.epoch) throw new Error("Cannot arrange an epoch: the engine was given no images");
+      arrangeImages(plan.epoch, slot, threads, new Uint8Array(buffer, at.PIXELS, plan.m * pixels));
     },
   };
 }

@@ -2,7 +2,8 @@
  * The convolution engine: a layer-list network trained on the WebAssembly kernels of
  * `backend_wasm.ts`, on every core. Each step's chunks are spread over the threads, then each
  * thread's share of the update (`shared/phases.ts`) — the same bits whatever the number of
- * threads. Its TypeScript backend is the readable layers themselves (`readable.ts`).
+ * threads; between epochs, each thread's share of the next epoch's images (`shared/arrange.ts`).
+ * Its TypeScript backend is the readable layers themselves (`readable.ts`).
  *
  * @module
  */
@@ -10,8 +11,8 @@
 import type { Digits } from "../../data/dataset.ts";
 import { sizeOf } from "../../nn/layers/batch.ts";
 import type { Network } from "../../nn/layers/network.ts";
-import { augmentImage } from "../../nn/minibatch.ts";
 import type { Engine, EngineSettings } from "../engine.ts";
+import { shareEpoch, writeEpoch } from "../shared/arrange.ts";
 import { threadCount } from "../shared/backend.ts";
 import { chunkCount, chunkRows, MAX_CHUNKS, startPhases } from "../shared/phases.ts";
 import { allocateConvWasm, attachConvWasm, readConvNetwork } from "./backend_wasm.ts";
@@ -32,6 +33,7 @@ export async function startConvEngine(
   const threads = Math.min(threadCount(settings.threads), MAX_CHUNKS);
   const rows = chunkRows(settings.batchSize), chunks = chunkCount(settings.batchSize);
   const plan = allocateConvWasm(start, m, rows, threads, MAX_CHUNKS, chunks);
+  plan.epoch = shareEpoch(train, size);
   const main = attachConvWasm(plan, settings.optimizer, 0);
   const phases = await startPhases(
     new URL("./worker.ts", import.meta.url),
@@ -44,13 +46,11 @@ export async function startConvEngine(
     threads,
     backend: "wasm",
     arrange(epoch) {
+      // The plan into shared memory, then every thread lays out its share of the images.
+      writeEpoch(plan.epoch!, epoch);
       main.noise[0] = epoch.seed;
-      for (let i = 0; i < m; i++) {
-        const j = epoch.order[i];
-        main.labels[i] = train.labels[j];
-        const src = train.pixels.subarray(j * size, (j + 1) * size);
-        augmentImage(epoch, i, src, main.pixels.subarray(i * size, (i + 1) * size));
-      }
+      for (let i = 0; i < m; i++) main.labels[i] = train.labels[epoch.order[i]];
+      phases.arrange();
     },
     step(from, to, lr) {
       const B = to - from, chunks = phases.step(from, to, lr);

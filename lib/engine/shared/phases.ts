@@ -12,6 +12,9 @@
  * sums; the next round, every chunk's sums added in chunk order, goes on to the next such layer
  * (and, on the way back, likewise for the gradients' sums).
  *
+ * Between epochs a third phase lays out the next one, each thread arranging a share of its
+ * images (`arrange.ts`).
+ *
  * Whichever thread computed a chunk or a share, every sum is taken in the same order, so 1, 2 or
  * 16 threads give the same bits. The main thread rings each worker's doorbell (`doorbell.ts`)
  * and runs its own part; each worker rings back when its part is done.
@@ -71,6 +74,8 @@ export interface PhasedBackend {
   ): void;
   /** Thread `slot`'s share of the update, from the chunks' sums in chunk order. */
   updateShare(slot: number, threads: number, step: UpdateStep): void;
+  /** Thread `slot`'s share of laying out the next epoch (`Phases.arrange`), when it has one. */
+  arrangeShare?(slot: number, threads: number): void;
 }
 
 /** The message that starts a worker: the backend's own message, and the step's shared cells. */
@@ -92,7 +97,10 @@ export interface PhaseWorkerMessage<M> {
 /** Where in the plan the gradient phase's round is. */
 const ROUND = MAX_CHUNKS + 3;
 
-/** Phase 1 of a step: thread `slot`'s chunks. Phase 2: its share of the update. */
+/**
+ * Phase 1 of a step: thread `slot`'s chunks. Phase 2: its share of the update. Phase 3, between
+ * epochs: its share of the next epoch's layout.
+ */
 export function runPhase(
   backend: PhasedBackend,
   slot: number,
@@ -107,6 +115,7 @@ export function runPhase(
     }
     return;
   }
+  if (plan[0] === 3) return backend.arrangeShare!(slot, threads);
   backend.updateShare(slot, threads, { chunks, from, to, lr: values[0], t: values[2] });
 }
 
@@ -114,6 +123,8 @@ export function runPhase(
 export interface Phases {
   /** One step on samples `from … to−1` at learning rate `lr`; returns its number of chunks. */
   step(from: number, to: number, lr: number): number;
+  /** Every thread's share of laying out the next epoch (the backend's `arrangeShare`). */
+  arrange(): void;
   /** Stop the workers. */
   close(): void;
 }
@@ -152,7 +163,7 @@ export async function startPhases<M>(
   let round = 0, t = 0, closed = false;
 
   /** Run one phase on every thread and wait for all of them. */
-  function phase(kind: 1 | 2): void {
+  function phase(kind: 1 | 2 | 3): void {
     plan[0] = kind;
     round++;
     for (let s = 1; s < threads; s++) ring(bell, 2 * s, round);
@@ -178,6 +189,10 @@ export async function startPhases<M>(
       values[2] = ++t;
       phase(2);
       return chunks;
+    },
+    arrange() {
+      if (closed) throw new Error("Cannot use a closed engine");
+      phase(3);
     },
     close() {
       closed = true;
