@@ -1,8 +1,8 @@
 /**
- * The Winograd F(2×2, 3×3) kernels of the convolution engine against the readable layer: the
- * forward pass (bias, ReLU), the input gradient and the weight gradient, in float32 against
- * float64, each value within a tolerance derived from the rounding of the transforms and the
- * products.
+ * The Winograd F(2×2, 3×3) and F(2×2, 5×5) kernels of the convolution engine against the
+ * readable layer: the forward pass (bias, ReLU), the input gradient and the weight gradient, in
+ * float32 against float64, each value within a tolerance derived from the rounding of the
+ * transforms and the products.
  */
 
 import assert from "node:assert/strict";
@@ -41,20 +41,68 @@ function nchwIndex(i: number, [C, H, W]: number[]): number {
   return (j * C + c) * H * W + q;
 }
 
-// |Bᵀ|, |G| and |Aᵀ|: the transforms' magnitudes, for the bound.
-const BT = [[1, 0, 1, 0], [0, 1, 1, 0], [0, 1, 1, 0], [0, 1, 0, 1]];
-const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]];
-const AT = [[1, 1, 1, 0], [0, 1, 1, 1]];
+/** A Winograd algorithm F(2×2, r×r): its transforms (Bᵀ α×α, G α×r, Aᵀ 2×α; α = r + 1). */
+interface Transforms {
+  r: 3 | 5;
+  BT: number[][];
+  G: number[][];
+  AT: number[][];
+}
+
+const F3: Transforms = {
+  r: 3,
+  BT: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]],
+  G: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
+  AT: [[1, 1, 1, 0], [0, 1, -1, -1]],
+};
+
+const F5: Transforms = {
+  r: 5,
+  BT: [
+    [4, 0, -5, 0, 1, 0],
+    [0, 4, 4, -1, -1, 0],
+    [0, -4, 4, 1, -1, 0],
+    [0, -2, -1, 2, 1, 0],
+    [0, 2, -1, -2, 1, 0],
+    [0, 4, 0, -5, 0, 1],
+  ],
+  G: [
+    [1 / 4, 0, 0, 0, 0],
+    [1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6],
+    [1 / 6, -1 / 6, 1 / 6, -1 / 6, 1 / 6],
+    [1 / 24, 1 / 12, 1 / 6, 1 / 3, 2 / 3],
+    [1 / 24, -1 / 12, 1 / 6, -1 / 3, 2 / 3],
+    [0, 0, 0, 0, 1],
+  ],
+  AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 1]],
+};
+
+const abs = (M: number[][]) => M.map((row) => row.map(Math.abs));
+const transpose = (M: number[][]) => M[0].map((_, j) => M.map((row) => row[j]));
+
+/**
+ * The roundings of one pass of a one-dimensional transform, at most, in any of its rows: a sum
+ * of n terms rounds n − 1 times, and a coefficient not a power of two twice more (its product,
+ * and the constant's own float32 rounding).
+ */
+function passRoundings(M: number[][]): number {
+  const power = (v: number) => Number.isInteger(Math.log2(Math.abs(v)));
+  return Math.max(...M.map((row) => {
+    const terms = row.filter((v) => v !== 0);
+    return terms.length - 1 + (terms.every(power) ? 0 : 2);
+  }));
+}
 
 /**
  * What every rounding of the Winograd computation is relative to: |Aᵀ| [Σ_c (|G| |g| |Gᵀ|) ⊙
  * (|Bᵀ| |d| |B|)] |A| + |b|, of |X| (m × C × H × W, padded by p) and |kernel(o, c, u, v)|, for
  * the O × Ho × Wo outputs. Each of the computed value's roundings — X and the kernels to
- * float32 (2), the kernel transform (2 sums of 3 terms: 4), the input transform (2 sums of 2: 2),
- * the product (1), the sum over C channels (C), the output transform (2 sums of 3: 4) and the
- * bias (1) — is at most u of a partial sum this bounds: the error is within (C + 14)·u of it.
+ * float32 (2), the kernel transform (two passes), the input transform (two), the product (1), the
+ * sum over C channels (C), the output transform (two) and the bias (1) — is at most u of a
+ * partial sum this bounds: the error is within {@link forwardRoundings} u of it.
  */
 function magnitude(
+  t: Transforms,
   X: Float64Array,
   m: number,
   [C, H, W]: number[],
@@ -63,35 +111,46 @@ function magnitude(
   O: number,
   bias: Float64Array,
 ): Float64Array {
-  const Ho = H + 2 * p - 2, Wo = W + 2 * p - 2, out = new Float64Array(m * O * Ho * Wo);
+  const { r } = t, a = r + 1, BT = abs(t.BT), G = abs(t.G), AT = abs(t.AT);
+  const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(m * O * Ho * Wo);
   const at = (j: number, c: number, y: number, x: number) =>
     y < 0 || y >= H || x < 0 || x >= W ? 0 : Math.abs(X[((j * C + c) * H + y) * W + x]);
   for (let j = 0; j < m; j++) {
     for (let ty = 0; ty < Ho / 2; ty++) {
       for (let tx = 0; tx < Wo / 2; tx++) {
+        // |Bᵀ| |d| |B| of every channel's block.
+        const v = new Float64Array(C * a * a);
+        for (let c = 0; c < C; c++) {
+          for (let i = 0; i < a; i++) {
+            for (let k = 0; k < a; k++) {
+              let sum = 0;
+              for (let y = 0; y < a; y++) {
+                for (let x = 0; x < a; x++) {
+                  sum += BT[i][y] * at(j, c, 2 * ty + y - p, 2 * tx + x - p) * BT[k][x];
+                }
+              }
+              v[(c * a + i) * a + k] = sum;
+            }
+          }
+        }
         for (let o = 0; o < O; o++) {
-          const acc = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+          const acc = new Float64Array(a * a);
           for (let c = 0; c < C; c++) {
-            for (let a = 0; a < 4; a++) {
-              for (let b = 0; b < 4; b++) {
-                let v = 0, w = 0;
-                for (let r = 0; r < 4; r++) {
-                  for (let s = 0; s < 4; s++) {
-                    v += BT[a][r] * at(j, c, 2 * ty + r - p, 2 * tx + s - p) * BT[b][s];
-                  }
+            for (let i = 0; i < a; i++) {
+              for (let k = 0; k < a; k++) {
+                let w = 0;
+                for (let u = 0; u < r; u++) {
+                  for (let q = 0; q < r; q++) w += G[i][u] * Math.abs(kernel(o, c, u, q)) * G[k][q];
                 }
-                for (let u = 0; u < 3; u++) {
-                  for (let t = 0; t < 3; t++) w += G[a][u] * Math.abs(kernel(o, c, u, t)) * G[b][t];
-                }
-                acc[a][b] += v * w;
+                acc[i * a + k] += v[(c * a + i) * a + k] * w;
               }
             }
           }
           for (let y = 0; y < 2; y++) {
             for (let x = 0; x < 2; x++) {
               let sum = Math.abs(bias[o]);
-              for (let a = 0; a < 4; a++) {
-                for (let b = 0; b < 4; b++) sum += AT[y][a] * acc[a][b] * AT[x][b];
+              for (let i = 0; i < a; i++) {
+                for (let k = 0; k < a; k++) sum += AT[y][i] * acc[i * a + k] * AT[x][k];
               }
               out[((j * O + o) * Ho + 2 * ty + y) * Wo + 2 * tx + x] = sum;
             }
@@ -103,15 +162,22 @@ function magnitude(
   return out;
 }
 
+/** The forward pass's roundings over C channels, at most (see {@link magnitude}). */
+function forwardRoundings(t: Transforms, C: number): number {
+  return 2 + 2 * passRoundings(t.G) + 2 * passRoundings(t.BT) + 1 + C +
+    2 * passRoundings(t.AT) + 1;
+}
+
 /**
  * What every rounding of the Winograd weight gradient is relative to: Σ_tiles |Gᵀ| [(|Bᵀ| |d| |B|)
  * ⊙ (|A| |dy| |Aᵀ|)] |G| for each kernel weight (f, c, u, v), of |X| (m × C × H × W, padded by p)
- * and |dY| (m × F × Ho × Wo). Each rounding — X and dY to float32 (2), the input transform (2
- * sums of 2: 2), the gradient's transform (2), the product (1), the sum over T tiles (T), the
- * kernel's transform back (2 sums of 3: 4) — is at most u of a partial sum this bounds: the error
- * is within (T + 11)·u of it.
+ * and |dY| (m × F × Ho × Wo). Each rounding — X and dY to float32 (2), the input transform (two
+ * passes), the gradient's transform (two), the product (1), the sum over T tiles (T), the
+ * kernel's transform back (two) — is at most u of a partial sum this bounds: the error is within
+ * {@link weightRoundings} u of it.
  */
 function weightMagnitude(
+  t: Transforms,
   X: Float64Array,
   dY: Float64Array,
   m: number,
@@ -119,33 +185,34 @@ function weightMagnitude(
   F: number,
   p: number,
 ): Float64Array {
-  const Ho = H + 2 * p - 2, Wo = W + 2 * p - 2, out = new Float64Array(F * C * 9);
+  const { r } = t, a = r + 1, aa = a * a, BT = abs(t.BT), G = abs(t.G), AT = abs(t.AT);
+  const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(F * C * r * r);
   const x = (j: number, c: number, y: number, xx: number) =>
     y < 0 || y >= H || xx < 0 || xx >= W ? 0 : Math.abs(X[((j * C + c) * H + y) * W + xx]);
-  const acc = new Float64Array(F * C * 16);
+  const acc = new Float64Array(F * C * aa);
   for (let j = 0; j < m; j++) {
     for (let ty = 0; ty < Ho / 2; ty++) {
       for (let tx = 0; tx < Wo / 2; tx++) {
-        const v = new Float64Array(C * 16), d = new Float64Array(F * 16);
+        const v = new Float64Array(C * aa), d = new Float64Array(F * aa);
         for (let c = 0; c < C; c++) {
-          for (let a = 0; a < 4; a++) {
-            for (let b = 0; b < 4; b++) {
-              for (let r = 0; r < 4; r++) {
-                for (let s = 0; s < 4; s++) {
-                  v[c * 16 + a * 4 + b] += BT[a][r] * x(j, c, 2 * ty + r - p, 2 * tx + s - p) *
-                    BT[b][s];
+          for (let i = 0; i < a; i++) {
+            for (let k = 0; k < a; k++) {
+              for (let y = 0; y < a; y++) {
+                for (let z = 0; z < a; z++) {
+                  v[c * aa + i * a + k] += BT[i][y] * x(j, c, 2 * ty + y - p, 2 * tx + z - p) *
+                    BT[k][z];
                 }
               }
             }
           }
         }
         for (let f = 0; f < F; f++) {
-          for (let a = 0; a < 4; a++) {
-            for (let b = 0; b < 4; b++) {
+          for (let i = 0; i < a; i++) {
+            for (let k = 0; k < a; k++) {
               for (let y = 0; y < 2; y++) {
                 for (let z = 0; z < 2; z++) {
                   const g = Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]);
-                  d[f * 16 + a * 4 + b] += AT[y][a] * g * AT[z][b];
+                  d[f * aa + i * a + k] += AT[y][i] * g * AT[z][k];
                 }
               }
             }
@@ -153,100 +220,138 @@ function weightMagnitude(
         }
         for (let f = 0; f < F; f++) {
           for (let c = 0; c < C; c++) {
-            for (let q = 0; q < 16; q++) acc[(f * C + c) * 16 + q] += v[c * 16 + q] * d[f * 16 + q];
+            for (let q = 0; q < aa; q++) acc[(f * C + c) * aa + q] += v[c * aa + q] * d[f * aa + q];
           }
         }
       }
     }
   }
   for (let fc = 0; fc < F * C; fc++) {
-    for (let u = 0; u < 3; u++) {
-      for (let t = 0; t < 3; t++) {
+    for (let u = 0; u < r; u++) {
+      for (let q = 0; q < r; q++) {
         let sum = 0;
-        for (let a = 0; a < 4; a++) {
-          for (let b = 0; b < 4; b++) sum += G[a][u] * acc[fc * 16 + a * 4 + b] * G[b][t];
+        for (let i = 0; i < a; i++) {
+          for (let k = 0; k < a; k++) sum += G[i][u] * acc[fc * aa + i * a + k] * G[k][q];
         }
-        out[(fc * 3 + u) * 3 + t] = sum;
+        out[(fc * r + u) * r + q] = sum;
       }
     }
   }
   return out;
 }
 
-for (const p of [0, 1]) {
-  Deno.test(`Winograd F(2×2, 3×3) equals convForward() and convBackward()'s gradients: padding ${p}`, () => {
+/** The weight gradient's roundings over T tiles, at most (see {@link weightMagnitude}). */
+function weightRoundings(t: Transforms, T: number): number {
+  return 2 + 2 * passRoundings(t.BT) + 2 * passRoundings(transpose(t.AT)) + 1 + T +
+    2 * passRoundings(transpose(t.G));
+}
+
+for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
+  const { r } = t, rr = r * r, a = r + 1, planes = a * a;
+  Deno.test(`Winograd F(2×2, ${r}×${r}) equals convForward() and convBackward()'s gradients: padding ${p}`, () => {
     // Two images of 10 × 8, 8 channels to 16 (two panels); an even number of tiles both ways.
     const rng = createRng(21);
     const [m, C, H, W, F] = [2, 8, 10, 8, 16];
-    const Ho = H + 2 * p - 2, Wo = W + 2 * p - 2;
+    const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1);
     const normal = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
     const X: Batch = { m, shape: [C, H, W], data: normal(m * C * H * W) };
-    const Kr = normal(F * C * 9), b = normal(F);
+    const Kr = normal(F * C * rr), b = normal(F);
     const kernel = (f: number, c: number, u: number, v: number) =>
-      Kr[((f * C + c) * 3 + u) * 3 + v];
+      Kr[((f * C + c) * r + u) * r + v];
     const { k, alloc, f32 } = workspace();
     const T = m * Math.max(H * W, Ho * Wo) / 4;
     const at = {
       X: alloc(m * H * W * C),
-      WT: alloc(9 * C * F),
+      WT: alloc(rr * C * F),
       b: alloc(F),
-      P: alloc(16 * C * F),
-      V: alloc(16 * T * Math.max(C, F)),
-      M: alloc(16 * T * Math.max(C, F)),
+      P: alloc(planes * C * F),
+      V: alloc(planes * T * Math.max(C, F)),
+      M: alloc(planes * T * Math.max(C, F)),
       Y: alloc(m * Ho * Wo * F),
       dY: alloc(m * Ho * Wo * F),
       dX: alloc(m * H * W * C),
+      tmp: alloc(144),
     };
+    const tmp = at.tmp;
     f32(at.X, m * H * W * C).set(toNhwc(X.data, m, [C, H, W]));
-    const WT = f32(at.WT, 9 * C * F);
+    const WT = f32(at.WT, rr * C * F);
     for (let f = 0; f < F; f++) {
       for (let c = 0; c < C; c++) {
-        for (let q = 0; q < 9; q++) WT[(q * C + c) * F + f] = Kr[(f * C + c) * 9 + q];
+        for (let q = 0; q < rr; q++) WT[(q * C + c) * F + f] = Kr[(f * C + c) * rr + q];
       }
     }
     f32(at.b, F).set(b);
 
     for (const relu of [false, true]) {
-      k.winogradWeights({ WT: at.WT, C, N: F, flip: false, P: at.P });
-      k.winogradInput({ X: at.X, H, W, C, p, images: m, Ho, Wo, V: at.V });
-      k.winogradMultiply({ T: m * Ho * Wo / 4, K: C, N: F, V: at.V, P: at.P, M: at.M });
-      k.winogradOutput({ M: at.M, N: F, Ho, Wo, images: m, bias: at.b, relu, Y: at.Y });
-      const want = convForward(X, Kr, b, 3, 1, p);
-      const bound = magnitude(X.data, m, [C, H, W], p, kernel, F, b);
-      const Y = f32(at.Y, m * Ho * Wo * F);
+      k.winogradWeights({ r, WT: at.WT, C, N: F, flip: false, P: at.P, tmp });
+      k.winogradInput({ r, X: at.X, H, W, C, p, images: m, Ho, Wo, V: at.V, tmp });
+      k.winogradMultiply({ r, T: m * Ho * Wo / 4, K: C, N: F, V: at.V, P: at.P, M: at.M });
+      k.winogradOutput({ r, M: at.M, N: F, Ho, Wo, images: m, bias: at.b, relu, Y: at.Y });
+      const want = convForward(X, Kr, b, r, 1, p);
+      const bound = magnitude(t, X.data, m, [C, H, W], p, kernel, F, b);
+      const Y = f32(at.Y, m * Ho * Wo * F), n = forwardRoundings(t, C);
       for (let i = 0; i < Y.length; i++) {
-        const r = nchwIndex(i, [F, Ho, Wo]);
-        const y = relu ? Math.max(0, want.data[r]) : want.data[r];
-        assert.ok(Math.abs(Y[i] - y) <= (C + 14) * U * bound[r], `Y[${i}]: ${Y[i]} for ${y}`);
+        const o = nchwIndex(i, [F, Ho, Wo]);
+        const y = relu ? Math.max(0, want.data[o]) : want.data[o];
+        assert.ok(Math.abs(Y[i] - y) <= n * U * bound[o], `Y[${i}]: ${Y[i]} for ${y}`);
       }
     }
 
-    // The input gradient: dZ padded by 2 − p, convolved with the kernels turned by 180°, F → C.
+    // The input gradient: dZ padded by r − 1 − p, convolved with the kernels turned by 180°,
+    // F → C.
     const dY: Batch = { m, shape: [F, Ho, Wo], data: normal(m * F * Ho * Wo) };
+    const q = r - 1 - p;
     f32(at.dY, dY.data.length).set(toNhwc(dY.data, m, [F, Ho, Wo]));
-    k.winogradWeights({ WT: at.WT, C, N: F, flip: true, P: at.P });
-    k.winogradInput({ X: at.dY, H: Ho, W: Wo, C: F, p: 2 - p, images: m, Ho: H, Wo: W, V: at.V });
-    k.winogradMultiply({ T: m * H * W / 4, K: F, N: C, V: at.V, P: at.P, M: at.M });
-    k.winogradOutput({ M: at.M, N: C, Ho: H, Wo: W, images: m, bias: 0, relu: false, Y: at.dX });
-    const back = convBackward(X, Kr, 3, dY, 1, p);
-    const turned = (c: number, f: number, u: number, v: number) => kernel(f, c, 2 - u, 2 - v);
-    const bound = magnitude(dY.data, m, [F, Ho, Wo], 2 - p, turned, C, new Float64Array(C));
-    const dX = f32(at.dX, m * H * W * C);
+    k.winogradWeights({ r, WT: at.WT, C, N: F, flip: true, P: at.P, tmp });
+    k.winogradInput({
+      r,
+      X: at.dY,
+      H: Ho,
+      W: Wo,
+      C: F,
+      p: q,
+      images: m,
+      Ho: H,
+      Wo: W,
+      V: at.V,
+      tmp,
+    });
+    k.winogradMultiply({ r, T: m * H * W / 4, K: F, N: C, V: at.V, P: at.P, M: at.M });
+    const [dXo, M] = [at.dX, at.M];
+    k.winogradOutput({ r, M, N: C, Ho: H, Wo: W, images: m, bias: 0, relu: false, Y: dXo });
+    const back = convBackward(X, Kr, r, dY, 1, p);
+    const turned = (c: number, f: number, u: number, v: number) =>
+      kernel(f, c, r - 1 - u, r - 1 - v);
+    const bound = magnitude(t, dY.data, m, [F, Ho, Wo], q, turned, C, new Float64Array(C));
+    const dX = f32(at.dX, m * H * W * C), n = forwardRoundings(t, F);
     for (let i = 0; i < dX.length; i++) {
-      const r = nchwIndex(i, [C, H, W]);
-      const tol = (F + 14) * U * bound[r];
+      const o = nchwIndex(i, [C, H, W]);
       assert.ok(
-        Math.abs(dX[i] - back.dX.data[r]) <= tol,
-        `dX[${i}]: ${dX[i]} for ${back.dX.data[r]}`,
+        Math.abs(dX[i] - back.dX.data[o]) <= n * U * bound[o],
+        `dX[${i}]: ${dX[i]} for ${back.dX.data[o]}`,
       );
     }
 
     // The weight gradient, in two blocks of one image each, the second added to the first.
     const T1 = Ho * Wo / 4, plane = Ho * Wo * F, inPlane = H * W * C;
     for (let j = 0; j < m; j++) {
-      k.winogradInput({ X: at.X + j * inPlane * 4, H, W, C, p, images: 1, Ho, Wo, V: at.V });
-      k.winogradOutputGradient({ dY: at.dY + j * plane * 4, N: F, Ho, Wo, images: 1, dM: at.M });
+      k.winogradInput({
+        r,
+        X: at.X + j * inPlane * 4,
+        H,
+        W,
+        C,
+        p,
+        images: 1,
+        Ho,
+        Wo,
+        V: at.V,
+        tmp,
+      });
+      const dYj = at.dY + j * plane * 4;
+      k.winogradOutputGradient({ r, dY: dYj, N: F, Ho, Wo, images: 1, dM: at.M });
       k.winogradGradientProducts({
+        r,
         T: T1,
         K: C,
         N: F,
@@ -256,15 +361,18 @@ for (const p of [0, 1]) {
         accumulate: j > 0,
       });
     }
-    k.winogradWeightsGradient({ dU: at.P, C, N: F, WT: at.WT });
-    const dW = f32(at.WT, 9 * C * F);
-    const wBound = weightMagnitude(X.data, dY.data, m, [C, H, W], F, p);
+    k.winogradWeightsGradient({ r, dU: at.P, C, N: F, WT: at.WT });
+    const dW = f32(at.WT, rr * C * F);
+    const wBound = weightMagnitude(t, X.data, dY.data, m, [C, H, W], F, p);
+    const nw = weightRoundings(t, m * T1);
     for (let f = 0; f < F; f++) {
       for (let c = 0; c < C; c++) {
-        for (let q = 0; q < 9; q++) {
-          const r = (f * C + c) * 9 + q, got = dW[(q * C + c) * F + f];
-          const tol = (m * T1 + 11) * U * wBound[r];
-          assert.ok(Math.abs(got - back.dW[r]) <= tol, `dW[${r}]: ${got} for ${back.dW[r]}`);
+        for (let q = 0; q < rr; q++) {
+          const o = (f * C + c) * rr + q, got = dW[(q * C + c) * F + f];
+          assert.ok(
+            Math.abs(got - back.dW[o]) <= nw * U * wBound[o],
+            `dW[${o}]: ${got} for ${back.dW[o]}`,
+          );
         }
       }
     }

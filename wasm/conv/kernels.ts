@@ -501,12 +501,15 @@ export function winogradInput(
 }
 
 /**
- * The 16 products M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N, packed by winogradWeights): M at
- * ((ξ·T + t)·N + n). T a multiple of 2, N of 8.
+ * The products M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N, packed by winogradWeights or
+ * winograd5Weights) for the `planes` ξ (16 or 36): M at ((ξ·T + t)·N + n). T a multiple of 2,
+ * N of 8.
  */
-export function winogradMultiply(T: i32, K: i32, N: i32, V: usize, P: usize, M: usize): void {
+export function winogradMultiply(
+  planes: i32, T: i32, K: i32, N: i32, V: usize, P: usize, M: usize,
+): void {
   const a = <usize>(T * K) << 2, u = <usize>(K * N) << 2, m = <usize>(T * N) << 2;
-  for (let xi = 0; xi < 16; xi++) {
+  for (let xi = 0; xi < planes; xi++) {
     gemmPacked(T, N, K, V + <usize>xi * a, K, P + <usize>xi * u, M + <usize>xi * m, N, 0, false);
   }
 }
@@ -611,15 +614,15 @@ export function winogradOutputGradient(
 }
 
 /**
- * The 16 products dU[ξ] (K × N) = V[ξ]ᵀ (K × T) · dM[ξ] (T × N), summed over the T tiles in
- * order — added to dU's values when `accumulate` (a chunk's blocks, one after the other). dU
- * at ((ξ·K + k)·N + n); K a multiple of 4, N of 8.
+ * The products dU[ξ] (K × N) = V[ξ]ᵀ (K × T) · dM[ξ] (T × N) for the `planes` ξ (16 or 36),
+ * summed over the T tiles in order — added to dU's values when `accumulate` (a chunk's blocks,
+ * one after the other). dU at ((ξ·K + k)·N + n); K a multiple of 4, N of 8.
  */
 export function winogradGradientProducts(
-  T: i32, K: i32, N: i32, V: usize, dM: usize, dU: usize, accumulate: bool,
+  planes: i32, T: i32, K: i32, N: i32, V: usize, dM: usize, dU: usize, accumulate: bool,
 ): void {
   const a = <usize>(T * K) << 2, m = <usize>(T * N) << 2, u = <usize>(K * N) << 2;
-  for (let xi = 0; xi < 16; xi++) {
+  for (let xi = 0; xi < planes; xi++) {
     const at = <usize>xi;
     gemmTNInto(K, N, T, V + at * a, K, dM + at * m, N, dU + at * u, N, accumulate);
   }
@@ -669,4 +672,339 @@ export function winogradWeightsGradient(dU: usize, C: i32, N: i32, WT: usize): v
   v128.store(at, f32x4.add(a, plus));
   v128.store(at + step, f32x4.mul(half, f32x4.sub(b, cc)));
   v128.store(at + 2 * step, f32x4.add(plus, d));
+}
+
+// Winograd F(2×2, 5×5): the same algorithm on the 6×6 block of input under each 2×2 tile, 36
+// multiplies a channel pair where the patches take 100 (interpolation points 0, ±1, ±2, ∞):
+//
+//   Bᵀ = [4  0 −5  0  1  0]    G = [ 1/4    0     0    0    0 ]    Aᵀ = [1 1  1 1  1 0]
+//        [0  4  4 −1 −1  0]        [ 1/6   1/6  1/6  1/6  1/6]         [0 1 −1 2 −2 1]
+//        [0 −4  4  1 −1  0]        [ 1/6  −1/6  1/6 −1/6  1/6]
+//        [0 −2 −1  2  1  0]        [1/24  1/12  1/6  1/3  2/3]
+//        [0  2 −1 −2  1  0]        [1/24 −1/12  1/6 −1/3  2/3]
+//        [0  4  0 −5  0  1]        [  0     0    0    0    1 ]
+//
+// The 36 matrices V[ξ], U[ξ], M[ξ] are laid out as the 16 of F(2×2, 3×3), ξ = 6i + j. Each
+// two-dimensional transform runs as two passes of the one-dimensional one: the first into a
+// 6×6 block of this thread's scratch (`tmp`), the second from it into the 36 matrices (the
+// weight gradient's in place, in dU).
+
+const SIXTH: f32 = <f32>(1.0 / 6.0);
+const TWELFTH: f32 = <f32>(1.0 / 12.0);
+const TWENTYFOURTH: f32 = <f32>(1.0 / 24.0);
+const THIRD: f32 = <f32>(1.0 / 3.0);
+const TWO_THIRDS: f32 = <f32>(2.0 / 3.0);
+
+/**
+ * G·a for a column (a0 … a4) of four 5×5 kernels, its six rows into dst, dst + step, …: rows
+ * [a0/4, (e + o)/6, (e − o)/6, (e′ + o′)/24, (e′ − o′)/24, a4], e = a0 + a2 + a4, o = a1 + a3,
+ * e′ = a0 + 4a2 + 16a4, o′ = 2a1 + 8a3.
+ */
+@inline function g6(a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, dst: usize, step: usize): void {
+  const sixth = f32x4.splat(SIXTH), t24 = f32x4.splat(TWENTYFOURTH);
+  const e = f32x4.add(f32x4.add(a0, a2), a4), o = f32x4.add(a1, a3);
+  const e2 = f32x4.add(f32x4.add(a0, f32x4.mul(f32x4.splat(4), a2)), f32x4.mul(f32x4.splat(16), a4));
+  const o2 = f32x4.add(f32x4.mul(f32x4.splat(2), a1), f32x4.mul(f32x4.splat(8), a3));
+  v128.store(dst, f32x4.mul(f32x4.splat(0.25), a0));
+  v128.store(dst + step, f32x4.mul(sixth, f32x4.add(e, o)));
+  v128.store(dst + 2 * step, f32x4.mul(sixth, f32x4.sub(e, o)));
+  v128.store(dst + 3 * step, f32x4.mul(t24, f32x4.add(e2, o2)));
+  v128.store(dst + 4 * step, f32x4.mul(t24, f32x4.sub(e2, o2)));
+  v128.store(dst + 5 * step, a4);
+}
+
+/**
+ * Four weights g[u][v] of WT (5·5·C × N, row (u·5 + v)·C + c): from channel c to n … n+3, or,
+ * turned by 180° (`flip`), from channels c … c+3 to n.
+ */
+@inline function kernels5At(
+  WT: usize, C: i32, N: i32, c: i32, n: i32, flip: bool, u: i32, v: i32,
+): v128 {
+  if (!flip) return v128.load(WT + (<usize>(((u * 5 + v) * C + c) * N + n) << 2));
+  const at = WT + (<usize>((((4 - u) * 5 + 4 - v) * C + c) * N + n) << 2), s = <usize>N << 2;
+  let w = f32x4.splat(load<f32>(at));
+  w = f32x4.replace_lane(w, 1, load<f32>(at + s));
+  w = f32x4.replace_lane(w, 2, load<f32>(at + 2 * s));
+  return f32x4.replace_lane(w, 3, load<f32>(at + 3 * s));
+}
+
+/**
+ * U[ξ] = G g Gᵀ for every 5×5 kernel g of WT (5·5·C × N, row (u·5 + v)·C + c), into panels for
+ * gemmPacked as winogradWeights packs them: 36 matrices of C × N (flipped: N × C), four columns
+ * at a time. `tmp`: 576 bytes of this thread's scratch.
+ */
+export function winograd5Weights(WT: usize, C: i32, N: i32, flip: bool, P: usize, tmp: usize): void {
+  const rows = flip ? N : C, cols = flip ? C : N, size = <usize>(rows * cols) << 2;
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q += 4) {
+      const c = flip ? q : r, n = flip ? r : q;
+      const at = P + (<usize>((q >> 3) * rows * 8 + r * 8 + (q & 7)) << 2);
+      // t = G·g (6 × 5), a column of g at a time, into tmp[i][v] (row i 6·16 bytes).
+      for (let v = 0; v < 5; v++) {
+        g6(
+          kernels5At(WT, C, N, c, n, flip, 0, v), kernels5At(WT, C, N, c, n, flip, 1, v),
+          kernels5At(WT, C, N, c, n, flip, 2, v), kernels5At(WT, C, N, c, n, flip, 3, v),
+          kernels5At(WT, C, N, c, n, flip, 4, v), tmp + (<usize>v << 4), 96,
+        );
+      }
+      // U = t·Gᵀ (6 × 6), a row of t at a time, into U's places 6i + j.
+      for (let i = 0; i < 6; i++) {
+        const row = tmp + <usize>i * 96;
+        g6(
+          v128.load(row), v128.load(row + 16), v128.load(row + 32), v128.load(row + 48),
+          v128.load(row + 64), at + <usize>(6 * i) * size, size,
+        );
+      }
+    }
+  }
+}
+
+/** Bᵀ·d of six vectors d0 … d5 (a row or a column of a block), into dst, dst + step, …. */
+@inline function bt6(
+  d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, step: usize,
+): void {
+  const four = f32x4.splat(4), five = f32x4.splat(5), two = f32x4.splat(2);
+  // Rows [4d0 − 5d2 + d4, 4(d1 + d2) − (d3 + d4), 4(d2 − d1) + (d3 − d4),
+  //       2(d3 − d1) + (d4 − d2), (d4 − d2) − 2(d3 − d1), 4d1 − 5d3 + d5].
+  const p = f32x4.mul(four, f32x4.add(d1, d2)), q = f32x4.add(d3, d4);
+  const s = f32x4.mul(four, f32x4.sub(d2, d1)), w = f32x4.sub(d3, d4);
+  const e = f32x4.mul(two, f32x4.sub(d3, d1)), f = f32x4.sub(d4, d2);
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(four, d0), f32x4.mul(five, d2)), d4));
+  v128.store(dst + step, f32x4.sub(p, q));
+  v128.store(dst + 2 * step, f32x4.add(s, w));
+  v128.store(dst + 3 * step, f32x4.add(e, f));
+  v128.store(dst + 4 * step, f32x4.sub(f, e));
+  v128.store(dst + 5 * step, f32x4.add(f32x4.sub(f32x4.mul(four, d1), f32x4.mul(five, d3)), d5));
+}
+
+/**
+ * V[ξ] = Bᵀ d B for the 6×6 block d under every 2×2 tile of an Ho×Wo output (both even), of
+ * `images` channels-last maps H×W×C (C a multiple of 4) padded by p zeros: tile t =
+ * (j·Ho/2 + ty)·Wo/2 + tx, its block from (2ty − p, 2tx − p); V at ((ξ·T + t)·C + c).
+ */
+export function winograd5Input(
+  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, V: usize, tmp: usize,
+): void {
+  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const plane = <usize>(T * C) << 2, pixel = <usize>C << 2, row = <usize>W * pixel;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    const image = X + (<usize>(j * H * W * C) << 2);
+    for (let ty = 0; ty < Th; ty++) {
+      const y0 = 2 * ty - p;
+      for (let tx = 0; tx < Tw; tx++) {
+        const x0 = 2 * tx - p;
+        const inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= H && x0 + 6 <= W;
+        const origin = image + (<usize>((y0 * W + x0) * C) << 2); // used only when inside
+        const out = V + (<usize>(t * C) << 2);
+        for (let c = 0; c < C; c += 4) {
+          const o = <usize>c << 2;
+          // Bᵀ·d, a column of the block at a time, into tmp[i][b] (row i 6·16 bytes).
+          for (let b = 0; b < 6; b++) {
+            const dst = tmp + (<usize>b << 4);
+            if (inside) {
+              const col = origin + o + <usize>b * pixel;
+              bt6(
+                v128.load(col), v128.load(col + row), v128.load(col + 2 * row),
+                v128.load(col + 3 * row), v128.load(col + 4 * row), v128.load(col + 5 * row),
+                dst, 96,
+              );
+            } else {
+              const x = x0 + b;
+              bt6(
+                pixelAt(image, H, W, pixel, o, y0, x), pixelAt(image, H, W, pixel, o, y0 + 1, x),
+                pixelAt(image, H, W, pixel, o, y0 + 2, x), pixelAt(image, H, W, pixel, o, y0 + 3, x),
+                pixelAt(image, H, W, pixel, o, y0 + 4, x), pixelAt(image, H, W, pixel, o, y0 + 5, x),
+                dst, 96,
+              );
+            }
+          }
+          // (Bᵀ·d)·B, a row at a time, into V's places 6i + j.
+          const at = out + o;
+          for (let i = 0; i < 6; i++) {
+            const src = tmp + <usize>i * 96;
+            bt6(
+              v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
+              v128.load(src + 64), v128.load(src + 80), at + <usize>(6 * i) * plane, plane,
+            );
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/** Aᵀ's first row on six values: m0 + m1 + m2 + m3 + m4. */
+@inline function a6first(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128): v128 {
+  return f32x4.add(f32x4.add(f32x4.add(f32x4.add(m0, m1), m2), m3), m4);
+}
+
+/** Aᵀ's second row on six values: (m1 − m2) + 2(m3 − m4) + m5. */
+@inline function a6second(m1: v128, m2: v128, m3: v128, m4: v128, m5: v128): v128 {
+  const two = f32x4.splat(2);
+  return f32x4.add(f32x4.add(f32x4.sub(m1, m2), f32x4.mul(two, f32x4.sub(m3, m4))), m5);
+}
+
+/**
+ * Y = Aᵀ m A (+ bias, then ReLU when `relu`) for every 6×6 tile m of M (winogradMultiply's, 36
+ * matrices), into `images` channels-last maps Ho×Wo×N; bias 0 for none.
+ */
+export function winograd5Output(
+  M: usize, N: i32, Ho: i32, Wo: i32, images: i32, bias: usize, relu: bool, Y: usize,
+): void {
+  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const plane = <usize>(T * N) << 2, pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  const zero = f32x4.splat(0);
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = M + (<usize>(t * N) << 2);
+        const to = Y + (<usize>(((j * Ho + 2 * ty) * Wo + 2 * tx) * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, at = from + o;
+          // s = Aᵀ·m (2 × 6), a column of m at a time.
+          const s00 = a6first(mAt(at, plane, 0, 0), mAt(at, plane, 1, 0), mAt(at, plane, 2, 0), mAt(at, plane, 3, 0), mAt(at, plane, 4, 0));
+          const s01 = a6first(mAt(at, plane, 0, 1), mAt(at, plane, 1, 1), mAt(at, plane, 2, 1), mAt(at, plane, 3, 1), mAt(at, plane, 4, 1));
+          const s02 = a6first(mAt(at, plane, 0, 2), mAt(at, plane, 1, 2), mAt(at, plane, 2, 2), mAt(at, plane, 3, 2), mAt(at, plane, 4, 2));
+          const s03 = a6first(mAt(at, plane, 0, 3), mAt(at, plane, 1, 3), mAt(at, plane, 2, 3), mAt(at, plane, 3, 3), mAt(at, plane, 4, 3));
+          const s04 = a6first(mAt(at, plane, 0, 4), mAt(at, plane, 1, 4), mAt(at, plane, 2, 4), mAt(at, plane, 3, 4), mAt(at, plane, 4, 4));
+          const s05 = a6first(mAt(at, plane, 0, 5), mAt(at, plane, 1, 5), mAt(at, plane, 2, 5), mAt(at, plane, 3, 5), mAt(at, plane, 4, 5));
+          const s10 = a6second(mAt(at, plane, 1, 0), mAt(at, plane, 2, 0), mAt(at, plane, 3, 0), mAt(at, plane, 4, 0), mAt(at, plane, 5, 0));
+          const s11 = a6second(mAt(at, plane, 1, 1), mAt(at, plane, 2, 1), mAt(at, plane, 3, 1), mAt(at, plane, 4, 1), mAt(at, plane, 5, 1));
+          const s12 = a6second(mAt(at, plane, 1, 2), mAt(at, plane, 2, 2), mAt(at, plane, 3, 2), mAt(at, plane, 4, 2), mAt(at, plane, 5, 2));
+          const s13 = a6second(mAt(at, plane, 1, 3), mAt(at, plane, 2, 3), mAt(at, plane, 3, 3), mAt(at, plane, 4, 3), mAt(at, plane, 5, 3));
+          const s14 = a6second(mAt(at, plane, 1, 4), mAt(at, plane, 2, 4), mAt(at, plane, 3, 4), mAt(at, plane, 4, 4), mAt(at, plane, 5, 4));
+          const s15 = a6second(mAt(at, plane, 1, 5), mAt(at, plane, 2, 5), mAt(at, plane, 3, 5), mAt(at, plane, 4, 5), mAt(at, plane, 5, 5));
+          // y = s·A (2 × 2), a row of s at a time.
+          const b = bias ? v128.load(bias + o) : zero;
+          let y00 = f32x4.add(b, a6first(s00, s01, s02, s03, s04));
+          let y01 = f32x4.add(b, a6second(s01, s02, s03, s04, s05));
+          let y10 = f32x4.add(b, a6first(s10, s11, s12, s13, s14));
+          let y11 = f32x4.add(b, a6second(s11, s12, s13, s14, s15));
+          if (relu) {
+            y00 = f32x4.pmax(zero, y00); y01 = f32x4.pmax(zero, y01);
+            y10 = f32x4.pmax(zero, y10); y11 = f32x4.pmax(zero, y11);
+          }
+          const out = to + o;
+          v128.store(out, y00);
+          v128.store(out + pixel, y01);
+          v128.store(out + row, y10);
+          v128.store(out + row + pixel, y11);
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/** Four lanes of m[i][j] of a 6×6 tile whose place 6i + j is `plane` bytes after the last. */
+@inline function mAt(at: usize, plane: usize, i: i32, j: i32): v128 {
+  return v128.load(at + <usize>(6 * i + j) * plane);
+}
+
+/** Row i of dm = s·Aᵀ (6 × 6) from s's row (a, b): [a, a + b, a − b, a + 2b, a − 2b, b]. */
+@inline function storeDm6(at: usize, plane: usize, i: i32, a: v128, b: v128): void {
+  const base = at + <usize>(6 * i) * plane, b2 = f32x4.mul(f32x4.splat(2), b);
+  v128.store(base, a);
+  v128.store(base + plane, f32x4.add(a, b));
+  v128.store(base + 2 * plane, f32x4.sub(a, b));
+  v128.store(base + 3 * plane, f32x4.add(a, b2));
+  v128.store(base + 4 * plane, f32x4.sub(a, b2));
+  v128.store(base + 5 * plane, b);
+}
+
+/**
+ * dM = A dy Aᵀ for every 2×2 tile dy of `images` channels-last maps Ho×Wo×N (both even): the
+ * gradient of winograd5Output's Y = Aᵀ m A for each 6×6 tile m, into 36 matrices T × N.
+ */
+export function winograd5OutputGradient(
+  dY: usize, N: i32, Ho: i32, Wo: i32, images: i32, dM: usize,
+): void {
+  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const plane = <usize>(T * N) << 2, pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  const two = f32x4.splat(2);
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = dY + (<usize>(((j * Ho + 2 * ty) * Wo + 2 * tx) * N) << 2);
+        const to = dM + (<usize>(t * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, d = from + o, at = to + o;
+          const y00 = v128.load(d), y01 = v128.load(d + pixel);
+          const y10 = v128.load(d + row), y11 = v128.load(d + row + pixel);
+          // s = A·dy (6 × 2): rows [y0, y0 + y1, y0 − y1, y0 + 2y1, y0 − 2y1, y1] of dy's rows.
+          const z0 = f32x4.mul(two, y10), z1 = f32x4.mul(two, y11);
+          storeDm6(at, plane, 0, y00, y01);
+          storeDm6(at, plane, 1, f32x4.add(y00, y10), f32x4.add(y01, y11));
+          storeDm6(at, plane, 2, f32x4.sub(y00, y10), f32x4.sub(y01, y11));
+          storeDm6(at, plane, 3, f32x4.add(y00, z0), f32x4.add(y01, z1));
+          storeDm6(at, plane, 4, f32x4.sub(y00, z0), f32x4.sub(y01, z1));
+          storeDm6(at, plane, 5, y10, y11);
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/** Row k of Gᵀ·u, for six vectors u0 … u5 (a column or a row of a 6×6 tile). */
+@inline function gt5(k: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128): v128 {
+  const sixth = f32x4.splat(SIXTH);
+  if (k === 0) {
+    const a = f32x4.add(f32x4.mul(f32x4.splat(0.25), u0), f32x4.mul(sixth, f32x4.add(u1, u2)));
+    return f32x4.add(a, f32x4.mul(f32x4.splat(TWENTYFOURTH), f32x4.add(u3, u4)));
+  }
+  if (k === 1) {
+    return f32x4.add(
+      f32x4.mul(sixth, f32x4.sub(u1, u2)),
+      f32x4.mul(f32x4.splat(TWELFTH), f32x4.sub(u3, u4)),
+    );
+  }
+  if (k === 2) return f32x4.mul(sixth, f32x4.add(f32x4.add(u1, u2), f32x4.add(u3, u4)));
+  if (k === 3) {
+    return f32x4.add(
+      f32x4.mul(sixth, f32x4.sub(u1, u2)),
+      f32x4.mul(f32x4.splat(THIRD), f32x4.sub(u3, u4)),
+    );
+  }
+  const a = f32x4.add(f32x4.mul(sixth, f32x4.add(u1, u2)), f32x4.mul(f32x4.splat(TWO_THIRDS), f32x4.add(u3, u4)));
+  return f32x4.add(a, u5);
+}
+
+/**
+ * dWT (25·C × N, row (u·5 + v)·C + c) = Gᵀ dU G for every channel pair (c, n) of dU's 36
+ * matrices C × N (winogradGradientProducts'): the gradient of winograd5Weights' U = G g Gᵀ. dU
+ * is overwritten.
+ */
+export function winograd5WeightsGradient(dU: usize, C: i32, N: i32, WT: usize): void {
+  const size = <usize>(C * N) << 2;
+  for (let c = 0; c < C; c++) {
+    for (let n = 0; n < N; n += 4) {
+      const at = dU + (<usize>(c * N + n) << 2);
+      // t = Gᵀ·u (5 × 6), a column of u at a time, in place (rows 0 … 4).
+      for (let j = 0; j < 6; j++) {
+        const col = at + <usize>j * size;
+        const u0 = v128.load(col), u1 = v128.load(col + 6 * size), u2 = v128.load(col + 12 * size);
+        const u3 = v128.load(col + 18 * size), u4 = v128.load(col + 24 * size);
+        const u5 = v128.load(col + 30 * size);
+        for (let k = 0; k < 5; k++) {
+          v128.store(col + <usize>(6 * k) * size, gt5(k, u0, u1, u2, u3, u4, u5));
+        }
+      }
+      // dg = t·G (5 × 5), a row of t at a time, into WT.
+      const out = WT + (<usize>(c * N + n) << 2);
+      for (let k = 0; k < 5; k++) {
+        const row = at + <usize>(6 * k) * size;
+        const t0 = v128.load(row), t1 = v128.load(row + size), t2 = v128.load(row + 2 * size);
+        const t3 = v128.load(row + 3 * size), t4 = v128.load(row + 4 * size);
+        const t5 = v128.load(row + 5 * size);
+        for (let l = 0; l < 5; l++) {
+          v128.store(out + <usize>(k * 5 + l) * size, gt5(l, t0, t1, t2, t3, t4, t5));
+        }
+      }
+    }
+  }
 }

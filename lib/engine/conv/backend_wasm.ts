@@ -157,7 +157,17 @@ function scratchOf(
   const offsets = layers.map((layer): LayerBuffers => {
     const kernels = KERNELS[layer.spec.kind]!;
     if (kernels.passThrough) {
-      return { A: 0, D: 0, cols: -1, dcols: -1, panels: -1, argmax: -1, mask: -1, coef: -1 };
+      return {
+        A: 0,
+        D: 0,
+        cols: -1,
+        dcols: -1,
+        panels: -1,
+        argmax: -1,
+        mask: -1,
+        coef: -1,
+        tmp: -1,
+      };
     }
     const [H, W, C] = layer.output, n = rows * H * W * C;
     const A = take(n * 4), D = take(n * 4);
@@ -166,8 +176,8 @@ function scratchOf(
     const panels = own.panels ? take(own.panels) : -1;
     const argmax = own.argmax ? take(own.argmax) : -1;
     const mask = own.mask ? take(own.mask) : -1;
-    const coef = own.coef ? take(own.coef) : -1;
-    return { A, D, cols, dcols, panels, argmax, mask, coef };
+    const coef = own.coef ? take(own.coef) : -1, tmp = own.tmp ? take(own.tmp) : -1;
+    return { A, D, cols, dcols, panels, argmax, mask, coef, tmp };
   });
   return { bytes: bytes + 1024, offsets }; // + 512 bytes of update sums, aligned
 }
@@ -304,6 +314,7 @@ export function attachConvWasm(
       argmax: base + b.argmax,
       mask: base + b.mask,
       coef: base + b.coef,
+      tmp: base + b.tmp,
     }));
     // A ReLU is fused into the product before it and a flatten changes no float: such a
     // layer's output is its input's buffer, and the gradient at its output is its input's.

@@ -15,7 +15,7 @@ import type { LayerParams } from "../../nn/layers/layer.ts";
 import type { Network } from "../../nn/layers/network.ts";
 import type { LayerSpec } from "../../nn/layers/registry.ts";
 import { layerShapes } from "../../nn/layers/shapes.ts";
-import type { ConvKernels } from "./kernels_wasm.ts";
+import type { ConvKernels, WinogradSize } from "./kernels_wasm.ts";
 
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
@@ -76,6 +76,8 @@ export interface LayerBuffers {
   mask: number;
   /** A batch normalisation's coefficients, float32 (−1: none). */
   coef: number;
+  /** A Winograd convolution's 6×6 block between a transform's two passes (−1: none). */
+  tmp: number;
 }
 
 /** What a layer's passes see: the kernels, this chunk's rows, and where everything is. */
@@ -144,6 +146,7 @@ export interface KindKernels {
     panels?: number;
     argmax?: number;
     mask?: number;
+    tmp?: number;
     coef?: number;
   };
   /** Its forward pass over a chunk. */
@@ -202,27 +205,48 @@ export function blockImages(layer: KernelLayer, R: number): number {
 }
 
 /**
- * Whether a convolution runs on Winograd F(2×2, 3×3) (`wasm/conv/kernels.ts`): a 3×3 kernel at
- * stride 1, over float maps (not the first layer's grey bytes) padded by at most 2, its input
- * and output of even height and width (whole 2×2 tiles both ways: the output's forward, the
- * input's gradient backward).
+ * Whether a convolution runs on Winograd F(2×2, 3×3) or F(2×2, 5×5) (`wasm/conv/kernels.ts`): a
+ * 3×3 or 5×5 kernel at stride 1, over float maps (not the first layer's grey bytes) padded by
+ * less than its size, its input and output of even height and width (whole 2×2 tiles both
+ * ways: the output's forward, the input's gradient backward).
  */
 export function usesWinograd(layer: KernelLayer): boolean {
   if (layer.spec.kind !== "conv") return false;
   const { k, s, p } = patches(layer), [H, W, C] = layer.input, [Ho, Wo] = layer.output;
-  return k === 3 && s === 1 && p <= 2 && C % 8 === 0 && [H, W, Ho, Wo].every((n) => n % 2 === 0);
+  return (k === 3 || k === 5) && s === 1 && p < k && C % 8 === 0 &&
+    [H, W, Ho, Wo].every((n) => n % 2 === 0);
+}
+
+/**
+ * Whether a Winograd convolution's input gradient runs on Winograd too: when it takes at most
+ * two thirds of the multiplies of the patches' product. The input gradient is a convolution
+ * over the whole input, (r + 1)² multiplies for each of its H·W/4 tiles, where the patches take
+ * r² for each of the Ho·Wo outputs: for a 5×5 without padding (12×12 → 8×8) that is 1,296 per
+ * channel pair against 1,600, not worth the transforms; for a 3×3, or a 5×5 with `same`
+ * padding, 2.25–2.8 times fewer.
+ */
+export function winogradBackward(layer: KernelLayer): boolean {
+  const { r, planes } = winogradSize(layer), [H, W] = layer.input, [Ho, Wo] = layer.output;
+  return 3 * (H * W / 4) * planes <= 2 * Ho * Wo * r * r;
+}
+
+/** A Winograd convolution's kernel size r and its (r + 1)² transformed matrices ("planes"). */
+function winogradSize(layer: KernelLayer): { r: WinogradSize; planes: number } {
+  const r = patches(layer).k as WinogradSize;
+  return { r, planes: (r + 1) ** 2 };
 }
 
 /**
  * A Winograd convolution's blocks: images per block, and the tiles an image has in the larger
  * of its passes (the backward pass's, over the input), for its transformed inputs and products:
- * 16 matrices each of tiles × channels, inputs then products, in the layer's `dcols` region.
+ * 16 (or 36) matrices each of tiles × channels, inputs then products, in the layer's `dcols`
+ * region.
  */
 export function winogradBlock(layer: KernelLayer, R: number): { images: number; tiles: number } {
-  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { planes } = winogradSize(layer);
   const tiles = Math.max(H * W, Ho * Wo) / 4;
   const pairs = (H * W / 4) % 2 === 1 || (Ho * Wo / 4) % 2 === 1;
-  return { images: fitImages(16 * tiles * Math.max(C, N) * 2 * 4, pairs, R), tiles };
+  return { images: fitImages(planes * tiles * Math.max(C, N) * 2 * 4, pairs, R), tiles };
 }
 
 /**
@@ -232,9 +256,10 @@ export function winogradBlock(layer: KernelLayer, R: number): { images: number; 
  *   cols (R·Ho·Wo × K) = im2col(X)      Z = cols·WT + b      (then ReLU)
  *   dWT = colsᵀ·dZ      db = Σ_rows dZ   dX = col2im(dZ·WTᵀ)   (then ⊙ ReLU′ of the input)
  *
- * A 3×3 convolution at stride 1 computes Z, dWT and dX by Winograd F(2×2, 3×3) instead
- * ({@link usesWinograd}), 16 products a 2×2 tile where the patches take 36: it gathers no
- * patches.
+ * A 3×3 or 5×5 convolution at stride 1 computes Z and dWT by Winograd F(2×2, 3×3) or
+ * F(2×2, 5×5) instead ({@link usesWinograd}), 16 products a 2×2 tile where the patches take 36
+ * (36 where they take 100), gathering no patches; and dX too, where that pays
+ * ({@link winogradBackward}).
  */
 const convKernelsOf: KindKernels = {
   unfit: (l, layers, flat) =>
@@ -261,7 +286,14 @@ const convKernelsOf: KindKernels = {
     const positions = layer.output[0] * layer.output[1], C = layer.input[2], N = layer.output[2];
     if (usesWinograd(layer)) {
       const { images, tiles } = winogradBlock(layer, rows);
-      return { dcols: 2 * 16 * images * tiles * Math.max(C, N) * 4, panels: 16 * C * N * 4 };
+      // The input gradient on patches (winogradBackward false) needs their block and panels.
+      const { planes } = winogradSize(layer);
+      const patches = winogradBackward(layer) ? 0 : blockImages(layer, rows) * positions * layer.K;
+      return {
+        dcols: Math.max(2 * planes * images * tiles * Math.max(C, N), patches) * 4,
+        panels: Math.max(planes * C, layer.K) * N * 4,
+        tmp: 576,
+      };
     }
     return {
       cols: rows * positions * layer.K * 4,
@@ -297,9 +329,9 @@ const convKernelsOf: KindKernels = {
     }
   },
   backward(pass) {
-    const { x, layer, l, R, buf, input, dInput, p32, g } = pass;
+    const { x, layer, l, R, buf, input, dInput, g } = pass;
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
-    const { k, s, p } = patches(layer), K = layer.K, positions = R * Ho * Wo;
+    const K = layer.K, positions = R * Ho * Wo;
     const winograd = l > 0 && usesWinograd(layer);
     if (winograd) winogradWeightGradient(pass);
     else {
@@ -317,31 +349,36 @@ const convKernelsOf: KindKernels = {
     }
     x.columnSums({ rows: positions, N, D: buf.D, ld: N, out: g(layer.b) });
     if (l === 0) return; // nothing flows back into the image
-    if (winograd) winogradInputGradient(pass);
-    else {
-      x.pack({ K: N, N: K, B: p32(layer.wt), ldb: N, transposed: true, panels: buf.panels });
-      const step = blockImages(layer, R);
-      for (let j = 0; j < R; j += step) {
-        const images = Math.min(step, R - j);
-        x.gemmPacked({
-          M: images * Ho * Wo,
-          N: K,
-          K: N,
-          A: buf.D + j * Ho * Wo * N * 4,
-          lda: N,
-          panels: buf.panels,
-          C: buf.dcols,
-          ldc: K,
-          bias: 0,
-          relu: false,
-        });
-        const dX = dInput + j * H * W * C * 4;
-        x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, s, p, images, dX });
-      }
-    }
+    if (winograd && winogradBackward(layer)) winogradInputGradient(pass);
+    else patchInputGradient(pass);
     if (layer.afterRelu) x.maskPositive({ D: dInput, M: input, count: R * H * W * C });
   },
 };
+
+/** dX = col2im(dZ·WTᵀ), image block by image block: the patches' gradient, added back. */
+function patchInputGradient({ x, layer, R, buf, dInput, p32 }: Pass): void {
+  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
+  const { k, s, p } = patches(layer), K = layer.K;
+  x.pack({ K: N, N: K, B: p32(layer.wt), ldb: N, transposed: true, panels: buf.panels });
+  const step = blockImages(layer, R);
+  for (let j = 0; j < R; j += step) {
+    const images = Math.min(step, R - j);
+    x.gemmPacked({
+      M: images * Ho * Wo,
+      N: K,
+      K: N,
+      A: buf.D + j * Ho * Wo * N * 4,
+      lda: N,
+      panels: buf.panels,
+      C: buf.dcols,
+      ldc: K,
+      bias: 0,
+      relu: false,
+    });
+    const dX = dInput + j * H * W * C * 4;
+    x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, s, p, images, dX });
+  }
+}
 
 /**
  * A Winograd convolution's images per block and, in its `dcols` region, where a block's
@@ -352,15 +389,16 @@ function winogradRegions(
   R: number,
   buf: LayerBuffers,
 ): { step: number; V: number; M: number } {
-  const { images: step, tiles } = winogradBlock(layer, R);
-  const V = buf.dcols;
-  return { step, V, M: V + 16 * step * tiles * Math.max(layer.input[2], layer.output[2]) * 4 };
+  const { images: step, tiles } = winogradBlock(layer, R), { planes } = winogradSize(layer);
+  const V = buf.dcols, channels = Math.max(layer.input[2], layer.output[2]);
+  return { step, V, M: V + planes * step * tiles * channels * 4 };
 }
 
 /**
- * One 3×3 convolution at stride 1 by Winograd F(2×2, 3×3), from maps In (H×W×Ci, padded by p)
+ * One r×r convolution at stride 1 by Winograd F(2×2, r×r), from maps In (H×W×Ci, padded by p)
  * to maps Out (Ho×Wo×Co), image block by image block: the kernels' transforms into panels, then
- * for each block its inputs' transforms V, the 16 products M = V·U and the outputs' transforms.
+ * for each block its inputs' transforms V, the (r + 1)² products M = V·U and the outputs'
+ * transforms.
  */
 function winograd(
   { x, layer, R, buf }: Pass,
@@ -380,15 +418,17 @@ function winograd(
     relu: boolean;
   },
 ): void {
-  const [C, N] = [layer.input[2], layer.output[2]];
-  x.winogradWeights({ WT: o.WT, C, N, flip: o.flip, P: buf.panels });
+  const [C, N] = [layer.input[2], layer.output[2]], { r } = winogradSize(layer);
+  const tmp = buf.tmp;
+  x.winogradWeights({ r, WT: o.WT, C, N, flip: o.flip, P: buf.panels, tmp });
   const { step, V, M } = winogradRegions(layer, R, buf);
   for (let j = 0; j < R; j += step) {
     const images = Math.min(step, R - j), T = images * o.Ho * o.Wo / 4;
     const X = o.In + j * o.H * o.W * o.Ci * 4, Y = o.Out + j * o.Ho * o.Wo * o.Co * 4;
-    x.winogradInput({ X, H: o.H, W: o.W, C: o.Ci, p: o.p, images, Ho: o.Ho, Wo: o.Wo, V });
-    x.winogradMultiply({ T, K: o.Ci, N: o.Co, V, P: buf.panels, M });
-    x.winogradOutput({ M, N: o.Co, Ho: o.Ho, Wo: o.Wo, images, bias: o.bias, relu: o.relu, Y });
+    x.winogradInput({ r, X, H: o.H, W: o.W, C: o.Ci, p: o.p, images, Ho: o.Ho, Wo: o.Wo, V, tmp });
+    x.winogradMultiply({ r, T, K: o.Ci, N: o.Co, V, P: buf.panels, M });
+    const { bias, relu } = o;
+    x.winogradOutput({ r, M, N: o.Co, Ho: o.Ho, Wo: o.Wo, images, bias, relu, Y });
   }
 }
 
@@ -413,7 +453,7 @@ function winogradForward(pass: Pass): void {
   });
 }
 
-/** dX = dZ (padded by 2 − p) ⊛ W turned by 180°, channels N → C, by Winograd. */
+/** dX = dZ (padded by r − 1 − p) ⊛ W turned by 180°, channels N → C, by Winograd. */
 function winogradInputGradient(pass: Pass): void {
   const { layer, buf, dInput, p32 } = pass, [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
   const { p } = patches(layer);
@@ -422,7 +462,7 @@ function winogradInputGradient(pass: Pass): void {
     H: Ho,
     W: Wo,
     Ci: N,
-    p: 2 - p,
+    p: winogradSize(layer).r - 1 - p,
     Out: dInput,
     Ho: H,
     Wo: W,
@@ -442,15 +482,15 @@ function winogradInputGradient(pass: Pass): void {
  */
 function winogradWeightGradient({ x, layer, R, buf, input, g }: Pass): void {
   const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { p } = patches(layer);
-  const { step, V, M: dM } = winogradRegions(layer, R, buf);
+  const { step, V, M: dM } = winogradRegions(layer, R, buf), { r } = winogradSize(layer);
   for (let j = 0; j < R; j += step) {
     const images = Math.min(step, R - j), T = images * Ho * Wo / 4;
     const X = input + j * H * W * C * 4, dY = buf.D + j * Ho * Wo * N * 4;
-    x.winogradInput({ X, H, W, C, p, images, Ho, Wo, V });
-    x.winogradOutputGradient({ dY, N, Ho, Wo, images, dM });
-    x.winogradGradientProducts({ T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
+    x.winogradInput({ r, X, H, W, C, p, images, Ho, Wo, V, tmp: buf.tmp });
+    x.winogradOutputGradient({ r, dY, N, Ho, Wo, images, dM });
+    x.winogradGradientProducts({ r, T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
   }
-  x.winogradWeightsGradient({ dU: buf.panels, C, N, WT: g(layer.wt) });
+  x.winogradWeightsGradient({ r, dU: buf.panels, C, N, WT: g(layer.wt) });
 }
 
 /** A dense layer's kernels: a product, ReLU fused but for the last (its scores). */

@@ -113,28 +113,44 @@ export interface ConvKernels extends MatrixKernels, WinogradKernels {
 }
 
 /**
- * The Winograd F(2×2, 3×3) passes of a 3×3 convolution at stride 1 (`wasm/conv/kernels.ts`):
- * the kernels transformed into panels, the inputs' tiles transformed, the 16 products, and the
- * outputs transformed back.
+ * The Winograd passes of an r×r convolution at stride 1, F(2×2, 3×3) or F(2×2, 5×5)
+ * (`wasm/conv/kernels.ts`): the kernels transformed into panels, the inputs' tiles transformed,
+ * the products, and the outputs transformed back. Each takes `r`, 3 or 5: α = r + 1, each tile's
+ * block of input α×α, and (r + 1)² matrices ξ ("planes": 16 or 36) where these say α². `tmp`:
+ * 576 bytes of the thread's own scratch, where F(2×2, 5×5) keeps a 6×6 block between its two
+ * passes.
  */
 export interface WinogradKernels {
   /**
-   * U = G g Gᵀ of every 3×3 kernel of WT (9·C × N) into P: 16 matrices C × N (`flip`: N × C,
+   * U = G g Gᵀ of every r×r kernel of WT (r·r·C × N) into P: α² matrices C × N (`flip`: N × C,
    * the kernels turned by 180°, for the input gradient), in gemmPacked's panels.
    */
-  winogradWeights(o: { WT: number; C: number; N: number; flip: boolean; P: number }): void;
+  winogradWeights(
+    o: { r: WinogradSize; WT: number; C: number; N: number; flip: boolean; P: number; tmp: number },
+  ): void;
   /**
-   * V = Bᵀ d B of each 4×4 input block d under a 2×2 tile of an Ho×Wo output (both even), of
-   * `images` maps H×W×C padded by p: 16 matrices T × C, T = images·Ho·Wo/4.
+   * V = Bᵀ d B of each α×α input block d under a 2×2 tile of an Ho×Wo output (both even), of
+   * `images` maps H×W×C padded by p: α² matrices T × C, T = images·Ho·Wo/4.
    */
   winogradInput(
-    o: Maps & { C: number; p: number; Ho: number; Wo: number; V: number },
+    o: Maps & {
+      r: WinogradSize;
+      C: number;
+      p: number;
+      Ho: number;
+      Wo: number;
+      V: number;
+      tmp: number;
+    },
   ): void;
-  /** M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N) for the 16 ξ (T even, N a multiple of 8). */
-  winogradMultiply(o: { T: number; K: number; N: number; V: number; P: number; M: number }): void;
+  /** M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N) for the α² ξ (T even, N a multiple of 8). */
+  winogradMultiply(
+    o: { r: WinogradSize; T: number; K: number; N: number; V: number; P: number; M: number },
+  ): void;
   /** Y = Aᵀ m A (+ bias, ReLU when `relu`) of every tile into `images` maps Ho×Wo×N. */
   winogradOutput(
     o: {
+      r: WinogradSize;
       M: number;
       N: number;
       Ho: number;
@@ -146,22 +162,47 @@ export interface WinogradKernels {
     },
   ): void;
   /**
-   * dM = A dy Aᵀ of every 2×2 tile dy of `images` gradient maps Ho×Wo×N: 16 matrices T × N, the
+   * dM = A dy Aᵀ of every 2×2 tile dy of `images` gradient maps Ho×Wo×N: α² matrices T × N, the
    * weight gradient's transformed tiles.
    */
   winogradOutputGradient(
-    o: { dY: number; N: number; Ho: number; Wo: number; images: number; dM: number },
+    o: {
+      r: WinogradSize;
+      dY: number;
+      N: number;
+      Ho: number;
+      Wo: number;
+      images: number;
+      dM: number;
+    },
   ): void;
   /**
-   * dU[ξ] (K × N) = V[ξ]ᵀ·dM[ξ], summed over T tiles in order, for the 16 ξ; added to dU when
+   * dU[ξ] (K × N) = V[ξ]ᵀ·dM[ξ], summed over T tiles in order, for the α² ξ; added to dU when
    * `accumulate`.
    */
   winogradGradientProducts(
-    o: { T: number; K: number; N: number; V: number; dM: number; dU: number; accumulate: boolean },
+    o: {
+      r: WinogradSize;
+      T: number;
+      K: number;
+      N: number;
+      V: number;
+      dM: number;
+      dU: number;
+      accumulate: boolean;
+    },
   ): void;
-  /** dWT (9·C × N) = Gᵀ dU G of every channel pair of dU's 16 matrices C × N. */
-  winogradWeightsGradient(o: { dU: number; C: number; N: number; WT: number }): void;
+  /**
+   * dWT (r·r·C × N) = Gᵀ dU G of every channel pair of dU's α² matrices C × N (for r = 5, dU is
+   * overwritten).
+   */
+  winogradWeightsGradient(
+    o: { r: WinogradSize; dU: number; C: number; N: number; WT: number },
+  ): void;
 }
+
+/** The kernel sizes Winograd runs: F(2×2, 3×3) and F(2×2, 5×5). */
+export type WinogradSize = 3 | 5;
 
 /** The raw exports, positional. */
 interface ConvExports extends SharedExports {
@@ -184,6 +225,11 @@ interface ConvExports extends SharedExports {
   winogradOutputGradient(...args: number[]): void;
   winogradGradientProducts(...args: (number | boolean)[]): void;
   winogradWeightsGradient(...args: number[]): void;
+  winograd5Weights(...args: (number | boolean)[]): void;
+  winograd5Input(...args: number[]): void;
+  winograd5Output(...args: (number | boolean)[]): void;
+  winograd5OutputGradient(...args: number[]): void;
+  winograd5WeightsGradient(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -230,13 +276,38 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     normalize: (o) => x.normalize(o.X, o.Y, o.count, o.C, o.coef),
     normalizeBackward: (o) =>
       x.normalizeBackward(o.D, o.X, o.dX, o.count, o.C, o.coef, o.masked ? 1 : 0),
-    winogradWeights: (o) => x.winogradWeights(o.WT, o.C, o.N, o.flip, o.P),
-    winogradInput: (o) => x.winogradInput(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V),
-    winogradMultiply: (o) => x.winogradMultiply(o.T, o.K, o.N, o.V, o.P, o.M),
-    winogradOutput: (o) => x.winogradOutput(o.M, o.N, o.Ho, o.Wo, o.images, o.bias, o.relu, o.Y),
-    winogradOutputGradient: (o) => x.winogradOutputGradient(o.dY, o.N, o.Ho, o.Wo, o.images, o.dM),
+    winogradWeights: (o) =>
+      o.r === 5
+        ? x.winograd5Weights(o.WT, o.C, o.N, o.flip, o.P, o.tmp)
+        : x.winogradWeights(o.WT, o.C, o.N, o.flip, o.P),
+    winogradInput: (o) =>
+      o.r === 5
+        ? x.winograd5Input(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V, o.tmp)
+        : x.winogradInput(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V),
+    winogradMultiply: (o) => x.winogradMultiply((o.r + 1) ** 2, o.T, o.K, o.N, o.V, o.P, o.M),
+    winogradOutput: (o) =>
+      (o.r === 5 ? x.winograd5Output : x.winogradOutput)(
+        o.M,
+        o.N,
+        o.Ho,
+        o.Wo,
+        o.images,
+        o.bias,
+        o.relu,
+        o.Y,
+      ),
+    winogradOutputGradient: (o) =>
+      (o.r === 5 ? x.winograd5OutputGradient : x.winogradOutputGradient)(
+        o.dY,
+        o.N,
+        o.Ho,
+        o.Wo,
+        o.images,
+        o.dM,
+      ),
     winogradGradientProducts: (o) =>
-      x.winogradGradientProducts(o.T, o.K, o.N, o.V, o.dM, o.dU, o.accumulate),
-    winogradWeightsGradient: (o) => x.winogradWeightsGradient(o.dU, o.C, o.N, o.WT),
+      x.winogradGradientProducts((o.r + 1) ** 2, o.T, o.K, o.N, o.V, o.dM, o.dU, o.accumulate),
+    winogradWeightsGradient: (o) =>
+      (o.r === 5 ? x.winograd5WeightsGradient : x.winogradWeightsGradient)(o.dU, o.C, o.N, o.WT),
   };
 }
