@@ -44,19 +44,45 @@ export function im2colU8(
   X: usize, H: i32, W: i32, k: i32, s: i32, p: i32, images: i32, cols: usize, ldc: i32,
 ): void {
   const Ho = (H + 2 * p - k) / s + 1, Wo = (W + 2 * p - k) / s + 1, row = <usize>ldc << 2;
+  const run = <usize>k << 2, scale = f32x4.splat(INV255);
   let dst = cols;
   for (let j = 0; j < images; j++) {
     const image = X + <usize>(j * H * W);
     for (let y = 0; y < Ho; y++) {
       for (let x = 0; x < Wo; x++) {
+        const ix0 = s * x - p;
         let o = dst;
-        for (let u = 0; u < k; u++) {
-          const iy = s * y + u - p;
-          for (let v = 0; v < k; v++) {
-            const ix = s * x + v - p;
-            const inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
-            store<f32>(o, inside ? <f32>load<u8>(image + <usize>(iy * W + ix)) * INV255 : 0);
-            o += 4;
+        if (ix0 >= 0 && ix0 + k <= W) {
+          // Every column inside the image: a run of k grey bytes per row of the patch, four at a
+          // time (the last four of a run may spill into the next run, which overwrites them; the
+          // patch's last run is written one by one, so that the columns past k·k stay 0).
+          for (let u = 0; u < k; u++) {
+            const iy = s * y + u - p;
+            if (iy < 0 || iy >= H) memory.fill(o, 0, run);
+            else {
+              const src = image + <usize>(iy * W + ix0);
+              let v = 0;
+              if (u < k - 1) {
+                for (; v < k; v += 4) {
+                  const bytes = v128.load32_zero(src + <usize>v);
+                  const ints = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes));
+                  v128.store(o + (<usize>v << 2), f32x4.mul(f32x4.convert_i32x4_u(ints), scale));
+                }
+              } else {
+                for (; v < k; v++) store<f32>(o + (<usize>v << 2), <f32>load<u8>(src + <usize>v) * INV255);
+              }
+            }
+            o += run;
+          }
+        } else {
+          for (let u = 0; u < k; u++) {
+            const iy = s * y + u - p;
+            for (let v = 0; v < k; v++) {
+              const ix = ix0 + v;
+              const inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+              store<f32>(o, inside ? <f32>load<u8>(image + <usize>(iy * W + ix)) * INV255 : 0);
+              o += 4;
+            }
           }
         }
         dst += row;
