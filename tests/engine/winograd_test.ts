@@ -246,6 +246,87 @@ function weightRoundings(t: Transforms, T: number): number {
     2 * passRoundings(transpose(t.G));
 }
 
+/**
+ * What every rounding of the input gradient as the forward pass's adjoint is relative to: for
+ * each input (j, c, y, x), Σ over the tiles whose α×α block holds it of |B| [Σ_f (|G| |g| |Gᵀ|)
+ * ⊙ (|A| |dy| |Aᵀ|)] |Bᵀ| at its place in the block. Each rounding — dY and the kernels to
+ * float32 (2), the kernel transform (two passes), the gradient's (two), the product (1), the sum
+ * over F (F), the block's transform back (two), the sum over the tiles that hold the input (at
+ * most 9: 8) — is at most u of a partial sum this bounds (see {@link adjointRoundings}).
+ */
+function adjointMagnitude(
+  t: Transforms,
+  dY: Float64Array,
+  m: number,
+  [C, H, W]: number[],
+  F: number,
+  p: number,
+  kernel: (f: number, c: number, u: number, v: number) => number,
+): Float64Array {
+  const { r } = t, a = r + 1, aa = a * a, BT = abs(t.BT), G = abs(t.G), AT = abs(t.AT);
+  const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(m * C * H * W);
+  // |U| of every channel pair, place by place.
+  const Ua = new Float64Array(F * C * aa);
+  for (let f = 0; f < F; f++) {
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < a; i++) {
+        for (let k = 0; k < a; k++) {
+          let w = 0;
+          for (let u = 0; u < r; u++) {
+            for (let v = 0; v < r; v++) w += G[i][u] * Math.abs(kernel(f, c, u, v)) * G[k][v];
+          }
+          Ua[(f * C + c) * aa + i * a + k] = w;
+        }
+      }
+    }
+  }
+  for (let j = 0; j < m; j++) {
+    for (let ty = 0; ty < Ho / 2; ty++) {
+      for (let tx = 0; tx < Wo / 2; tx++) {
+        const dM = new Float64Array(F * aa);
+        for (let f = 0; f < F; f++) {
+          for (let i = 0; i < a; i++) {
+            for (let k = 0; k < a; k++) {
+              for (let y = 0; y < 2; y++) {
+                for (let z = 0; z < 2; z++) {
+                  const g = Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]);
+                  dM[f * aa + i * a + k] += AT[y][i] * g * AT[z][k];
+                }
+              }
+            }
+          }
+        }
+        for (let c = 0; c < C; c++) {
+          const dV = new Float64Array(aa);
+          for (let f = 0; f < F; f++) {
+            for (let q = 0; q < aa; q++) dV[q] += Ua[(f * C + c) * aa + q] * dM[f * aa + q];
+          }
+          for (let y = 0; y < a; y++) {
+            const iy = 2 * ty - p + y;
+            if (iy < 0 || iy >= H) continue;
+            for (let x = 0; x < a; x++) {
+              const ix = 2 * tx - p + x;
+              if (ix < 0 || ix >= W) continue;
+              let sum = 0;
+              for (let i = 0; i < a; i++) {
+                for (let k = 0; k < a; k++) sum += BT[i][y] * dV[i * a + k] * BT[k][x];
+              }
+              out[((j * C + c) * H + iy) * W + ix] += sum;
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The adjoint input gradient's roundings over F channels, at most (see {@link adjointMagnitude}). */
+function adjointRoundings(t: Transforms, F: number): number {
+  return 2 + 2 * passRoundings(t.G) + 2 * passRoundings(transpose(t.AT)) + 1 + F +
+    2 * passRoundings(transpose(t.BT)) + 8;
+}
+
 for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
   const { r } = t, rr = r * r, a = r + 1, planes = a * a;
   Deno.test(`Winograd F(2×2, ${r}×${r}) equals convForward() and convBackward()'s gradients: padding ${p}`, () => {
@@ -297,33 +378,34 @@ for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
       }
     }
 
-    // The input gradient: dZ padded by r − 1 − p, convolved with the kernels turned by 180°,
-    // F → C.
+    // The input gradient. F(2×2, 3×3): dZ padded by r − 1 − p, convolved with the kernels turned
+    // by 180°, F → C. F(2×2, 5×5): the forward pass's adjoint, dV = (A dZ Aᵀ)·Uᵀ, then each
+    // tile's B dV Bᵀ added into the block it read.
     const dY: Batch = { m, shape: [F, Ho, Wo], data: normal(m * F * Ho * Wo) };
-    const q = r - 1 - p;
     f32(at.dY, dY.data.length).set(toNhwc(dY.data, m, [F, Ho, Wo]));
-    k.winogradWeights({ r, WT: at.WT, C, N: F, flip: true, P: at.P, tmp });
-    k.winogradInput({
-      r,
-      X: at.dY,
-      H: Ho,
-      W: Wo,
-      C: F,
-      p: q,
-      images: m,
-      Ho: H,
-      Wo: W,
-      V: at.V,
-      tmp,
-    });
-    k.winogradMultiply({ r, T: m * H * W / 4, K: F, N: C, V: at.V, P: at.P, M: at.M });
-    const [dXo, M] = [at.dX, at.M];
-    k.winogradOutput({ r, M, N: C, Ho: H, Wo: W, images: m, bias: 0, relu: false, Y: dXo });
     const back = convBackward(X, Kr, r, dY, 1, p);
-    const turned = (c: number, f: number, u: number, v: number) =>
-      kernel(f, c, r - 1 - u, r - 1 - v);
-    const bound = magnitude(t, dY.data, m, [F, Ho, Wo], q, turned, C, new Float64Array(C));
-    const dX = f32(at.dX, m * H * W * C), n = forwardRoundings(t, F);
+    let bound: Float64Array, n: number;
+    if (r === 3) {
+      const q = r - 1 - p;
+      k.winogradWeights({ r, WT: at.WT, C, N: F, flip: true, P: at.P, tmp });
+      const V = at.V;
+      k.winogradInput({ r, X: at.dY, H: Ho, W: Wo, C: F, p: q, images: m, Ho: H, Wo: W, V, tmp });
+      k.winogradMultiply({ r, T: m * H * W / 4, K: F, N: C, V: at.V, P: at.P, M: at.M });
+      const [dXo, M] = [at.dX, at.M];
+      k.winogradOutput({ r, M, N: C, Ho: H, Wo: W, images: m, bias: 0, relu: false, Y: dXo });
+      const turned = (c: number, f: number, u: number, v: number) =>
+        kernel(f, c, r - 1 - u, r - 1 - v);
+      bound = magnitude(t, dY.data, m, [F, Ho, Wo], q, turned, C, new Float64Array(C));
+      n = forwardRoundings(t, F);
+    } else {
+      k.winogradWeights({ r, WT: at.WT, C, N: F, flip: false, transposed: true, P: at.P, tmp });
+      k.winogradOutputGradient({ r, dY: at.dY, N: F, Ho, Wo, images: m, dM: at.M });
+      k.winogradMultiply({ r, T: m * Ho * Wo / 4, K: F, N: C, V: at.M, P: at.P, M: at.V });
+      k.winogradInputGradient({ H, W, C, p, images: m, Ho, Wo, dV: at.V, dX: at.dX, tmp });
+      bound = adjointMagnitude(t, dY.data, m, [C, H, W], F, p, kernel);
+      n = adjointRoundings(t, F);
+    }
+    const dX = f32(at.dX, m * H * W * C);
     for (let i = 0; i < dX.length; i++) {
       const o = nchwIndex(i, [C, H, W]);
       assert.ok(

@@ -741,13 +741,14 @@ const TWO_THIRDS: f32 = <f32>(2.0 / 3.0);
 
 /**
  * Four weights g[u][v] of WT (5·5·C × N, row (u·5 + v)·C + c): from channel c to n … n+3, or,
- * turned by 180° (`flip`), from channels c … c+3 to n.
+ * `transpose`d, from channels c … c+3 to n.
  */
 @inline function kernels5At(
-  WT: usize, C: i32, N: i32, c: i32, n: i32, flip: bool, u: i32, v: i32,
+  WT: usize, C: i32, N: i32, c: i32, n: i32, transpose: bool, u: i32, v: i32,
 ): v128 {
-  if (!flip) return v128.load(WT + (<usize>(((u * 5 + v) * C + c) * N + n) << 2));
-  const at = WT + (<usize>((((4 - u) * 5 + 4 - v) * C + c) * N + n) << 2), s = <usize>N << 2;
+  const at = WT + (<usize>(((u * 5 + v) * C + c) * N + n) << 2);
+  if (!transpose) return v128.load(at);
+  const s = <usize>N << 2;
   let w = f32x4.splat(load<f32>(at));
   w = f32x4.replace_lane(w, 1, load<f32>(at + s));
   w = f32x4.replace_lane(w, 2, load<f32>(at + 2 * s));
@@ -756,21 +757,26 @@ const TWO_THIRDS: f32 = <f32>(2.0 / 3.0);
 
 /**
  * U[ξ] = G g Gᵀ for every 5×5 kernel g of WT (5·5·C × N, row (u·5 + v)·C + c), into panels for
- * gemmPacked as winogradWeights packs them: 36 matrices of C × N (flipped: N × C), four columns
- * at a time. `tmp`: 576 bytes of this thread's scratch.
+ * gemmPacked as winogradWeights packs them: 36 matrices of C × N, or, `transpose`d, N × C (for
+ * the input gradient, the forward pass's adjoint), four columns at a time. `tmp`: 576 bytes of
+ * this thread's scratch.
  */
-export function winograd5Weights(WT: usize, C: i32, N: i32, flip: bool, P: usize, tmp: usize): void {
-  const rows = flip ? N : C, cols = flip ? C : N, size = <usize>(rows * cols) << 2;
+export function winograd5Weights(
+  WT: usize, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
+): void {
+  const rows = transpose ? N : C, cols = transpose ? C : N, size = <usize>(rows * cols) << 2;
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q += 4) {
-      const c = flip ? q : r, n = flip ? r : q;
+      const c = transpose ? q : r, n = transpose ? r : q;
       const at = P + (<usize>((q >> 3) * rows * 8 + r * 8 + (q & 7)) << 2);
       // t = G·g (6 × 5), a column of g at a time, into tmp[i][v] (row i 6·16 bytes).
       for (let v = 0; v < 5; v++) {
         g6(
-          kernels5At(WT, C, N, c, n, flip, 0, v), kernels5At(WT, C, N, c, n, flip, 1, v),
-          kernels5At(WT, C, N, c, n, flip, 2, v), kernels5At(WT, C, N, c, n, flip, 3, v),
-          kernels5At(WT, C, N, c, n, flip, 4, v), tmp + (<usize>v << 4), 96,
+          kernels5At(WT, C, N, c, n, transpose, 0, v),
+          kernels5At(WT, C, N, c, n, transpose, 1, v),
+          kernels5At(WT, C, N, c, n, transpose, 2, v),
+          kernels5At(WT, C, N, c, n, transpose, 3, v),
+          kernels5At(WT, C, N, c, n, transpose, 4, v), tmp + (<usize>v << 4), 96,
         );
       }
       // U = t·Gᵀ (6 × 6), a row of t at a time, into U's places 6i + j.
@@ -1030,6 +1036,79 @@ export function winograd5WeightsGradient(dU: usize, C: i32, N: i32, WT: usize): 
         for (let l = 0; l < 5; l++) {
           v128.store(out + <usize>(k * 5 + l) * size, gt5(l, t0, t1, t2, t3, t4, t5));
         }
+      }
+    }
+  }
+}
+
+/**
+ * B·x of six vectors x0 … x5 (a row or a column of a tile's gradient), into dst, dst + step, …:
+ * the transpose of bt6, rows [4x0, 4((x1 − x2) + x5) + 2(x4 − x3), 4(x1 + x2) − (x3 + x4) − 5x0,
+ * (x2 − x1) + 2(x3 − x4) − 5x5, x0 − (x1 + x2) + (x3 + x4), x5].
+ */
+@inline function b6(
+  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, dst: usize, step: usize,
+): void {
+  const four = f32x4.splat(4), five = f32x4.splat(5), two = f32x4.splat(2);
+  const sum12 = f32x4.add(x1, x2), sum34 = f32x4.add(x3, x4);
+  const dif12 = f32x4.sub(x1, x2), dif34 = f32x4.sub(x3, x4);
+  v128.store(dst, f32x4.mul(four, x0));
+  v128.store(dst + step, f32x4.sub(f32x4.mul(four, f32x4.add(dif12, x5)), f32x4.mul(two, dif34)));
+  v128.store(dst + 2 * step, f32x4.sub(f32x4.sub(f32x4.mul(four, sum12), sum34), f32x4.mul(five, x0)));
+  v128.store(dst + 3 * step, f32x4.sub(f32x4.sub(f32x4.mul(two, dif34), dif12), f32x4.mul(five, x5)));
+  v128.store(dst + 4 * step, f32x4.add(f32x4.sub(x0, sum12), sum34));
+  v128.store(dst + 5 * step, x5);
+}
+
+/**
+ * dX = the gradient of winograd5Input's V = Bᵀ d B, from dV (36 matrices T × C, as
+ * winogradMultiply writes them): each tile's dd = B dV Bᵀ added into the 6×6 block of `images`
+ * channels-last maps H×W×C (padded by p) it was read from — blocks overlap, so each pixel sums up
+ * to nine tiles' values, in tile order; what falls in the padding is dropped. dX is zeroed first.
+ * `tmp`: 576 bytes of this thread's scratch.
+ */
+export function winograd5InputGradient(
+  dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, dX: usize, tmp: usize,
+): void {
+  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const plane = <usize>(T * C) << 2, pixel = <usize>C << 2;
+  memory.fill(dX, 0, <usize>(images * H * W * C) << 2);
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    const image = dX + (<usize>(j * H * W * C) << 2);
+    for (let ty = 0; ty < Th; ty++) {
+      const y0 = 2 * ty - p;
+      for (let tx = 0; tx < Tw; tx++) {
+        const x0 = 2 * tx - p, from = dV + (<usize>(t * C) << 2);
+        for (let c = 0; c < C; c += 4) {
+          const o = <usize>c << 2, at = from + o;
+          // B·dV, a column of the tile at a time, into tmp[k][j] (row k 6·16 bytes).
+          for (let b = 0; b < 6; b++) {
+            const col = at + <usize>b * plane;
+            b6(
+              v128.load(col), v128.load(col + 6 * plane), v128.load(col + 12 * plane),
+              v128.load(col + 18 * plane), v128.load(col + 24 * plane), v128.load(col + 30 * plane),
+              tmp + (<usize>b << 4), 96,
+            );
+          }
+          // (B·dV)·Bᵀ, a row at a time, in place in tmp; then each value onto its pixel.
+          for (let k = 0; k < 6; k++) {
+            const row = tmp + <usize>k * 96;
+            b6(
+              v128.load(row), v128.load(row + 16), v128.load(row + 32), v128.load(row + 48),
+              v128.load(row + 64), v128.load(row + 80), row, 16,
+            );
+            const y = y0 + k;
+            if (y < 0 || y >= H) continue;
+            for (let l = 0; l < 6; l++) {
+              const x = x0 + l;
+              if (x < 0 || x >= W) continue;
+              const to = image + <usize>(y * W + x) * pixel + o;
+              v128.store(to, f32x4.add(v128.load(to), v128.load(row + (<usize>l << 4))));
+            }
+          }
+        }
+        t++;
       }
     }
   }

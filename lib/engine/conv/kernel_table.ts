@@ -217,19 +217,6 @@ export function usesWinograd(layer: KernelLayer): boolean {
     [H, W, Ho, Wo].every((n) => n % 2 === 0);
 }
 
-/**
- * Whether a Winograd convolution's input gradient runs on Winograd too: when it takes at most
- * two thirds of the multiplies of the patches' product. The input gradient is a convolution
- * over the whole input, (r + 1)² multiplies for each of its H·W/4 tiles, where the patches take
- * r² for each of the Ho·Wo outputs: for a 5×5 without padding (12×12 → 8×8) that is 1,296 per
- * channel pair against 1,600, not worth the transforms; for a 3×3, or a 5×5 with `same`
- * padding, 2.25–2.8 times fewer.
- */
-export function winogradBackward(layer: KernelLayer): boolean {
-  const { r, planes } = winogradSize(layer), [H, W] = layer.input, [Ho, Wo] = layer.output;
-  return 3 * (H * W / 4) * planes <= 2 * Ho * Wo * r * r;
-}
-
 /** A Winograd convolution's kernel size r and its (r + 1)² transformed matrices ("planes"). */
 function winogradSize(layer: KernelLayer): { r: WinogradSize; planes: number } {
   const r = patches(layer).k as WinogradSize;
@@ -256,10 +243,11 @@ export function winogradBlock(layer: KernelLayer, R: number): { images: number; 
  *   cols (R·Ho·Wo × K) = im2col(X)      Z = cols·WT + b      (then ReLU)
  *   dWT = colsᵀ·dZ      db = Σ_rows dZ   dX = col2im(dZ·WTᵀ)   (then ⊙ ReLU′ of the input)
  *
- * A 3×3 or 5×5 convolution at stride 1 computes Z and dWT by Winograd F(2×2, 3×3) or
+ * A 3×3 or 5×5 convolution at stride 1 computes Z, dWT and dX by Winograd F(2×2, 3×3) or
  * F(2×2, 5×5) instead ({@link usesWinograd}), 16 products a 2×2 tile where the patches take 36
- * (36 where they take 100), gathering no patches; and dX too, where that pays
- * ({@link winogradBackward}).
+ * (36 where they take 100): it gathers no patches. A 3×3's dX is a full convolution of the
+ * gradient; a 5×5's, whose output is often smaller than its input (12×12 → 8×8: a full
+ * convolution would take 36 tiles where the forward pass takes 16), the forward pass's adjoint.
  */
 const convKernelsOf: KindKernels = {
   unfit: (l, layers, flat) =>
@@ -286,12 +274,11 @@ const convKernelsOf: KindKernels = {
     const positions = layer.output[0] * layer.output[1], C = layer.input[2], N = layer.output[2];
     if (usesWinograd(layer)) {
       const { images, tiles } = winogradBlock(layer, rows);
-      // The input gradient on patches (winogradBackward false) needs their block and panels.
-      const { planes } = winogradSize(layer);
-      const patches = winogradBackward(layer) ? 0 : blockImages(layer, rows) * positions * layer.K;
+      // F(2×2, 5×5) keeps dU and, after it, Uᵀ for the input gradient (the forward's adjoint).
+      const { r, planes } = winogradSize(layer);
       return {
-        dcols: Math.max(2 * planes * images * tiles * Math.max(C, N), patches) * 4,
-        panels: Math.max(planes * C, layer.K) * N * 4,
+        dcols: 2 * planes * images * tiles * Math.max(C, N) * 4,
+        panels: (r === 5 ? 2 : 1) * planes * C * N * 4,
         tmp: 576,
       };
     }
@@ -333,7 +320,9 @@ const convKernelsOf: KindKernels = {
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
     const K = layer.K, positions = R * Ho * Wo;
     const winograd = l > 0 && usesWinograd(layer);
-    if (winograd) winogradWeightGradient(pass);
+    const adjoint = winograd && winogradSize(layer).r === 5;
+    if (adjoint) winogradAdjointBackward(pass);
+    else if (winograd) winogradWeightGradient(pass);
     else {
       x.gemmTN({
         M: K,
@@ -349,8 +338,8 @@ const convKernelsOf: KindKernels = {
     }
     x.columnSums({ rows: positions, N, D: buf.D, ld: N, out: g(layer.b) });
     if (l === 0) return; // nothing flows back into the image
-    if (winograd && winogradBackward(layer)) winogradInputGradient(pass);
-    else patchInputGradient(pass);
+    if (winograd && !adjoint) winogradInputGradient(pass);
+    else if (!winograd) patchInputGradient(pass);
     if (layer.afterRelu) x.maskPositive({ D: dInput, M: input, count: R * H * W * C });
   },
 };
@@ -489,6 +478,30 @@ function winogradWeightGradient({ x, layer, R, buf, input, g }: Pass): void {
     x.winogradInput({ r, X, H, W, C, p, images, Ho, Wo, V, tmp: buf.tmp });
     x.winogradOutputGradient({ r, dY, N, Ho, Wo, images, dM });
     x.winogradGradientProducts({ r, T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
+  }
+  x.winogradWeightsGradient({ r, dU: buf.panels, C, N, WT: g(layer.wt) });
+}
+
+/**
+ * dWT and dX of a 5×5 Winograd convolution, block by block: each block's input tiles V and
+ * gradient tiles dM as for the weight gradient, dU[ξ] += V[ξ]ᵀ·dM[ξ]; then dV[ξ] = dM[ξ]·U[ξ]ᵀ
+ * (in V's place) and dX, the adjoint of V = Bᵀ d B: each tile's B dV Bᵀ added into the block it
+ * read. The panels' region holds dU, then Uᵀ.
+ */
+function winogradAdjointBackward({ x, layer, R, buf, input, dInput, g, p32 }: Pass): void {
+  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { p } = patches(layer);
+  const { step, V, M: dM } = winogradRegions(layer, R, buf), { r, planes } = winogradSize(layer);
+  const UT = buf.panels + planes * C * N * 4, tmp = buf.tmp;
+  x.winogradWeights({ r, WT: p32(layer.wt), C, N, flip: false, transposed: true, P: UT, tmp });
+  for (let j = 0; j < R; j += step) {
+    const images = Math.min(step, R - j), T = images * Ho * Wo / 4;
+    const X = input + j * H * W * C * 4, dY = buf.D + j * Ho * Wo * N * 4;
+    const dX = dInput + j * H * W * C * 4;
+    x.winogradInput({ r, X, H, W, C, p, images, Ho, Wo, V, tmp });
+    x.winogradOutputGradient({ r, dY, N, Ho, Wo, images, dM });
+    x.winogradGradientProducts({ r, T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
+    x.winogradMultiply({ r, T, K: N, N: C, V: dM, P: UT, M: V });
+    x.winogradInputGradient({ H, W, C, p, images, Ho, Wo, dV: V, dX, tmp });
   }
   x.winogradWeightsGradient({ r, dU: buf.panels, C, N, WT: g(layer.wt) });
 }

@@ -122,11 +122,22 @@ export interface ConvKernels extends MatrixKernels, WinogradKernels {
  */
 export interface WinogradKernels {
   /**
-   * U = G g Gᵀ of every r×r kernel of WT (r·r·C × N) into P: α² matrices C × N (`flip`: N × C,
-   * the kernels turned by 180°, for the input gradient), in gemmPacked's panels.
+   * U = G g Gᵀ of every r×r kernel of WT (r·r·C × N) into P: α² matrices C × N (`flip`, r = 3:
+   * N × C, the kernels turned by 180°, for the input gradient as a full convolution;
+   * `transposed`, r = 5: Uᵀ, N × C, for the input gradient as the forward pass's adjoint), in
+   * gemmPacked's panels.
    */
   winogradWeights(
-    o: { r: WinogradSize; WT: number; C: number; N: number; flip: boolean; P: number; tmp: number },
+    o: {
+      r: WinogradSize;
+      WT: number;
+      C: number;
+      N: number;
+      flip: boolean;
+      P: number;
+      tmp: number;
+      transposed?: boolean;
+    },
   ): void;
   /**
    * V = Bᵀ d B of each α×α input block d under a 2×2 tile of an Ho×Wo output (both even), of
@@ -193,6 +204,22 @@ export interface WinogradKernels {
     },
   ): void;
   /**
+   * The input gradient as the adjoint of the forward pass (r = 5): for each tile dd = B dV Bᵀ,
+   * from dV (α² matrices T × C: dM·Uᵀ), added into the α×α block of `images` maps H×W×C (padded
+   * by p) that the tile of the Ho×Wo output read; dX zeroed first.
+   */
+  winogradInputGradient(
+    o: Omit<Maps, "X"> & {
+      C: number;
+      p: number;
+      Ho: number;
+      Wo: number;
+      dV: number;
+      dX: number;
+      tmp: number;
+    },
+  ): void;
+  /**
    * dWT (r·r·C × N) = Gᵀ dU G of every channel pair of dU's α² matrices C × N (for r = 5, dU is
    * overwritten).
    */
@@ -230,6 +257,7 @@ interface ConvExports extends SharedExports {
   winograd5Output(...args: (number | boolean)[]): void;
   winograd5OutputGradient(...args: number[]): void;
   winograd5WeightsGradient(...args: number[]): void;
+  winograd5InputGradient(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -278,7 +306,7 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
       x.normalizeBackward(o.D, o.X, o.dX, o.count, o.C, o.coef, o.masked ? 1 : 0),
     winogradWeights: (o) =>
       o.r === 5
-        ? x.winograd5Weights(o.WT, o.C, o.N, o.flip, o.P, o.tmp)
+        ? x.winograd5Weights(o.WT, o.C, o.N, !!o.transposed, o.P, o.tmp)
         : x.winogradWeights(o.WT, o.C, o.N, o.flip, o.P),
     winogradInput: (o) =>
       o.r === 5
@@ -307,6 +335,8 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
       ),
     winogradGradientProducts: (o) =>
       x.winogradGradientProducts((o.r + 1) ** 2, o.T, o.K, o.N, o.V, o.dM, o.dU, o.accumulate),
+    winogradInputGradient: (o) =>
+      x.winograd5InputGradient(o.dV, o.C, o.H, o.W, o.p, o.images, o.Ho, o.Wo, o.dX, o.tmp),
     winogradWeightsGradient: (o) =>
       (o.r === 5 ? x.winograd5WeightsGradient : x.winogradWeightsGradient)(o.dU, o.C, o.N, o.WT),
   };
