@@ -18,28 +18,42 @@ import { readMnist } from "../lib/data/idx.ts";
 import { mnistSourceDir } from "../lib/data/mnist_files.ts";
 import { KERNELS, type KindKernels, type Pass } from "../lib/engine/conv/kernel_table.ts";
 import { fit, parseLayers } from "../lib/mod.ts";
+import { flagsOrExit } from "./run.ts";
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
-  allowPositionals: true,
-  options: { images: { type: "string" }, "batch-size": { type: "string" } },
-});
-if (positionals.length !== 1) {
-  console.error(
-    "Usage: deno run --allow-all bench/profile.ts LAYERS [--images N] [--batch-size B]",
-  );
-  Deno.exit(2);
+const USAGE = "Usage: deno run --allow-all bench/profile.ts LAYERS [--images N] [--batch-size B]";
+
+/** The layers, the image count and the batch size, or an error naming the flag. */
+function parseFlags() {
+  const options = {
+    images: { type: "string", default: "4096" },
+    "batch-size": { type: "string", default: "128" },
+    help: { type: "boolean", default: false },
+  } as const;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: Deno.args, allowPositionals: true, options });
+  } catch (error) {
+    // Node's message goes on about positional arguments after "--": its first sentence is enough.
+    throw new Error((error as Error).message.split(". ")[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true, spec: "", layers: [], count: 0, batchSize: 0 };
+  if (positionals.length !== 1) throw new Error(`expected one LAYERS argument. ${USAGE}`);
+  const count = Number(values.images), batchSize = Number(values["batch-size"]);
+  if (!(Number.isInteger(count) && count > 0 && count <= 10000)) {
+    throw new Error(`--images must be a whole number from 1 to 10000, not "${values.images}"`);
+  }
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) {
+    throw new Error(
+      `--batch-size must be a whole number of at least 1, not "${values["batch-size"]}"`,
+    );
+  }
+  const spec = positionals[0];
+  return { help: false, spec, layers: parseLayers(spec), count, batchSize };
 }
-const layers = parseLayers(positionals[0]);
-const count = Number(values.images ?? 4096), batchSize = Number(values["batch-size"] ?? 128);
-if (!(Number.isInteger(count) && count > 0 && count <= 10000)) {
-  console.error(`--images must be a whole number from 1 to 10000, not "${values.images}"`);
-  Deno.exit(2);
-}
-if (!(Number.isInteger(batchSize) && batchSize > 0)) {
-  console.error(`--batch-size must be a whole number of at least 1, not "${values["batch-size"]}"`);
-  Deno.exit(2);
-}
+
+const flags = flagsOrExit(parseFlags, USAGE);
+const { spec, layers, count, batchSize } = flags;
 
 const seconds = new Map<string, number>();
 const add = (key: string, ms: number) => seconds.set(key, (seconds.get(key) ?? 0) + ms / 1000);
@@ -97,7 +111,7 @@ const run = await fit(digits, {
 });
 const total = (performance.now() - t0) / 1000;
 const inLayers = [...seconds].filter(([k]) => k.startsWith("layer")).reduce((a, [, v]) => a + v, 0);
-console.log(`${positionals[0]}: ${count} images, batches of ${batchSize}, ${run.engine} engine`);
+console.log(`${spec}: ${count} images, batches of ${batchSize}, ${run.engine} engine`);
 for (const group of ["layer", "kernel"]) {
   for (const [key, s] of [...seconds].filter(([k]) => k.startsWith(group)).sort()) {
     console.log(

@@ -3,6 +3,7 @@ import { median, pythonEnv, runChild } from "../../bench/run.ts";
 import { runScript } from "../helpers.ts";
 
 const bench = new URL("../../bench/bench.ts", import.meta.url);
+const profile = new URL("../../bench/profile.ts", import.meta.url);
 
 Deno.test("runChild() gives the child exactly the environment it is passed", async () => {
   Deno.env.set("OPENBLAS_CORETYPE", "Haswell");
@@ -35,6 +36,28 @@ for (
 ) {
   Deno.test(`bench: ${args.join(" ")} exits 1 with one sentence, before measuring anything`, async () => {
     const out = await runScript(bench, [...args]);
+    const stderr = out.stderr.trim();
+    assert.equal(out.code, 1);
+    assert.match(stderr, message);
+    assert.equal(stderr.split("\n").length, 1, "one line, no stack trace");
+    assert.equal(out.stdout.length, 0);
+  });
+}
+
+for (
+  const [args, message] of [
+    [["--bogus"], /^error: Unknown option '--bogus' \(see --help\)$/],
+    [[], /^error: expected one LAYERS argument\. Usage: .*profile\.ts LAYERS/],
+    [["conv3x8,wat"], /^error: Cannot read the layer "wat" of "conv3x8,wat": expected /],
+    [
+      ["conv3x8", "--images", "0"],
+      /^error: --images must be a whole number from 1 to 10000, not "0"/,
+    ],
+    [["conv3x8", "--batch-size", "x"], /^error: --batch-size must be a whole number of at least 1/],
+  ] as const
+) {
+  Deno.test(`bench/profile.ts: ${args.join(" ") || "no arguments"} exits 1 with one line, before measuring`, async () => {
+    const out = await runScript(profile, [...args]);
     const stderr = out.stderr.trim();
     assert.equal(out.code, 1);
     assert.match(stderr, message);
