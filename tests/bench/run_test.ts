@@ -25,39 +25,32 @@ Deno.test("median() of odd and even counts", () => {
 });
 
 for (
-  const [args, message] of [
-    [["--nope"], /^error: Unknown option '--nope' \(see --help\)$/],
-    [["--repeats", "0"], /^error: --repeats must be a whole number of at least 1, not "0"/],
+  const [script, args, message] of [
+    [bench, ["--nope"], /^error: Unknown option '--nope' \(see --help\)$/],
+    [bench, ["--repeats", "0"], /^error: --repeats must be a whole number of at least 1, not "0"/],
     [
+      bench,
       ["--only", "all"],
       /^error: --only must be seed, beyond, conv, conv3, speedrun or further, not "all" \(see --help\)$/,
     ],
-  ] as const
-) {
-  Deno.test(`bench: ${args.join(" ")} exits 1 with one sentence, before measuring anything`, async () => {
-    const out = await runScript(bench, [...args]);
-    const stderr = out.stderr.trim();
-    assert.equal(out.code, 1);
-    assert.match(stderr, message);
-    assert.equal(stderr.split("\n").length, 1, "one line, no stack trace");
-    assert.equal(out.stdout.length, 0);
-  });
-}
-
-for (
-  const [args, message] of [
-    [["--bogus"], /^error: Unknown option '--bogus' \(see --help\)$/],
-    [[], /^error: expected one LAYERS argument\. Usage: .*profile\.ts LAYERS/],
-    [["conv3x8,wat"], /^error: Cannot read the layer "wat" of "conv3x8,wat": expected /],
+    [profile, ["--bogus"], /^error: Unknown option '--bogus' \(see --help\)$/],
+    [profile, [], /^error: expected one LAYERS argument\. Usage: .*profile\.ts LAYERS/],
+    [profile, ["conv3x8,wat"], /^error: Cannot read the layer "wat" of "conv3x8,wat": expected /],
     [
+      profile,
       ["conv3x8", "--images", "0"],
       /^error: --images must be a whole number from 1 to 10000, not "0"/,
     ],
-    [["conv3x8", "--batch-size", "x"], /^error: --batch-size must be a whole number of at least 1/],
+    [
+      profile,
+      ["conv3x8", "--batch-size", "x"],
+      /^error: --batch-size must be a whole number of at least 1/,
+    ],
   ] as const
 ) {
-  Deno.test(`bench/profile.ts: ${args.join(" ") || "no arguments"} exits 1 with one line, before measuring`, async () => {
-    const out = await runScript(profile, [...args]);
+  const name = script === bench ? "bench" : "bench/profile.ts";
+  Deno.test(`${name}: ${args.join(" ") || "no arguments"} exits 1 with one line, before measuring anything`, async () => {
+    const out = await runScript(script, [...args]);
     const stderr = out.stderr.trim();
     assert.equal(out.code, 1);
     assert.match(stderr, message);

@@ -93,6 +93,45 @@ function passRoundings(M: number[][]): number {
   }));
 }
 
+/** |Bᵀ| |d| |B| of the α×α block `d(y, x)` (absolute values), place ξ = i·α + k. */
+function blockMagnitude(t: Transforms, d: (y: number, x: number) => number): Float64Array {
+  const a = t.r + 1, BT = abs(t.BT), out = new Float64Array(a * a);
+  for (let i = 0; i < a; i++) {
+    for (let k = 0; k < a; k++) {
+      for (let y = 0; y < a; y++) {
+        for (let x = 0; x < a; x++) out[i * a + k] += BT[i][y] * d(y, x) * BT[k][x];
+      }
+    }
+  }
+  return out;
+}
+
+/** |A| |dy| |Aᵀ| of the 2×2 gradient tile `dy(y, z)` (absolute values), place ξ = i·α + k. */
+function gradientMagnitude(t: Transforms, dy: (y: number, z: number) => number): Float64Array {
+  const a = t.r + 1, AT = abs(t.AT), out = new Float64Array(a * a);
+  for (let i = 0; i < a; i++) {
+    for (let k = 0; k < a; k++) {
+      for (let y = 0; y < 2; y++) {
+        for (let z = 0; z < 2; z++) out[i * a + k] += AT[y][i] * dy(y, z) * AT[z][k];
+      }
+    }
+  }
+  return out;
+}
+
+/** |G| |g| |Gᵀ| of the r×r kernel `g(u, v)` (absolute values), place ξ = i·α + k. */
+function kernelMagnitude(t: Transforms, g: (u: number, v: number) => number): Float64Array {
+  const { r } = t, a = r + 1, G = abs(t.G), out = new Float64Array(a * a);
+  for (let i = 0; i < a; i++) {
+    for (let k = 0; k < a; k++) {
+      for (let u = 0; u < r; u++) {
+        for (let v = 0; v < r; v++) out[i * a + k] += G[i][u] * g(u, v) * G[k][v];
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * What every rounding of the Winograd computation is relative to: |Aᵀ| [Σ_c (|G| |g| |Gᵀ|) ⊙
  * (|Bᵀ| |d| |B|)] |A| + |b|, of |X| (m × C × H × W, padded by p) and |kernel(o, c, u, v)|, for
@@ -111,40 +150,25 @@ function magnitude(
   O: number,
   bias: Float64Array,
 ): Float64Array {
-  const { r } = t, a = r + 1, BT = abs(t.BT), G = abs(t.G), AT = abs(t.AT);
+  const { r } = t, a = r + 1, aa = a * a, AT = abs(t.AT);
   const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(m * O * Ho * Wo);
   const at = (j: number, c: number, y: number, x: number) =>
     y < 0 || y >= H || x < 0 || x >= W ? 0 : Math.abs(X[((j * C + c) * H + y) * W + x]);
+  const w = Array.from(
+    { length: O * C },
+    (_, oc) => kernelMagnitude(t, (u, v) => Math.abs(kernel(Math.floor(oc / C), oc % C, u, v))),
+  );
   for (let j = 0; j < m; j++) {
     for (let ty = 0; ty < Ho / 2; ty++) {
       for (let tx = 0; tx < Wo / 2; tx++) {
-        // |Bᵀ| |d| |B| of every channel's block.
-        const v = new Float64Array(C * a * a);
-        for (let c = 0; c < C; c++) {
-          for (let i = 0; i < a; i++) {
-            for (let k = 0; k < a; k++) {
-              let sum = 0;
-              for (let y = 0; y < a; y++) {
-                for (let x = 0; x < a; x++) {
-                  sum += BT[i][y] * at(j, c, 2 * ty + y - p, 2 * tx + x - p) * BT[k][x];
-                }
-              }
-              v[(c * a + i) * a + k] = sum;
-            }
-          }
-        }
+        const v = Array.from(
+          { length: C },
+          (_, c) => blockMagnitude(t, (y, x) => at(j, c, 2 * ty + y - p, 2 * tx + x - p)),
+        );
         for (let o = 0; o < O; o++) {
-          const acc = new Float64Array(a * a);
+          const acc = new Float64Array(aa);
           for (let c = 0; c < C; c++) {
-            for (let i = 0; i < a; i++) {
-              for (let k = 0; k < a; k++) {
-                let w = 0;
-                for (let u = 0; u < r; u++) {
-                  for (let q = 0; q < r; q++) w += G[i][u] * Math.abs(kernel(o, c, u, q)) * G[k][q];
-                }
-                acc[i * a + k] += v[(c * a + i) * a + k] * w;
-              }
-            }
+            for (let q = 0; q < aa; q++) acc[q] += v[c][q] * w[o * C + c][q];
           }
           for (let y = 0; y < 2; y++) {
             for (let x = 0; x < 2; x++) {
@@ -185,7 +209,7 @@ function weightMagnitude(
   F: number,
   p: number,
 ): Float64Array {
-  const { r } = t, a = r + 1, aa = a * a, BT = abs(t.BT), G = abs(t.G), AT = abs(t.AT);
+  const { r } = t, a = r + 1, aa = a * a, G = abs(t.G);
   const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(F * C * r * r);
   const x = (j: number, c: number, y: number, xx: number) =>
     y < 0 || y >= H || xx < 0 || xx >= W ? 0 : Math.abs(X[((j * C + c) * H + y) * W + xx]);
@@ -193,34 +217,18 @@ function weightMagnitude(
   for (let j = 0; j < m; j++) {
     for (let ty = 0; ty < Ho / 2; ty++) {
       for (let tx = 0; tx < Wo / 2; tx++) {
-        const v = new Float64Array(C * aa), d = new Float64Array(F * aa);
-        for (let c = 0; c < C; c++) {
-          for (let i = 0; i < a; i++) {
-            for (let k = 0; k < a; k++) {
-              for (let y = 0; y < a; y++) {
-                for (let z = 0; z < a; z++) {
-                  v[c * aa + i * a + k] += BT[i][y] * x(j, c, 2 * ty + y - p, 2 * tx + z - p) *
-                    BT[k][z];
-                }
-              }
-            }
-          }
-        }
-        for (let f = 0; f < F; f++) {
-          for (let i = 0; i < a; i++) {
-            for (let k = 0; k < a; k++) {
-              for (let y = 0; y < 2; y++) {
-                for (let z = 0; z < 2; z++) {
-                  const g = Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]);
-                  d[f * aa + i * a + k] += AT[y][i] * g * AT[z][k];
-                }
-              }
-            }
-          }
-        }
+        const v = Array.from(
+          { length: C },
+          (_, c) => blockMagnitude(t, (y, z) => x(j, c, 2 * ty + y - p, 2 * tx + z - p)),
+        );
+        const d = Array.from({ length: F }, (_, f) =>
+          gradientMagnitude(
+            t,
+            (y, z) => Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]),
+          ));
         for (let f = 0; f < F; f++) {
           for (let c = 0; c < C; c++) {
-            for (let q = 0; q < aa; q++) acc[(f * C + c) * aa + q] += v[c * aa + q] * d[f * aa + q];
+            for (let q = 0; q < aa; q++) acc[(f * C + c) * aa + q] += v[c][q] * d[f][q];
           }
         }
       }
@@ -263,43 +271,24 @@ function adjointMagnitude(
   p: number,
   kernel: (f: number, c: number, u: number, v: number) => number,
 ): Float64Array {
-  const { r } = t, a = r + 1, aa = a * a, BT = abs(t.BT), G = abs(t.G), AT = abs(t.AT);
+  const { r } = t, a = r + 1, aa = a * a, BT = abs(t.BT);
   const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(m * C * H * W);
-  // |U| of every channel pair, place by place.
-  const Ua = new Float64Array(F * C * aa);
-  for (let f = 0; f < F; f++) {
-    for (let c = 0; c < C; c++) {
-      for (let i = 0; i < a; i++) {
-        for (let k = 0; k < a; k++) {
-          let w = 0;
-          for (let u = 0; u < r; u++) {
-            for (let v = 0; v < r; v++) w += G[i][u] * Math.abs(kernel(f, c, u, v)) * G[k][v];
-          }
-          Ua[(f * C + c) * aa + i * a + k] = w;
-        }
-      }
-    }
-  }
+  const Ua = Array.from(
+    { length: F * C },
+    (_, fc) => kernelMagnitude(t, (u, v) => Math.abs(kernel(Math.floor(fc / C), fc % C, u, v))),
+  );
   for (let j = 0; j < m; j++) {
     for (let ty = 0; ty < Ho / 2; ty++) {
       for (let tx = 0; tx < Wo / 2; tx++) {
-        const dM = new Float64Array(F * aa);
-        for (let f = 0; f < F; f++) {
-          for (let i = 0; i < a; i++) {
-            for (let k = 0; k < a; k++) {
-              for (let y = 0; y < 2; y++) {
-                for (let z = 0; z < 2; z++) {
-                  const g = Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]);
-                  dM[f * aa + i * a + k] += AT[y][i] * g * AT[z][k];
-                }
-              }
-            }
-          }
-        }
+        const dM = Array.from({ length: F }, (_, f) =>
+          gradientMagnitude(
+            t,
+            (y, z) => Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]),
+          ));
         for (let c = 0; c < C; c++) {
           const dV = new Float64Array(aa);
           for (let f = 0; f < F; f++) {
-            for (let q = 0; q < aa; q++) dV[q] += Ua[(f * C + c) * aa + q] * dM[f * aa + q];
+            for (let q = 0; q < aa; q++) dV[q] += Ua[f * C + c][q] * dM[f][q];
           }
           for (let y = 0; y < a; y++) {
             const iy = 2 * ty - p + y;

@@ -217,6 +217,15 @@ export function usesWinograd(layer: KernelLayer): boolean {
     [H, W, Ho, Wo].every((n) => n % 2 === 0);
 }
 
+/**
+ * Whether a Winograd convolution's input gradient is the forward pass's adjoint, computed in the
+ * weight gradient's block loop (a 5×5's), rather than a full convolution of the gradient (a
+ * 3×3's).
+ */
+function winogradAdjoint(layer: KernelLayer): boolean {
+  return winogradSize(layer).r === 5;
+}
+
 /** A Winograd convolution's kernel size r and its (r + 1)² transformed matrices ("planes"). */
 function winogradSize(layer: KernelLayer): { r: WinogradSize; planes: number } {
   const r = patches(layer).k as WinogradSize;
@@ -274,11 +283,11 @@ const convKernelsOf: KindKernels = {
     const positions = layer.output[0] * layer.output[1], C = layer.input[2], N = layer.output[2];
     if (usesWinograd(layer)) {
       const { images, tiles } = winogradBlock(layer, rows);
-      // F(2×2, 5×5) keeps dU and, after it, Uᵀ for the input gradient (the forward's adjoint).
-      const { r, planes } = winogradSize(layer);
+      // The adjoint keeps dU and, after it, Uᵀ for the input gradient.
+      const { planes } = winogradSize(layer);
       return {
         dcols: 2 * planes * images * tiles * Math.max(C, N) * 4,
-        panels: (r === 5 ? 2 : 1) * planes * C * N * 4,
+        panels: (winogradAdjoint(layer) ? 2 : 1) * planes * C * N * 4,
         tmp: 576,
       };
     }
@@ -320,9 +329,8 @@ const convKernelsOf: KindKernels = {
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
     const K = layer.K, positions = R * Ho * Wo;
     const winograd = l > 0 && usesWinograd(layer);
-    const adjoint = winograd && winogradSize(layer).r === 5;
-    if (adjoint) winogradAdjointBackward(pass);
-    else if (winograd) winogradWeightGradient(pass);
+    const adjoint = winograd && winogradAdjoint(layer);
+    if (winograd) winogradWeightGradient(pass, adjoint);
     else {
       x.gemmTN({
         M: K,
@@ -468,38 +476,29 @@ function winogradInputGradient(pass: Pass): void {
  * tiles transformed as the forward pass transforms them (V), its gradient tiles (dM), and the 16
  * products dU[ξ] = V[ξ]ᵀ·dM[ξ] summed over the chunk's tiles in the panels' region (free until
  * the input gradient packs its kernels there); then dU's transform back into dWT.
+ *
+ * With `adjoint` (l > 0), dX too, in the same loop: dV[ξ] = dM[ξ]·U[ξ]ᵀ (in V's place, its
+ * dU product done) and dX, the adjoint of V = Bᵀ d B: each tile's B dV Bᵀ added into the block
+ * it read. The panels' region then holds dU, and Uᵀ after it.
  */
-function winogradWeightGradient({ x, layer, R, buf, input, g }: Pass): void {
-  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { p } = patches(layer);
-  const { step, V, M: dM } = winogradRegions(layer, R, buf), { r } = winogradSize(layer);
-  for (let j = 0; j < R; j += step) {
-    const images = Math.min(step, R - j), T = images * Ho * Wo / 4;
-    const X = input + j * H * W * C * 4, dY = buf.D + j * Ho * Wo * N * 4;
-    x.winogradInput({ r, X, H, W, C, p, images, Ho, Wo, V, tmp: buf.tmp });
-    x.winogradOutputGradient({ r, dY, N, Ho, Wo, images, dM });
-    x.winogradGradientProducts({ r, T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
-  }
-  x.winogradWeightsGradient({ r, dU: buf.panels, C, N, WT: g(layer.wt) });
-}
-
-/**
- * dWT and dX of a 5×5 Winograd convolution, block by block: each block's input tiles V and
- * gradient tiles dM as for the weight gradient, dU[ξ] += V[ξ]ᵀ·dM[ξ]; then dV[ξ] = dM[ξ]·U[ξ]ᵀ
- * (in V's place) and dX, the adjoint of V = Bᵀ d B: each tile's B dV Bᵀ added into the block it
- * read. The panels' region holds dU, then Uᵀ.
- */
-function winogradAdjointBackward({ x, layer, R, buf, input, dInput, g, p32 }: Pass): void {
+function winogradWeightGradient(
+  { x, layer, R, buf, input, dInput, g, p32 }: Pass,
+  adjoint: boolean,
+): void {
   const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { p } = patches(layer);
   const { step, V, M: dM } = winogradRegions(layer, R, buf), { r, planes } = winogradSize(layer);
   const UT = buf.panels + planes * C * N * 4, tmp = buf.tmp;
-  x.winogradWeights({ r, WT: p32(layer.wt), C, N, flip: false, transposed: true, P: UT, tmp });
+  if (adjoint) {
+    x.winogradWeights({ r, WT: p32(layer.wt), C, N, flip: false, transposed: true, P: UT, tmp });
+  }
   for (let j = 0; j < R; j += step) {
     const images = Math.min(step, R - j), T = images * Ho * Wo / 4;
     const X = input + j * H * W * C * 4, dY = buf.D + j * Ho * Wo * N * 4;
-    const dX = dInput + j * H * W * C * 4;
     x.winogradInput({ r, X, H, W, C, p, images, Ho, Wo, V, tmp });
     x.winogradOutputGradient({ r, dY, N, Ho, Wo, images, dM });
     x.winogradGradientProducts({ r, T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
+    if (!adjoint) continue;
+    const dX = dInput + j * H * W * C * 4;
     x.winogradMultiply({ r, T, K: N, N: C, V: dM, P: UT, M: V });
     x.winogradInputGradient({ H, W, C, p, images, Ho, Wo, dV: V, dX, tmp });
   }
