@@ -1,5 +1,5 @@
 /**
- * The Winograd F(2×2, 3×3) and F(2×2, 5×5) kernels of the convolution engine against the
+ * The Winograd F(2×2, 3×3), F(4×4, 3×3) and F(2×2, 5×5) kernels of the convolution engine against the
  * readable layer: the forward pass (bias, ReLU), the input gradient and the weight gradient, in
  * float32 against float64, each value within a tolerance derived from the rounding of the
  * transforms and the products.
@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { type Batch, convBackward, convForward, createRng } from "../all.ts";
-import { convKernels } from "../../lib/engine/conv/kernels_wasm.ts";
+import { convKernels, type Winograd } from "../../lib/engine/conv/kernels_wasm.ts";
 
 const U = 2 ** -24;
 
@@ -41,8 +41,9 @@ function nchwIndex(i: number, [C, H, W]: number[]): number {
   return (j * C + c) * H * W + q;
 }
 
-/** A Winograd algorithm F(2×2, r×r): its transforms (Bᵀ α×α, G α×r, Aᵀ 2×α; α = r + 1). */
+/** A Winograd algorithm F(m×m, r×r): its transforms (Bᵀ α×α, G α×r, Aᵀ m×α; α = m + r − 1). */
 interface Transforms {
+  m: 2 | 4;
   r: 3 | 5;
   BT: number[][];
   G: number[][];
@@ -50,22 +51,41 @@ interface Transforms {
 }
 
 const F3: Transforms = {
+  m: 2,
   r: 3,
   BT: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]],
   G: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
   AT: [[1, 1, 1, 0], [0, 1, -1, -1]],
 };
 
-const F5: Transforms = {
-  r: 5,
-  BT: [
-    [4, 0, -5, 0, 1, 0],
-    [0, 4, 4, -1, -1, 0],
-    [0, -4, 4, 1, -1, 0],
-    [0, -2, -1, 2, 1, 0],
-    [0, 2, -1, -2, 1, 0],
-    [0, 4, 0, -5, 0, 1],
+const BT6 = [
+  [4, 0, -5, 0, 1, 0],
+  [0, 4, 4, -1, -1, 0],
+  [0, -4, 4, 1, -1, 0],
+  [0, -2, -1, 2, 1, 0],
+  [0, 2, -1, -2, 1, 0],
+  [0, 4, 0, -5, 0, 1],
+];
+
+const F43: Transforms = {
+  m: 4,
+  r: 3,
+  BT: BT6,
+  G: [
+    [1 / 4, 0, 0],
+    [1 / 6, 1 / 6, 1 / 6],
+    [1 / 6, -1 / 6, 1 / 6],
+    [1 / 24, 1 / 12, 1 / 6],
+    [1 / 24, -1 / 12, 1 / 6],
+    [0, 0, 1],
   ],
+  AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
+};
+
+const F5: Transforms = {
+  m: 2,
+  r: 5,
+  BT: BT6,
   G: [
     [1 / 4, 0, 0, 0, 0],
     [1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6],
@@ -95,7 +115,7 @@ function passRoundings(M: number[][]): number {
 
 /** |Bᵀ| |d| |B| of the α×α block `d(y, x)` (absolute values), place ξ = i·α + k. */
 function blockMagnitude(t: Transforms, d: (y: number, x: number) => number): Float64Array {
-  const a = t.r + 1, BT = abs(t.BT), out = new Float64Array(a * a);
+  const a = t.m + t.r - 1, BT = abs(t.BT), out = new Float64Array(a * a);
   for (let i = 0; i < a; i++) {
     for (let k = 0; k < a; k++) {
       for (let y = 0; y < a; y++) {
@@ -108,11 +128,11 @@ function blockMagnitude(t: Transforms, d: (y: number, x: number) => number): Flo
 
 /** |A| |dy| |Aᵀ| of the 2×2 gradient tile `dy(y, z)` (absolute values), place ξ = i·α + k. */
 function gradientMagnitude(t: Transforms, dy: (y: number, z: number) => number): Float64Array {
-  const a = t.r + 1, AT = abs(t.AT), out = new Float64Array(a * a);
+  const a = t.m + t.r - 1, AT = abs(t.AT), out = new Float64Array(a * a);
   for (let i = 0; i < a; i++) {
     for (let k = 0; k < a; k++) {
-      for (let y = 0; y < 2; y++) {
-        for (let z = 0; z < 2; z++) out[i * a + k] += AT[y][i] * dy(y, z) * AT[z][k];
+      for (let y = 0; y < t.m; y++) {
+        for (let z = 0; z < t.m; z++) out[i * a + k] += AT[y][i] * dy(y, z) * AT[z][k];
       }
     }
   }
@@ -121,7 +141,7 @@ function gradientMagnitude(t: Transforms, dy: (y: number, z: number) => number):
 
 /** |G| |g| |Gᵀ| of the r×r kernel `g(u, v)` (absolute values), place ξ = i·α + k. */
 function kernelMagnitude(t: Transforms, g: (u: number, v: number) => number): Float64Array {
-  const { r } = t, a = r + 1, G = abs(t.G), out = new Float64Array(a * a);
+  const { r } = t, a = t.m + r - 1, G = abs(t.G), out = new Float64Array(a * a);
   for (let i = 0; i < a; i++) {
     for (let k = 0; k < a; k++) {
       for (let u = 0; u < r; u++) {
@@ -150,7 +170,7 @@ function magnitude(
   O: number,
   bias: Float64Array,
 ): Float64Array {
-  const { r } = t, a = r + 1, aa = a * a, AT = abs(t.AT);
+  const { m: s, r } = t, a = s + r - 1, aa = a * a, AT = abs(t.AT);
   const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(m * O * Ho * Wo);
   const at = (j: number, c: number, y: number, x: number) =>
     y < 0 || y >= H || x < 0 || x >= W ? 0 : Math.abs(X[((j * C + c) * H + y) * W + x]);
@@ -159,24 +179,24 @@ function magnitude(
     (_, oc) => kernelMagnitude(t, (u, v) => Math.abs(kernel(Math.floor(oc / C), oc % C, u, v))),
   );
   for (let j = 0; j < m; j++) {
-    for (let ty = 0; ty < Ho / 2; ty++) {
-      for (let tx = 0; tx < Wo / 2; tx++) {
+    for (let ty = 0; ty < Ho / s; ty++) {
+      for (let tx = 0; tx < Wo / s; tx++) {
         const v = Array.from(
           { length: C },
-          (_, c) => blockMagnitude(t, (y, x) => at(j, c, 2 * ty + y - p, 2 * tx + x - p)),
+          (_, c) => blockMagnitude(t, (y, x) => at(j, c, s * ty + y - p, s * tx + x - p)),
         );
         for (let o = 0; o < O; o++) {
           const acc = new Float64Array(aa);
           for (let c = 0; c < C; c++) {
             for (let q = 0; q < aa; q++) acc[q] += v[c][q] * w[o * C + c][q];
           }
-          for (let y = 0; y < 2; y++) {
-            for (let x = 0; x < 2; x++) {
+          for (let y = 0; y < s; y++) {
+            for (let x = 0; x < s; x++) {
               let sum = Math.abs(bias[o]);
               for (let i = 0; i < a; i++) {
                 for (let k = 0; k < a; k++) sum += AT[y][i] * acc[i * a + k] * AT[x][k];
               }
-              out[((j * O + o) * Ho + 2 * ty + y) * Wo + 2 * tx + x] = sum;
+              out[((j * O + o) * Ho + s * ty + y) * Wo + s * tx + x] = sum;
             }
           }
         }
@@ -209,22 +229,22 @@ function weightMagnitude(
   F: number,
   p: number,
 ): Float64Array {
-  const { r } = t, a = r + 1, aa = a * a, G = abs(t.G);
+  const { m: s, r } = t, a = s + r - 1, aa = a * a, G = abs(t.G);
   const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(F * C * r * r);
   const x = (j: number, c: number, y: number, xx: number) =>
     y < 0 || y >= H || xx < 0 || xx >= W ? 0 : Math.abs(X[((j * C + c) * H + y) * W + xx]);
   const acc = new Float64Array(F * C * aa);
   for (let j = 0; j < m; j++) {
-    for (let ty = 0; ty < Ho / 2; ty++) {
-      for (let tx = 0; tx < Wo / 2; tx++) {
+    for (let ty = 0; ty < Ho / s; ty++) {
+      for (let tx = 0; tx < Wo / s; tx++) {
         const v = Array.from(
           { length: C },
-          (_, c) => blockMagnitude(t, (y, z) => x(j, c, 2 * ty + y - p, 2 * tx + z - p)),
+          (_, c) => blockMagnitude(t, (y, z) => x(j, c, s * ty + y - p, s * tx + z - p)),
         );
         const d = Array.from({ length: F }, (_, f) =>
           gradientMagnitude(
             t,
-            (y, z) => Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]),
+            (y, z) => Math.abs(dY[((j * F + f) * Ho + s * ty + y) * Wo + s * tx + z]),
           ));
         for (let f = 0; f < F; f++) {
           for (let c = 0; c < C; c++) {
@@ -260,7 +280,7 @@ function weightRoundings(t: Transforms, T: number): number {
  * ⊙ (|A| |dy| |Aᵀ|)] |Bᵀ| at its place in the block. Each rounding — dY and the kernels to
  * float32 (2), the kernel transform (two passes), the gradient's (two), the product (1), the sum
  * over F (F), the block's transform back (two), the sum over the tiles that hold the input (at
- * most 9: 8) — is at most u of a partial sum this bounds (see {@link adjointRoundings}).
+ * most ⌈α/m⌉²: 9 or 4) — is at most u of a partial sum this bounds (see {@link adjointRoundings}).
  */
 function adjointMagnitude(
   t: Transforms,
@@ -271,19 +291,19 @@ function adjointMagnitude(
   p: number,
   kernel: (f: number, c: number, u: number, v: number) => number,
 ): Float64Array {
-  const { r } = t, a = r + 1, aa = a * a, BT = abs(t.BT);
+  const { m: s, r } = t, a = s + r - 1, aa = a * a, BT = abs(t.BT);
   const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1), out = new Float64Array(m * C * H * W);
   const Ua = Array.from(
     { length: F * C },
     (_, fc) => kernelMagnitude(t, (u, v) => Math.abs(kernel(Math.floor(fc / C), fc % C, u, v))),
   );
   for (let j = 0; j < m; j++) {
-    for (let ty = 0; ty < Ho / 2; ty++) {
-      for (let tx = 0; tx < Wo / 2; tx++) {
+    for (let ty = 0; ty < Ho / s; ty++) {
+      for (let tx = 0; tx < Wo / s; tx++) {
         const dM = Array.from({ length: F }, (_, f) =>
           gradientMagnitude(
             t,
-            (y, z) => Math.abs(dY[((j * F + f) * Ho + 2 * ty + y) * Wo + 2 * tx + z]),
+            (y, z) => Math.abs(dY[((j * F + f) * Ho + s * ty + y) * Wo + s * tx + z]),
           ));
         for (let c = 0; c < C; c++) {
           const dV = new Float64Array(aa);
@@ -291,10 +311,10 @@ function adjointMagnitude(
             for (let q = 0; q < aa; q++) dV[q] += Ua[f * C + c][q] * dM[f][q];
           }
           for (let y = 0; y < a; y++) {
-            const iy = 2 * ty - p + y;
+            const iy = s * ty - p + y;
             if (iy < 0 || iy >= H) continue;
             for (let x = 0; x < a; x++) {
-              const ix = 2 * tx - p + x;
+              const ix = s * tx - p + x;
               if (ix < 0 || ix >= W) continue;
               let sum = 0;
               for (let i = 0; i < a; i++) {
@@ -313,15 +333,22 @@ function adjointMagnitude(
 /** The adjoint input gradient's roundings over F channels, at most (see {@link adjointMagnitude}). */
 function adjointRoundings(t: Transforms, F: number): number {
   return 2 + 2 * passRoundings(t.G) + 2 * passRoundings(transpose(t.AT)) + 1 + F +
-    2 * passRoundings(transpose(t.BT)) + 8;
+    2 * passRoundings(transpose(t.BT)) + Math.ceil(t.BT.length / t.m) ** 2 - 1;
 }
 
-for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
-  const { r } = t, rr = r * r, a = r + 1, planes = a * a;
-  Deno.test(`Winograd F(2×2, ${r}×${r}) equals convForward() and convBackward()'s gradients: padding ${p}`, () => {
-    // Two images of 10 × 8, 8 channels to 16 (two panels); an even number of tiles both ways.
+// Two images of H × W, 8 channels to 16 (two panels); outputs of whole tiles both ways (and, for
+// F(2×2, 3×3)'s full convolution, inputs), tiles in and outside the padding.
+const cases = [[F3, 0, 10, 8], [F3, 1, 10, 8], [F43, 0, 10, 6], [F43, 1, 8, 12], [F5, 0, 10, 8], [
+  F5,
+  2,
+  10,
+  8,
+]] as const;
+for (const [t, p, H, W] of cases) {
+  const { m: s, r } = t, f = { m: s, r } as Winograd, rr = r * r, a = s + r - 1, planes = a * a;
+  Deno.test(`Winograd F(${s}×${s}, ${r}×${r}) equals convForward() and convBackward()'s gradients: padding ${p}`, () => {
     const rng = createRng(21);
-    const [m, C, H, W, F] = [2, 8, 10, 8, 16];
+    const [m, C, F] = [2, 8, 16];
     const Ho = H + 2 * p - (r - 1), Wo = W + 2 * p - (r - 1);
     const normal = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
     const X: Batch = { m, shape: [C, H, W], data: normal(m * C * H * W) };
@@ -329,7 +356,7 @@ for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
     const kernel = (f: number, c: number, u: number, v: number) =>
       Kr[((f * C + c) * r + u) * r + v];
     const { k, alloc, f32 } = workspace();
-    const T = m * Math.max(H * W, Ho * Wo) / 4;
+    const T = m * Math.max(H * W / 4, Ho * Wo / (s * s));
     const at = {
       X: alloc(m * H * W * C),
       WT: alloc(rr * C * F),
@@ -353,10 +380,10 @@ for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
     f32(at.b, F).set(b);
 
     for (const relu of [false, true]) {
-      k.winogradWeights({ r, WT: at.WT, C, N: F, flip: false, P: at.P, tmp });
-      k.winogradInput({ r, X: at.X, H, W, C, p, images: m, Ho, Wo, V: at.V, tmp });
-      k.winogradMultiply({ r, T: m * Ho * Wo / 4, K: C, N: F, V: at.V, P: at.P, M: at.M });
-      k.winogradOutput({ r, M: at.M, N: F, Ho, Wo, images: m, bias: at.b, relu, Y: at.Y });
+      k.winogradWeights({ ...f, WT: at.WT, C, N: F, flip: false, P: at.P, tmp });
+      k.winogradInput({ ...f, X: at.X, H, W, C, p, images: m, Ho, Wo, V: at.V, tmp });
+      k.winogradMultiply({ ...f, T: m * Ho * Wo / (s * s), K: C, N: F, V: at.V, P: at.P, M: at.M });
+      k.winogradOutput({ ...f, M: at.M, N: F, Ho, Wo, images: m, bias: at.b, relu, Y: at.Y, tmp });
       const want = convForward(X, Kr, b, r, 1, p);
       const bound = magnitude(t, X.data, m, [C, H, W], p, kernel, F, b);
       const Y = f32(at.Y, m * Ho * Wo * F), n = forwardRoundings(t, C);
@@ -368,29 +395,42 @@ for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
     }
 
     // The input gradient. F(2×2, 3×3): dZ padded by r − 1 − p, convolved with the kernels turned
-    // by 180°, F → C. F(2×2, 5×5): the forward pass's adjoint, dV = (A dZ Aᵀ)·Uᵀ, then each
-    // tile's B dV Bᵀ added into the block it read.
+    // by 180°, F → C. The 6×6 algorithms: the forward pass's adjoint, dV = (A dZ Aᵀ)·Uᵀ, then
+    // each tile's B dV Bᵀ added into the block it read.
     const dY: Batch = { m, shape: [F, Ho, Wo], data: normal(m * F * Ho * Wo) };
     f32(at.dY, dY.data.length).set(toNhwc(dY.data, m, [F, Ho, Wo]));
     const back = convBackward(X, Kr, r, dY, 1, p);
     let bound: Float64Array, n: number;
-    if (r === 3) {
+    if (a === 4) {
       const q = r - 1 - p;
-      k.winogradWeights({ r, WT: at.WT, C, N: F, flip: true, P: at.P, tmp });
+      k.winogradWeights({ ...f, WT: at.WT, C, N: F, flip: true, P: at.P, tmp });
       const V = at.V;
-      k.winogradInput({ r, X: at.dY, H: Ho, W: Wo, C: F, p: q, images: m, Ho: H, Wo: W, V, tmp });
-      k.winogradMultiply({ r, T: m * H * W / 4, K: F, N: C, V: at.V, P: at.P, M: at.M });
+      k.winogradInput({
+        ...f,
+        X: at.dY,
+        H: Ho,
+        W: Wo,
+        C: F,
+        p: q,
+        images: m,
+        Ho: H,
+        Wo: W,
+        V,
+        tmp,
+      });
+      k.winogradMultiply({ ...f, T: m * H * W / 4, K: F, N: C, V: at.V, P: at.P, M: at.M });
       const [dXo, M] = [at.dX, at.M];
-      k.winogradOutput({ r, M, N: C, Ho: H, Wo: W, images: m, bias: 0, relu: false, Y: dXo });
+      const out = { Ho: H, Wo: W, images: m, bias: 0, relu: false, Y: dXo, tmp };
+      k.winogradOutput({ ...f, M, N: C, ...out });
       const turned = (c: number, f: number, u: number, v: number) =>
         kernel(f, c, r - 1 - u, r - 1 - v);
       bound = magnitude(t, dY.data, m, [F, Ho, Wo], q, turned, C, new Float64Array(C));
       n = forwardRoundings(t, F);
     } else {
-      k.winogradWeights({ r, WT: at.WT, C, N: F, flip: false, transposed: true, P: at.P, tmp });
-      k.winogradOutputGradient({ r, dY: at.dY, N: F, Ho, Wo, images: m, dM: at.M });
-      k.winogradMultiply({ r, T: m * Ho * Wo / 4, K: F, N: C, V: at.M, P: at.P, M: at.V });
-      k.winogradInputGradient({ H, W, C, p, images: m, Ho, Wo, dV: at.V, dX: at.dX, tmp });
+      k.winogradWeights({ ...f, WT: at.WT, C, N: F, flip: false, transposed: true, P: at.P, tmp });
+      k.winogradOutputGradient({ ...f, dY: at.dY, N: F, Ho, Wo, images: m, dM: at.M, tmp });
+      k.winogradMultiply({ ...f, T: m * Ho * Wo / (s * s), K: F, N: C, V: at.M, P: at.P, M: at.V });
+      k.winogradInputGradient({ ...f, H, W, C, p, images: m, Ho, Wo, dV: at.V, dX: at.dX, tmp });
       bound = adjointMagnitude(t, dY.data, m, [C, H, W], F, p, kernel);
       n = adjointRoundings(t, F);
     }
@@ -404,10 +444,10 @@ for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
     }
 
     // The weight gradient, in two blocks of one image each, the second added to the first.
-    const T1 = Ho * Wo / 4, plane = Ho * Wo * F, inPlane = H * W * C;
+    const T1 = Ho * Wo / (s * s), plane = Ho * Wo * F, inPlane = H * W * C;
     for (let j = 0; j < m; j++) {
       k.winogradInput({
-        r,
+        ...f,
         X: at.X + j * inPlane * 4,
         H,
         W,
@@ -420,9 +460,9 @@ for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
         tmp,
       });
       const dYj = at.dY + j * plane * 4;
-      k.winogradOutputGradient({ r, dY: dYj, N: F, Ho, Wo, images: 1, dM: at.M });
+      k.winogradOutputGradient({ ...f, dY: dYj, N: F, Ho, Wo, images: 1, dM: at.M, tmp });
       k.winogradGradientProducts({
-        r,
+        ...f,
         T: T1,
         K: C,
         N: F,
@@ -432,7 +472,7 @@ for (const [t, p] of [[F3, 0], [F3, 1], [F5, 0], [F5, 2]] as const) {
         accumulate: j > 0,
       });
     }
-    k.winogradWeightsGradient({ r, dU: at.P, C, N: F, WT: at.WT });
+    k.winogradWeightsGradient({ ...f, dU: at.P, C, N: F, WT: at.WT });
     const dW = f32(at.WT, rr * C * F);
     const wBound = weightMagnitude(t, X.data, dY.data, m, [C, H, W], F, p);
     const nw = weightRoundings(t, m * T1);

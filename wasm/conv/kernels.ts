@@ -528,7 +528,7 @@ export function winogradInput(
 
 /**
  * The products M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N, packed by winogradWeights or
- * winograd5Weights) for the `planes` ξ (16 or 36): M at ((ξ·T + t)·N + n). T a multiple of 2,
+ * winograd6Weights) for the `planes` ξ (16 or 36): M at ((ξ·T + t)·N + n). T a multiple of 2,
  * N of 8.
  */
 export function winogradMultiply(
@@ -740,13 +740,13 @@ const TWO_THIRDS: f32 = <f32>(2.0 / 3.0);
 }
 
 /**
- * Four weights g[u][v] of WT (5·5·C × N, row (u·5 + v)·C + c): from channel c to n … n+3, or,
+ * Four weights g[u][v] of WT (r·r·C × N, row (u·r + v)·C + c): from channel c to n … n+3, or,
  * `transpose`d, from channels c … c+3 to n.
  */
-@inline function kernels5At(
-  WT: usize, C: i32, N: i32, c: i32, n: i32, transpose: bool, u: i32, v: i32,
+@inline function kernelsAt(
+  WT: usize, r: i32, C: i32, N: i32, c: i32, n: i32, transpose: bool, u: i32, v: i32,
 ): v128 {
-  const at = WT + (<usize>(((u * 5 + v) * C + c) * N + n) << 2);
+  const at = WT + (<usize>(((u * r + v) * C + c) * N + n) << 2);
   if (!transpose) return v128.load(at);
   const s = <usize>N << 2;
   let w = f32x4.splat(load<f32>(at));
@@ -756,36 +756,54 @@ const TWO_THIRDS: f32 = <f32>(2.0 / 3.0);
 }
 
 /**
- * U[ξ] = G g Gᵀ for every 5×5 kernel g of WT (5·5·C × N, row (u·5 + v)·C + c), into panels for
- * gemmPacked as winogradWeights packs them: 36 matrices of C × N, or, `transpose`d, N × C (for
- * the input gradient, the forward pass's adjoint), four columns at a time. `tmp`: 576 bytes of
- * this thread's scratch.
+ * G·a for a column (a0, a1, a2) of four 3×3 kernels, F(4×4, 3×3)'s G (6 × 3), its six rows into
+ * dst, dst + step, …: [a0/4, (a0 + a1 + a2)/6, (a0 − a1 + a2)/6, (a0 + 2a1 + 4a2)/24,
+ * (a0 − 2a1 + 4a2)/24, a2].
  */
-export function winograd5Weights(
-  WT: usize, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
+@inline function g6of3(a0: v128, a1: v128, a2: v128, dst: usize, step: usize): void {
+  const sixth = f32x4.splat(SIXTH), t24 = f32x4.splat(TWENTYFOURTH);
+  const e = f32x4.add(a0, a2), e2 = f32x4.add(a0, f32x4.mul(f32x4.splat(4), a2));
+  const o2 = f32x4.mul(f32x4.splat(2), a1);
+  v128.store(dst, f32x4.mul(f32x4.splat(0.25), a0));
+  v128.store(dst + step, f32x4.mul(sixth, f32x4.add(e, a1)));
+  v128.store(dst + 2 * step, f32x4.mul(sixth, f32x4.sub(e, a1)));
+  v128.store(dst + 3 * step, f32x4.mul(t24, f32x4.add(e2, o2)));
+  v128.store(dst + 4 * step, f32x4.mul(t24, f32x4.sub(e2, o2)));
+  v128.store(dst + 5 * step, a2);
+}
+
+/**
+ * U[ξ] = G g Gᵀ (6 × 6) for every r×r kernel g of WT (r·r·C × N, row (u·r + v)·C + c): r = 5
+ * for F(2×2, 5×5), 3 for F(4×4, 3×3), into panels for gemmPacked as winogradWeights packs them:
+ * 36 matrices of C × N, or, `transpose`d, N × C (for the input gradient, the forward pass's
+ * adjoint), four columns at a time. `tmp`: 576 bytes of this thread's scratch.
+ */
+export function winograd6Weights(
+  WT: usize, r: i32, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
 ): void {
   const rows = transpose ? N : C, cols = transpose ? C : N, size = <usize>(rows * cols) << 2;
-  for (let r = 0; r < rows; r++) {
+  for (let q0 = 0; q0 < rows; q0++) {
     for (let q = 0; q < cols; q += 4) {
-      const c = transpose ? q : r, n = transpose ? r : q;
-      const at = P + (<usize>((q >> 3) * rows * 8 + r * 8 + (q & 7)) << 2);
-      // t = G·g (6 × 5), a column of g at a time, into tmp[i][v] (row i 6·16 bytes).
-      for (let v = 0; v < 5; v++) {
-        g6(
-          kernels5At(WT, C, N, c, n, transpose, 0, v),
-          kernels5At(WT, C, N, c, n, transpose, 1, v),
-          kernels5At(WT, C, N, c, n, transpose, 2, v),
-          kernels5At(WT, C, N, c, n, transpose, 3, v),
-          kernels5At(WT, C, N, c, n, transpose, 4, v), tmp + (<usize>v << 4), 96,
-        );
+      const c = transpose ? q : q0, n = transpose ? q0 : q;
+      const at = P + (<usize>((q >> 3) * rows * 8 + q0 * 8 + (q & 7)) << 2);
+      // t = G·g (6 × r), a column of g at a time, into tmp[i][v] (row i 6·16 bytes).
+      for (let v = 0; v < r; v++) {
+        const dst = tmp + (<usize>v << 4);
+        const a0 = kernelsAt(WT, r, C, N, c, n, transpose, 0, v);
+        const a1 = kernelsAt(WT, r, C, N, c, n, transpose, 1, v);
+        const a2 = kernelsAt(WT, r, C, N, c, n, transpose, 2, v);
+        if (r === 3) g6of3(a0, a1, a2, dst, 96);
+        else {
+          const a3 = kernelsAt(WT, r, C, N, c, n, transpose, 3, v);
+          g6(a0, a1, a2, a3, kernelsAt(WT, r, C, N, c, n, transpose, 4, v), dst, 96);
+        }
       }
       // U = t·Gᵀ (6 × 6), a row of t at a time, into U's places 6i + j.
       for (let i = 0; i < 6; i++) {
-        const row = tmp + <usize>i * 96;
-        g6(
-          v128.load(row), v128.load(row + 16), v128.load(row + 32), v128.load(row + 48),
-          v128.load(row + 64), at + <usize>(6 * i) * size, size,
-        );
+        const row = tmp + <usize>i * 96, dst = at + <usize>(6 * i) * size;
+        const t0 = v128.load(row), t1 = v128.load(row + 16), t2 = v128.load(row + 32);
+        if (r === 3) g6of3(t0, t1, t2, dst, size);
+        else g6(t0, t1, t2, v128.load(row + 48), v128.load(row + 64), dst, size);
       }
     }
   }
@@ -810,22 +828,24 @@ export function winograd5Weights(
 }
 
 /**
- * V[ξ] = Bᵀ d B for the 6×6 block d under every 2×2 tile of an Ho×Wo output (both even), of
- * `images` channels-last maps H×W×C (C a multiple of 4) padded by p zeros: tile t =
- * (j·Ho/2 + ty)·Wo/2 + tx, its block from (2ty − p, 2tx − p); V at ((ξ·T + t)·C + c).
+ * V[ξ] = Bᵀ d B for the 6×6 block d under every m×m tile of an Ho×Wo output (m = 2 for
+ * F(2×2, 5×5), 4 for F(4×4, 3×3); Ho and Wo multiples of m), of `images` channels-last maps
+ * H×W×C (C a multiple of 4) padded by p zeros: tile t = (j·Ho/m + ty)·Wo/m + tx, its block from
+ * (m·ty − p, m·tx − p); V at ((ξ·T + t)·C + c).
  */
-export function winograd5Input(
-  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, V: usize, tmp: usize,
+export function winograd6Input(
+  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32, V: usize,
+  tmp: usize,
 ): void {
-  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
   const plane = <usize>(T * C) << 2, pixel = <usize>C << 2, row = <usize>W * pixel;
   let t = 0;
   for (let j = 0; j < images; j++) {
     const image = X + (<usize>(j * H * W * C) << 2);
     for (let ty = 0; ty < Th; ty++) {
-      const y0 = 2 * ty - p;
+      const y0 = m * ty - p;
       for (let tx = 0; tx < Tw; tx++) {
-        const x0 = 2 * tx - p;
+        const x0 = m * tx - p;
         const inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= H && x0 + 6 <= W;
         const origin = image + (<usize>((y0 * W + x0) * C) << 2); // used only when inside
         const out = V + (<usize>(t * C) << 2);
@@ -982,6 +1002,144 @@ export function winograd5OutputGradient(
   }
 }
 
+// Winograd F(4×4, 3×3): the same 6×6 blocks and Bᵀ as F(2×2, 5×5) (points 0, ±1, ±2, ∞), under
+// 4×4 tiles of output, 36 multiplies a channel pair where the patches take 144 and F(2×2, 3×3)
+// 64 (its 16 per 2×2 tile, four tiles):
+//
+//   G = [ 1/4    0     0 ]    Aᵀ = [1 1  1 1  1 0]
+//       [ 1/6   1/6  1/6 ]         [0 1 −1 2 −2 0]
+//       [ 1/6  −1/6  1/6 ]         [0 1  1 4  4 0]
+//       [1/24  1/12  1/6 ]         [0 1 −1 8 −8 1]
+//       [1/24 −1/12  1/6 ]
+//       [  0     0    1  ]
+//
+// The kernels' and inputs' transforms, the products and the input gradient as the adjoint are
+// winograd6Weights', winograd6Input's, winogradMultiply's and winograd6InputGradient's; the
+// outputs' (Aᵀ m A, 4×4 from 6×6) and their gradient's (A dy Aᵀ) are these two.
+
+/**
+ * Aᵀ·m (4 × 6) of six vectors m0 … m5 (a column or a row of a 6×6 tile), into dst, dst + step,
+ * …: [m0 + m1 + m2 + m3 + m4, (m1 − m2) + 2(m3 − m4), (m1 + m2) + 4(m3 + m4),
+ * (m1 − m2) + 8(m3 − m4) + m5].
+ */
+@inline function at4(
+  m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, dst: usize, step: usize,
+): void {
+  const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2);
+  const s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+  v128.store(dst, f32x4.add(f32x4.add(m0, s12), s34));
+  v128.store(dst + step, f32x4.add(d12, f32x4.mul(f32x4.splat(2), d34)));
+  v128.store(dst + 2 * step, f32x4.add(s12, f32x4.mul(f32x4.splat(4), s34)));
+  v128.store(dst + 3 * step, f32x4.add(f32x4.add(d12, f32x4.mul(f32x4.splat(8), d34)), m5));
+}
+
+/**
+ * Y = Aᵀ m A (+ bias, then ReLU when `relu`) for every 6×6 tile m of M (winogradMultiply's, 36
+ * matrices), into `images` channels-last maps Ho×Wo×N (multiples of 4; tile t's 4×4 outputs from
+ * (4ty, 4tx)); bias 0 for none. `tmp`: 576 bytes of this thread's scratch.
+ */
+export function winograd43Output(
+  M: usize, N: i32, Ho: i32, Wo: i32, images: i32, bias: usize, relu: bool, Y: usize, tmp: usize,
+): void {
+  const Th = Ho >> 2, Tw = Wo >> 2, T = images * Th * Tw;
+  const plane = <usize>(T * N) << 2, pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  const zero = f32x4.splat(0), y = tmp + 384;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = M + (<usize>(t * N) << 2);
+        const to = Y + (<usize>(((j * Ho + 4 * ty) * Wo + 4 * tx) * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, at = from + o;
+          // s = Aᵀ·m (4 × 6), a column of m at a time, into tmp[k][b] (row k 6·16 bytes).
+          for (let b = 0; b < 6; b++) {
+            at4(
+              mAt(at, plane, 0, b), mAt(at, plane, 1, b), mAt(at, plane, 2, b),
+              mAt(at, plane, 3, b), mAt(at, plane, 4, b), mAt(at, plane, 5, b),
+              tmp + (<usize>b << 4), 96,
+            );
+          }
+          // y = s·A (4 × 4), a row of s at a time; then bias, ReLU, and onto the output.
+          const bv = bias ? v128.load(bias + o) : zero;
+          for (let k = 0; k < 4; k++) {
+            const src = tmp + <usize>k * 96;
+            at4(
+              v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
+              v128.load(src + 64), v128.load(src + 80), y, 16,
+            );
+            const out = to + <usize>k * row + o;
+            for (let l = 0; l < 4; l++) {
+              let v = f32x4.add(bv, v128.load(y + (<usize>l << 4)));
+              if (relu) v = f32x4.pmax(zero, v);
+              v128.store(out + <usize>l * pixel, v);
+            }
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/**
+ * A·y (6 × 4) of four vectors y0 … y3 (a column or a row of a 4×4 gradient tile), into dst,
+ * dst + step, …: [y0, e + o, e − o, e′ + o′, e′ − o′, y3], e = y0 + y2, o = y1 + y3,
+ * e′ = y0 + 4y2, o′ = 2y1 + 8y3.
+ */
+@inline function a6of4(y0: v128, y1: v128, y2: v128, y3: v128, dst: usize, step: usize): void {
+  const e = f32x4.add(y0, y2), o = f32x4.add(y1, y3);
+  const e2 = f32x4.add(y0, f32x4.mul(f32x4.splat(4), y2));
+  const o2 = f32x4.add(f32x4.mul(f32x4.splat(2), y1), f32x4.mul(f32x4.splat(8), y3));
+  v128.store(dst, y0);
+  v128.store(dst + step, f32x4.add(e, o));
+  v128.store(dst + 2 * step, f32x4.sub(e, o));
+  v128.store(dst + 3 * step, f32x4.add(e2, o2));
+  v128.store(dst + 4 * step, f32x4.sub(e2, o2));
+  v128.store(dst + 5 * step, y3);
+}
+
+/**
+ * dM = A dy Aᵀ for every 4×4 tile dy of `images` channels-last maps Ho×Wo×N (multiples of 4):
+ * the gradient of winograd43Output's Y = Aᵀ m A for each 6×6 tile m, into 36 matrices T × N.
+ * `tmp`: 576 bytes of this thread's scratch.
+ */
+export function winograd43OutputGradient(
+  dY: usize, N: i32, Ho: i32, Wo: i32, images: i32, dM: usize, tmp: usize,
+): void {
+  const Th = Ho >> 2, Tw = Wo >> 2, T = images * Th * Tw;
+  const plane = <usize>(T * N) << 2, pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = dY + (<usize>(((j * Ho + 4 * ty) * Wo + 4 * tx) * N) << 2);
+        const to = dM + (<usize>(t * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, d = from + o, at = to + o;
+          // s = A·dy (6 × 4), a column of dy at a time, into tmp[i][b] (row i 4·16 bytes).
+          for (let b = 0; b < 4; b++) {
+            const col = d + <usize>b * pixel;
+            a6of4(
+              v128.load(col), v128.load(col + row), v128.load(col + 2 * row),
+              v128.load(col + 3 * row), tmp + (<usize>b << 4), 64,
+            );
+          }
+          // dm = s·Aᵀ (6 × 6), a row of s at a time, into dM's places 6i + j.
+          for (let i = 0; i < 6; i++) {
+            const src = tmp + <usize>i * 64;
+            a6of4(
+              v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
+              at + <usize>(6 * i) * plane, plane,
+            );
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
 /** Row k of Gᵀ·u, for six vectors u0 … u5 (a column or a row of a 6×6 tile). */
 @inline function gt5(k: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128): v128 {
   const sixth = f32x4.splat(SIXTH);
@@ -1006,35 +1164,56 @@ export function winograd5OutputGradient(
   return f32x4.add(a, u5);
 }
 
+/** Row k of F(4×4, 3×3)'s Gᵀ·u, for six vectors u0 … u5 (a column or a row of a 6×6 tile). */
+@inline function gt3(k: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128): v128 {
+  const sixth = f32x4.splat(SIXTH);
+  if (k === 0) {
+    const a = f32x4.add(f32x4.mul(f32x4.splat(0.25), u0), f32x4.mul(sixth, f32x4.add(u1, u2)));
+    return f32x4.add(a, f32x4.mul(f32x4.splat(TWENTYFOURTH), f32x4.add(u3, u4)));
+  }
+  if (k === 1) {
+    return f32x4.add(
+      f32x4.mul(sixth, f32x4.sub(u1, u2)),
+      f32x4.mul(f32x4.splat(TWELFTH), f32x4.sub(u3, u4)),
+    );
+  }
+  return f32x4.add(f32x4.mul(sixth, f32x4.add(f32x4.add(u1, u2), f32x4.add(u3, u4))), u5);
+}
+
+/** Row k of Gᵀ·u for an r×r kernel's G (6 × r: r = 5, F(2×2, 5×5); r = 3, F(4×4, 3×3)). */
+@inline function gt(r: i32, k: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128): v128 {
+  return r === 3 ? gt3(k, u0, u1, u2, u3, u4, u5) : gt5(k, u0, u1, u2, u3, u4, u5);
+}
+
 /**
- * dWT (25·C × N, row (u·5 + v)·C + c) = Gᵀ dU G for every channel pair (c, n) of dU's 36
- * matrices C × N (winogradGradientProducts'): the gradient of winograd5Weights' U = G g Gᵀ. dU
+ * dWT (r·r·C × N, row (u·r + v)·C + c) = Gᵀ dU G for every channel pair (c, n) of dU's 36
+ * matrices C × N (winogradGradientProducts'): the gradient of winograd6Weights' U = G g Gᵀ. dU
  * is overwritten.
  */
-export function winograd5WeightsGradient(dU: usize, C: i32, N: i32, WT: usize): void {
+export function winograd6WeightsGradient(dU: usize, r: i32, C: i32, N: i32, WT: usize): void {
   const size = <usize>(C * N) << 2;
   for (let c = 0; c < C; c++) {
     for (let n = 0; n < N; n += 4) {
       const at = dU + (<usize>(c * N + n) << 2);
-      // t = Gᵀ·u (5 × 6), a column of u at a time, in place (rows 0 … 4).
+      // t = Gᵀ·u (r × 6), a column of u at a time, in place (rows 0 … r − 1).
       for (let j = 0; j < 6; j++) {
         const col = at + <usize>j * size;
         const u0 = v128.load(col), u1 = v128.load(col + 6 * size), u2 = v128.load(col + 12 * size);
         const u3 = v128.load(col + 18 * size), u4 = v128.load(col + 24 * size);
         const u5 = v128.load(col + 30 * size);
-        for (let k = 0; k < 5; k++) {
-          v128.store(col + <usize>(6 * k) * size, gt5(k, u0, u1, u2, u3, u4, u5));
+        for (let k = 0; k < r; k++) {
+          v128.store(col + <usize>(6 * k) * size, gt(r, k, u0, u1, u2, u3, u4, u5));
         }
       }
-      // dg = t·G (5 × 5), a row of t at a time, into WT.
+      // dg = t·G (r × r), a row of t at a time, into WT.
       const out = WT + (<usize>(c * N + n) << 2);
-      for (let k = 0; k < 5; k++) {
+      for (let k = 0; k < r; k++) {
         const row = at + <usize>(6 * k) * size;
         const t0 = v128.load(row), t1 = v128.load(row + size), t2 = v128.load(row + 2 * size);
         const t3 = v128.load(row + 3 * size), t4 = v128.load(row + 4 * size);
         const t5 = v128.load(row + 5 * size);
-        for (let l = 0; l < 5; l++) {
-          v128.store(out + <usize>(k * 5 + l) * size, gt5(l, t0, t1, t2, t3, t4, t5));
+        for (let l = 0; l < r; l++) {
+          v128.store(out + <usize>(k * r + l) * size, gt(r, l, t0, t1, t2, t3, t4, t5));
         }
       }
     }
@@ -1061,25 +1240,26 @@ export function winograd5WeightsGradient(dU: usize, C: i32, N: i32, WT: usize): 
 }
 
 /**
- * dX = the gradient of winograd5Input's V = Bᵀ d B, from dV (36 matrices T × C, as
- * winogradMultiply writes them): each tile's dd = B dV Bᵀ added into the 6×6 block of `images`
- * channels-last maps H×W×C (padded by p) it was read from — blocks overlap, so each pixel sums up
- * to nine tiles' values, in tile order; what falls in the padding is dropped. dX is zeroed first.
- * `tmp`: 576 bytes of this thread's scratch.
+ * dX = the gradient of winograd6Input's V = Bᵀ d B (tiles m×m of an Ho×Wo output), from dV (36
+ * matrices T × C, as winogradMultiply writes them): each tile's dd = B dV Bᵀ added into the 6×6
+ * block of `images` channels-last maps H×W×C (padded by p) it was read from — blocks overlap, so
+ * each pixel sums up to nine tiles' values (m = 2; four, m = 4), in tile order; what falls in the
+ * padding is dropped. dX is zeroed first. `tmp`: 576 bytes of this thread's scratch.
  */
-export function winograd5InputGradient(
-  dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, dX: usize, tmp: usize,
+export function winograd6InputGradient(
+  dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32, dX: usize,
+  tmp: usize,
 ): void {
-  const Th = Ho >> 1, Tw = Wo >> 1, T = images * Th * Tw;
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
   const plane = <usize>(T * C) << 2, pixel = <usize>C << 2;
   memory.fill(dX, 0, <usize>(images * H * W * C) << 2);
   let t = 0;
   for (let j = 0; j < images; j++) {
     const image = dX + (<usize>(j * H * W * C) << 2);
     for (let ty = 0; ty < Th; ty++) {
-      const y0 = 2 * ty - p;
+      const y0 = m * ty - p;
       for (let tx = 0; tx < Tw; tx++) {
-        const x0 = 2 * tx - p, from = dV + (<usize>(t * C) << 2);
+        const x0 = m * tx - p, from = dV + (<usize>(t * C) << 2);
         for (let c = 0; c < C; c += 4) {
           const o = <usize>c << 2, at = from + o;
           // B·dV, a column of the tile at a time, into tmp[k][j] (row k 6·16 bytes).

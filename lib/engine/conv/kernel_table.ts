@@ -15,7 +15,7 @@ import type { LayerParams } from "../../nn/layers/layer.ts";
 import type { Network } from "../../nn/layers/network.ts";
 import type { LayerSpec } from "../../nn/layers/registry.ts";
 import { layerShapes } from "../../nn/layers/shapes.ts";
-import type { ConvKernels, WinogradSize } from "./kernels_wasm.ts";
+import { type ConvKernels, type Winograd, winogradAlpha } from "./kernels_wasm.ts";
 
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
@@ -205,10 +205,10 @@ export function blockImages(layer: KernelLayer, R: number): number {
 }
 
 /**
- * Whether a convolution runs on Winograd F(2×2, 3×3) or F(2×2, 5×5) (`wasm/conv/kernels.ts`): a
- * 3×3 or 5×5 kernel at stride 1, over float maps (not the first layer's grey bytes) padded by
- * less than its size, its input and output of even height and width (whole 2×2 tiles both
- * ways: the output's forward, the input's gradient backward).
+ * Whether a convolution runs on Winograd (`wasm/conv/kernels.ts`; which algorithm:
+ * {@link winogradOf}): a 3×3 or 5×5 kernel at stride 1, over float maps (not the first layer's
+ * grey bytes) padded by less than its size, its input and output of even height and width (whole
+ * 2×2 tiles both ways: the output's forward, the input's gradient backward).
  */
 export function usesWinograd(layer: KernelLayer): boolean {
   if (layer.spec.kind !== "conv") return false;
@@ -218,30 +218,40 @@ export function usesWinograd(layer: KernelLayer): boolean {
 }
 
 /**
- * Whether a Winograd convolution's input gradient is the forward pass's adjoint, computed in the
- * weight gradient's block loop (a 5×5's), rather than a full convolution of the gradient (a
- * 3×3's).
+ * A Winograd convolution's algorithm, and its α² transformed matrices ("planes"): F(2×2, 5×5)
+ * for a 5×5 kernel; for a 3×3, F(4×4, 3×3) when the output's sides are multiples of 4 (36
+ * products a 4×4 tile where F(2×2, 3×3) takes 64), else F(2×2, 3×3).
  */
-function winogradAdjoint(layer: KernelLayer): boolean {
-  return winogradSize(layer).r === 5;
+export function winogradOf(layer: KernelLayer): Winograd & { planes: number } {
+  const [Ho, Wo] = layer.output;
+  const f: Winograd = patches(layer).k === 5
+    ? { m: 2, r: 5 }
+    : Ho % 4 === 0 && Wo % 4 === 0
+    ? { m: 4, r: 3 }
+    : { m: 2, r: 3 };
+  return { ...f, planes: winogradAlpha(f) ** 2 };
 }
 
-/** A Winograd convolution's kernel size r and its (r + 1)² transformed matrices ("planes"). */
-function winogradSize(layer: KernelLayer): { r: WinogradSize; planes: number } {
-  const r = patches(layer).k as WinogradSize;
-  return { r, planes: (r + 1) ** 2 };
+/**
+ * Whether a Winograd convolution's input gradient is the forward pass's adjoint, computed in the
+ * weight gradient's block loop (the 6×6 algorithms'), rather than a full convolution of the
+ * gradient (F(2×2, 3×3)'s).
+ */
+function winogradAdjoint(layer: KernelLayer): boolean {
+  return winogradOf(layer).planes === 36;
 }
 
 /**
  * A Winograd convolution's blocks: images per block, and the tiles an image has in the larger
- * of its passes (the backward pass's, over the input), for its transformed inputs and products:
- * 16 (or 36) matrices each of tiles × channels, inputs then products, in the layer's `dcols`
- * region.
+ * of its passes (the forward pass's, over the output; with a full convolution for the input
+ * gradient, the larger of that and the forward's), for its transformed inputs and products:
+ * α² matrices each of tiles × channels, inputs then products, in the layer's `dcols` region.
  */
 export function winogradBlock(layer: KernelLayer, R: number): { images: number; tiles: number } {
-  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { planes } = winogradSize(layer);
-  const tiles = Math.max(H * W, Ho * Wo) / 4;
-  const pairs = (H * W / 4) % 2 === 1 || (Ho * Wo / 4) % 2 === 1;
+  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { m, planes } = winogradOf(layer);
+  const forward = Ho * Wo / (m * m), full = winogradAdjoint(layer) ? 0 : H * W / 4;
+  const tiles = Math.max(forward, full);
+  const pairs = forward % 2 === 1 || full % 2 === 1;
   return { images: fitImages(planes * tiles * Math.max(C, N) * 2 * 4, pairs, R), tiles };
 }
 
@@ -252,11 +262,13 @@ export function winogradBlock(layer: KernelLayer, R: number): { images: number; 
  *   cols (R·Ho·Wo × K) = im2col(X)      Z = cols·WT + b      (then ReLU)
  *   dWT = colsᵀ·dZ      db = Σ_rows dZ   dX = col2im(dZ·WTᵀ)   (then ⊙ ReLU′ of the input)
  *
- * A 3×3 or 5×5 convolution at stride 1 computes Z, dWT and dX by Winograd F(2×2, 3×3) or
- * F(2×2, 5×5) instead ({@link usesWinograd}), 16 products a 2×2 tile where the patches take 36
- * (36 where they take 100): it gathers no patches. A 3×3's dX is a full convolution of the
- * gradient; a 5×5's, whose output is often smaller than its input (12×12 → 8×8: a full
- * convolution would take 36 tiles where the forward pass takes 16), the forward pass's adjoint.
+ * A 3×3 or 5×5 convolution at stride 1 computes Z, dWT and dX by Winograd instead
+ * ({@link usesWinograd}, {@link winogradOf}): F(2×2, 3×3), 16 products a 2×2 tile where the
+ * patches take 36; F(4×4, 3×3), 36 a 4×4 tile where they take 144; F(2×2, 5×5), 36 a 2×2 tile
+ * where they take 100. It gathers no patches. F(2×2, 3×3)'s dX is a full convolution of the
+ * gradient; the 6×6 algorithms', the forward pass's adjoint (a 5×5 layer's output is often
+ * smaller than its input, 12×12 → 8×8: a full convolution would take 36 tiles where the forward
+ * pass takes 16; F(4×4, 3×3)'s input is seldom a multiple of 4).
  */
 const convKernelsOf: KindKernels = {
   unfit: (l, layers, flat) =>
@@ -284,7 +296,7 @@ const convKernelsOf: KindKernels = {
     if (usesWinograd(layer)) {
       const { images, tiles } = winogradBlock(layer, rows);
       // The adjoint keeps dU and, after it, Uᵀ for the input gradient.
-      const { planes } = winogradSize(layer);
+      const { planes } = winogradOf(layer);
       return {
         dcols: 2 * planes * images * tiles * Math.max(C, N) * 4,
         panels: (winogradAdjoint(layer) ? 2 : 1) * planes * C * N * 4,
@@ -386,15 +398,15 @@ function winogradRegions(
   R: number,
   buf: LayerBuffers,
 ): { step: number; V: number; M: number } {
-  const { images: step, tiles } = winogradBlock(layer, R), { planes } = winogradSize(layer);
+  const { images: step, tiles } = winogradBlock(layer, R), { planes } = winogradOf(layer);
   const V = buf.dcols, channels = Math.max(layer.input[2], layer.output[2]);
   return { step, V, M: V + planes * step * tiles * channels * 4 };
 }
 
 /**
- * One r×r convolution at stride 1 by Winograd F(2×2, r×r), from maps In (H×W×Ci, padded by p)
+ * One r×r convolution at stride 1 by Winograd F(m×m, r×r), from maps In (H×W×Ci, padded by p)
  * to maps Out (Ho×Wo×Co), image block by image block: the kernels' transforms into panels, then
- * for each block its inputs' transforms V, the (r + 1)² products M = V·U and the outputs'
+ * for each block its inputs' transforms V, the α² products M = V·U and the outputs'
  * transforms.
  */
 function winograd(
@@ -415,17 +427,17 @@ function winograd(
     relu: boolean;
   },
 ): void {
-  const [C, N] = [layer.input[2], layer.output[2]], { r } = winogradSize(layer);
-  const tmp = buf.tmp;
-  x.winogradWeights({ r, WT: o.WT, C, N, flip: o.flip, P: buf.panels, tmp });
+  const [C, N] = [layer.input[2], layer.output[2]], { m, r } = winogradOf(layer);
+  const f = { m, r } as Winograd, tmp = buf.tmp;
+  x.winogradWeights({ ...f, WT: o.WT, C, N, flip: o.flip, P: buf.panels, tmp });
   const { step, V, M } = winogradRegions(layer, R, buf);
   for (let j = 0; j < R; j += step) {
-    const images = Math.min(step, R - j), T = images * o.Ho * o.Wo / 4;
+    const images = Math.min(step, R - j), T = images * o.Ho * o.Wo / (m * m);
     const X = o.In + j * o.H * o.W * o.Ci * 4, Y = o.Out + j * o.Ho * o.Wo * o.Co * 4;
-    x.winogradInput({ r, X, H: o.H, W: o.W, C: o.Ci, p: o.p, images, Ho: o.Ho, Wo: o.Wo, V, tmp });
-    x.winogradMultiply({ r, T, K: o.Ci, N: o.Co, V, P: buf.panels, M });
-    const { bias, relu } = o;
-    x.winogradOutput({ r, M, N: o.Co, Ho: o.Ho, Wo: o.Wo, images, bias, relu, Y });
+    const { H, W, Ci, p, Ho, Wo, Co, bias, relu } = o;
+    x.winogradInput({ ...f, X, H, W, C: Ci, p, images, Ho, Wo, V, tmp });
+    x.winogradMultiply({ ...f, T, K: Ci, N: Co, V, P: buf.panels, M });
+    x.winogradOutput({ ...f, M, N: Co, Ho, Wo, images, bias, relu, Y, tmp });
   }
 }
 
@@ -459,7 +471,7 @@ function winogradInputGradient(pass: Pass): void {
     H: Ho,
     W: Wo,
     Ci: N,
-    p: winogradSize(layer).r - 1 - p,
+    p: winogradOf(layer).r - 1 - p,
     Out: dInput,
     Ho: H,
     Wo: W,
@@ -486,23 +498,23 @@ function winogradWeightGradient(
   adjoint: boolean,
 ): void {
   const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { p } = patches(layer);
-  const { step, V, M: dM } = winogradRegions(layer, R, buf), { r, planes } = winogradSize(layer);
-  const UT = buf.panels + planes * C * N * 4, tmp = buf.tmp;
+  const { step, V, M: dM } = winogradRegions(layer, R, buf), { m, r, planes } = winogradOf(layer);
+  const f = { m, r } as Winograd, UT = buf.panels + planes * C * N * 4, tmp = buf.tmp;
   if (adjoint) {
-    x.winogradWeights({ r, WT: p32(layer.wt), C, N, flip: false, transposed: true, P: UT, tmp });
+    x.winogradWeights({ ...f, WT: p32(layer.wt), C, N, flip: false, transposed: true, P: UT, tmp });
   }
   for (let j = 0; j < R; j += step) {
-    const images = Math.min(step, R - j), T = images * Ho * Wo / 4;
+    const images = Math.min(step, R - j), T = images * Ho * Wo / (m * m);
     const X = input + j * H * W * C * 4, dY = buf.D + j * Ho * Wo * N * 4;
-    x.winogradInput({ r, X, H, W, C, p, images, Ho, Wo, V, tmp });
-    x.winogradOutputGradient({ r, dY, N, Ho, Wo, images, dM });
-    x.winogradGradientProducts({ r, T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
+    x.winogradInput({ ...f, X, H, W, C, p, images, Ho, Wo, V, tmp });
+    x.winogradOutputGradient({ ...f, dY, N, Ho, Wo, images, dM, tmp });
+    x.winogradGradientProducts({ ...f, T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
     if (!adjoint) continue;
     const dX = dInput + j * H * W * C * 4;
-    x.winogradMultiply({ r, T, K: N, N: C, V: dM, P: UT, M: V });
-    x.winogradInputGradient({ H, W, C, p, images, Ho, Wo, dV: V, dX, tmp });
+    x.winogradMultiply({ ...f, T, K: N, N: C, V: dM, P: UT, M: V });
+    x.winogradInputGradient({ ...f, H, W, C, p, images, Ho, Wo, dV: V, dX, tmp });
   }
-  x.winogradWeightsGradient({ r, dU: buf.panels, C, N, WT: g(layer.wt) });
+  x.winogradWeightsGradient({ ...f, dU: buf.panels, C, N, WT: g(layer.wt) });
 }
 
 /** A dense layer's kernels: a product, ReLU fused but for the last (its scores). */

@@ -113,23 +113,22 @@ export interface ConvKernels extends MatrixKernels, WinogradKernels {
 }
 
 /**
- * The Winograd passes of an r×r convolution at stride 1, F(2×2, 3×3) or F(2×2, 5×5)
- * (`wasm/conv/kernels.ts`): the kernels transformed into panels, the inputs' tiles transformed,
- * the products, and the outputs transformed back. Each takes `r`, 3 or 5: α = r + 1, each tile's
- * block of input α×α, and (r + 1)² matrices ξ ("planes": 16 or 36) where these say α². `tmp`:
- * 576 bytes of the thread's own scratch, where F(2×2, 5×5) keeps a 6×6 block between its two
- * passes.
+ * The Winograd passes of an r×r convolution at stride 1, F(m×m, r×r) — F(2×2, 3×3), F(4×4, 3×3)
+ * or F(2×2, 5×5) (`wasm/conv/kernels.ts`): the kernels transformed into panels, the inputs' tiles
+ * transformed, the products, and the outputs transformed back. Each takes the algorithm's m and r
+ * ({@link Winograd}): α = m + r − 1, each m×m tile's block of input α×α, and α² matrices ξ
+ * ("planes": 16 or 36). `tmp`: 576 bytes of the thread's own scratch, where the 6×6 algorithms
+ * keep a block between a transform's two passes.
  */
 export interface WinogradKernels {
   /**
-   * U = G g Gᵀ of every r×r kernel of WT (r·r·C × N) into P: α² matrices C × N (`flip`, r = 3:
-   * N × C, the kernels turned by 180°, for the input gradient as a full convolution;
-   * `transposed`, r = 5: Uᵀ, N × C, for the input gradient as the forward pass's adjoint), in
+   * U = G g Gᵀ of every r×r kernel of WT (r·r·C × N) into P: α² matrices C × N (`flip`,
+   * F(2×2, 3×3): N × C, the kernels turned by 180°, for the input gradient as a full convolution;
+   * `transposed`, α = 6: Uᵀ, N × C, for the input gradient as the forward pass's adjoint), in
    * gemmPacked's panels.
    */
   winogradWeights(
-    o: {
-      r: WinogradSize;
+    o: Winograd & {
       WT: number;
       C: number;
       N: number;
@@ -140,12 +139,11 @@ export interface WinogradKernels {
     },
   ): void;
   /**
-   * V = Bᵀ d B of each α×α input block d under a 2×2 tile of an Ho×Wo output (both even), of
-   * `images` maps H×W×C padded by p: α² matrices T × C, T = images·Ho·Wo/4.
+   * V = Bᵀ d B of each α×α input block d under an m×m tile of an Ho×Wo output (multiples of m),
+   * of `images` maps H×W×C padded by p: α² matrices T × C, T = images·Ho·Wo/m².
    */
   winogradInput(
-    o: Maps & {
-      r: WinogradSize;
+    o: Winograd & Maps & {
       C: number;
       p: number;
       Ho: number;
@@ -156,12 +154,11 @@ export interface WinogradKernels {
   ): void;
   /** M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N) for the α² ξ (T even, N a multiple of 8). */
   winogradMultiply(
-    o: { r: WinogradSize; T: number; K: number; N: number; V: number; P: number; M: number },
+    o: Winograd & { T: number; K: number; N: number; V: number; P: number; M: number },
   ): void;
   /** Y = Aᵀ m A (+ bias, ReLU when `relu`) of every tile into `images` maps Ho×Wo×N. */
   winogradOutput(
-    o: {
-      r: WinogradSize;
+    o: Winograd & {
       M: number;
       N: number;
       Ho: number;
@@ -170,21 +167,22 @@ export interface WinogradKernels {
       bias: number;
       relu: boolean;
       Y: number;
+      tmp: number;
     },
   ): void;
   /**
-   * dM = A dy Aᵀ of every 2×2 tile dy of `images` gradient maps Ho×Wo×N: α² matrices T × N, the
+   * dM = A dy Aᵀ of every m×m tile dy of `images` gradient maps Ho×Wo×N: α² matrices T × N, the
    * weight gradient's transformed tiles.
    */
   winogradOutputGradient(
-    o: {
-      r: WinogradSize;
+    o: Winograd & {
       dY: number;
       N: number;
       Ho: number;
       Wo: number;
       images: number;
       dM: number;
+      tmp: number;
     },
   ): void;
   /**
@@ -192,8 +190,7 @@ export interface WinogradKernels {
    * `accumulate`.
    */
   winogradGradientProducts(
-    o: {
-      r: WinogradSize;
+    o: Winograd & {
       T: number;
       K: number;
       N: number;
@@ -204,12 +201,12 @@ export interface WinogradKernels {
     },
   ): void;
   /**
-   * The input gradient as the adjoint of the forward pass (r = 5): for each tile dd = B dV Bᵀ,
+   * The input gradient as the adjoint of the forward pass (α = 6): for each tile dd = B dV Bᵀ,
    * from dV (α² matrices T × C: dM·Uᵀ), added into the α×α block of `images` maps H×W×C (padded
    * by p) that the tile of the Ho×Wo output read; dX zeroed first.
    */
   winogradInputGradient(
-    o: Omit<Maps, "X"> & {
+    o: Winograd & Omit<Maps, "X"> & {
       C: number;
       p: number;
       Ho: number;
@@ -220,16 +217,24 @@ export interface WinogradKernels {
     },
   ): void;
   /**
-   * dWT (r·r·C × N) = Gᵀ dU G of every channel pair of dU's α² matrices C × N (for r = 5, dU is
+   * dWT (r·r·C × N) = Gᵀ dU G of every channel pair of dU's α² matrices C × N (for α = 6, dU is
    * overwritten).
    */
   winogradWeightsGradient(
-    o: { r: WinogradSize; dU: number; C: number; N: number; WT: number },
+    o: Winograd & { dU: number; C: number; N: number; WT: number },
   ): void;
 }
 
-/** The kernel sizes Winograd runs: F(2×2, 3×3) and F(2×2, 5×5). */
-export type WinogradSize = 3 | 5;
+/**
+ * The Winograd algorithms the engine runs, F(m×m, r×r): m×m output tiles of an r×r kernel from
+ * (m + r − 1)² products — F(2×2, 3×3), F(4×4, 3×3) and F(2×2, 5×5).
+ */
+export type Winograd = { m: 2; r: 3 } | { m: 4; r: 3 } | { m: 2; r: 5 };
+
+/** The side α = m + r − 1 of a Winograd algorithm's input blocks: 4 or 6. */
+export function winogradAlpha(f: Winograd): 4 | 6 {
+  return f.m + f.r - 1 as 4 | 6;
+}
 
 /** The raw exports, positional. */
 interface ConvExports extends SharedExports {
@@ -252,12 +257,14 @@ interface ConvExports extends SharedExports {
   winogradOutputGradient(...args: number[]): void;
   winogradGradientProducts(...args: (number | boolean)[]): void;
   winogradWeightsGradient(...args: number[]): void;
-  winograd5Weights(...args: (number | boolean)[]): void;
-  winograd5Input(...args: number[]): void;
+  winograd6Weights(...args: (number | boolean)[]): void;
+  winograd6Input(...args: number[]): void;
   winograd5Output(...args: (number | boolean)[]): void;
   winograd5OutputGradient(...args: number[]): void;
-  winograd5WeightsGradient(...args: number[]): void;
-  winograd5InputGradient(...args: number[]): void;
+  winograd43Output(...args: (number | boolean)[]): void;
+  winograd43OutputGradient(...args: number[]): void;
+  winograd6WeightsGradient(...args: number[]): void;
+  winograd6InputGradient(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -305,39 +312,57 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     normalizeBackward: (o) =>
       x.normalizeBackward(o.D, o.X, o.dX, o.count, o.C, o.coef, o.masked ? 1 : 0),
     winogradWeights: (o) =>
-      o.r === 5
-        ? x.winograd5Weights(o.WT, o.C, o.N, !!o.transposed, o.P, o.tmp)
+      winogradAlpha(o) === 6
+        ? x.winograd6Weights(o.WT, o.r, o.C, o.N, !!o.transposed, o.P, o.tmp)
         : x.winogradWeights(o.WT, o.C, o.N, o.flip, o.P),
     winogradInput: (o) =>
-      o.r === 5
-        ? x.winograd5Input(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V, o.tmp)
+      winogradAlpha(o) === 6
+        ? x.winograd6Input(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.m, o.V, o.tmp)
         : x.winogradInput(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V),
-    winogradMultiply: (o) => x.winogradMultiply((o.r + 1) ** 2, o.T, o.K, o.N, o.V, o.P, o.M),
+    winogradMultiply: (o) =>
+      x.winogradMultiply(winogradAlpha(o) ** 2, o.T, o.K, o.N, o.V, o.P, o.M),
     winogradOutput: (o) =>
-      (o.r === 5 ? x.winograd5Output : x.winogradOutput)(
-        o.M,
-        o.N,
-        o.Ho,
-        o.Wo,
-        o.images,
-        o.bias,
-        o.relu,
-        o.Y,
-      ),
+      o.m === 4
+        ? x.winograd43Output(o.M, o.N, o.Ho, o.Wo, o.images, o.bias, o.relu, o.Y, o.tmp)
+        : (o.r === 5 ? x.winograd5Output : x.winogradOutput)(
+          o.M,
+          o.N,
+          o.Ho,
+          o.Wo,
+          o.images,
+          o.bias,
+          o.relu,
+          o.Y,
+        ),
     winogradOutputGradient: (o) =>
-      (o.r === 5 ? x.winograd5OutputGradient : x.winogradOutputGradient)(
-        o.dY,
-        o.N,
-        o.Ho,
-        o.Wo,
-        o.images,
-        o.dM,
-      ),
+      o.m === 4
+        ? x.winograd43OutputGradient(o.dY, o.N, o.Ho, o.Wo, o.images, o.dM, o.tmp)
+        : (o.r === 5 ? x.winograd5OutputGradient : x.winogradOutputGradient)(
+          o.dY,
+          o.N,
+          o.Ho,
+          o.Wo,
+          o.images,
+          o.dM,
+        ),
     winogradGradientProducts: (o) =>
-      x.winogradGradientProducts((o.r + 1) ** 2, o.T, o.K, o.N, o.V, o.dM, o.dU, o.accumulate),
-    winogradInputGradient: (o) =>
-      x.winograd5InputGradient(o.dV, o.C, o.H, o.W, o.p, o.images, o.Ho, o.Wo, o.dX, o.tmp),
+      x.winogradGradientProducts(
+        winogradAlpha(o) ** 2,
+        o.T,
+        o.K,
+        o.N,
+        o.V,
+        o.dM,
+        o.dU,
+        o.accumulate,
+      ),
+    winogradInputGradient: (o) => {
+      if (winogradAlpha(o) !== 6) throw new Error("the adjoint input gradient takes 6×6 blocks");
+      x.winograd6InputGradient(o.dV, o.C, o.H, o.W, o.p, o.images, o.Ho, o.Wo, o.m, o.dX, o.tmp);
+    },
     winogradWeightsGradient: (o) =>
-      (o.r === 5 ? x.winograd5WeightsGradient : x.winogradWeightsGradient)(o.dU, o.C, o.N, o.WT),
+      winogradAlpha(o) === 6
+        ? x.winograd6WeightsGradient(o.dU, o.r, o.C, o.N, o.WT)
+        : x.winogradWeightsGradient(o.dU, o.C, o.N, o.WT),
   };
 }
