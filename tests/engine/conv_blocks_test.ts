@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { blockImages, kernelLayers } from "../../lib/engine/conv/kernel_table.ts";
+import { blockImages } from "../../lib/engine/conv/blocks.ts";
+import { kernelLayers } from "../../lib/engine/conv/kernel_table.ts";
 import { CHUNK_SAMPLES } from "../../lib/engine/shared/phases.ts";
 import { createRng, initNetwork, parseLayers } from "../../lib/mod.ts";
 

@@ -18,7 +18,8 @@ import {
   TrainingStopped,
 } from "../all.ts";
 import { mnistTest } from "../helpers.ts";
-import { kernelLayers, usesWinograd, winogradOf } from "../../lib/engine/conv/kernel_table.ts";
+import { kernelLayers } from "../../lib/engine/conv/kernel_table.ts";
+import { tilingOf, usesWinograd } from "../../lib/engine/conv/winograd.ts";
 
 const trainSet = await mnistTest(600);
 const dev = await mnistTest(200, 5000);
@@ -57,6 +58,8 @@ const SPECS = [
   "conv5x8,pool2,conv3x16,pool2,dense32",
   "conv5x8,pool2,conv5x16,pool2,dense32",
   "conv3x8,conv3x8,dense16",
+  // A strided 5×5 on Winograd: space to depth, then F(4×4, 3×3) over 4C channels (24×24 → 12×12).
+  "conv5x8,conv5x8s2p2,dense16",
   // "same" padding, a strided 5×5 in place of a pool, dropout on maps and on vectors.
   "conv3x8p1,conv5x8s2p2,dropout0.3,dense16,dropout0.2",
   // Batch normalisation on maps (after a ReLU, before a dropout) and on a vector, the step in
@@ -92,7 +95,7 @@ function withBiases(net: Network, rng: Rng): Network {
 const convolutions = (spec: string) =>
   kernelLayers(initNetwork(parseLayers(spec), createRng(1))).layers.filter(usesWinograd);
 const usesTiles = (spec: string) => convolutions(spec).length > 0;
-const usesF43 = (spec: string) => convolutions(spec).some((layer) => winogradOf(layer).m === 4);
+const usesF43 = (spec: string) => convolutions(spec).some((layer) => tilingOf(layer)?.f.m === 4);
 for (const spec of SPECS) {
   const normalised = spec.includes("bn"), short = normalised || usesTiles(spec);
   const count = usesF43(spec) ? 70 : 300;
@@ -291,7 +294,7 @@ for (
   const spec of [
     "conv5x8,pool2,conv3x16,pool2,dense32",
     "conv5x8,pool2,conv5x16,pool2,dense32",
-    "conv3x8,conv3x8,pool2,dense32",
+    "conv3x8,conv3x8,conv5x8s2p2,dense32",
     "conv3x8p1,conv5x8s2p2,dropout0.4,dense32,dropout0.3",
     "conv3x8,bn,conv5x8s2p2,bn,dropout0.3,dense16,bn",
   ]

@@ -459,3 +459,36 @@ Deno.test("batch normalisation's kernels: chunk sums, normalize and its backward
     return (j * Cr + c) * P + q;
   }
 });
+
+Deno.test("spaceToDepth lays each 2×2 block of pixels out as one pixel of 4C channels, and depthToSpace reads each pixel back from its place", () => {
+  // Two images of 6 × 8, 8 channels; maps space to depth that leave out pixels (p = 0, 5 × 4)
+  // and that reach past the image into the padding (p = 1, 2).
+  const { k, alloc, f32 } = workspace();
+  const rng = createRng(4), [m, H, W, C] = [2, 6, 8, 8];
+  for (const [p, Hs, Ws] of [[0, 2, 3], [1, 4, 5], [2, 5, 6]]) {
+    const n = m * H * W * C, ns = m * Hs * Ws * 4 * C;
+    const at = { X: alloc(n), Y: alloc(ns), back: alloc(n) };
+    const X = f32(at.X, n), Y = f32(at.Y, ns);
+    X.set(Float32Array.from({ length: n }, () => rng.normal()));
+    k.spaceToDepth({ X: at.X, H, W, C, p, images: m, Hs, Ws, Y: at.Y });
+    const pixel = (j: number, y: number, x: number, c: number) =>
+      y < 0 || y >= H || x < 0 || x >= W ? 0 : X[((j * H + y) * W + x) * C + c];
+    for (let i = 0; i < ns; i++) {
+      const c = i % C, q = Math.floor(i / C) % 4, at2 = Math.floor(i / (4 * C));
+      const xs = at2 % Ws, ys = Math.floor(at2 / Ws) % Hs, j = Math.floor(at2 / (Hs * Ws));
+      const want = pixel(j, 2 * ys + (q >> 1) - p, 2 * xs + (q & 1) - p, c);
+      assert.equal(Y[i], want, `Y[${i}], p = ${p}`);
+    }
+    // Back from fresh values: each pixel its place's value, 0 where the map does not reach.
+    Y.set(Float32Array.from({ length: ns }, () => rng.normal()));
+    k.depthToSpace({ Y: at.Y, Hs, Ws, C, p, images: m, H, W, X: at.back });
+    const back = f32(at.back, n);
+    for (let i = 0; i < n; i++) {
+      const c = i % C, x = Math.floor(i / C) % W, y = Math.floor(i / (C * W)) % H;
+      const j = Math.floor(i / (C * W * H)), ys = (y + p) >> 1, xs = (x + p) >> 1;
+      const q = ((y + p) & 1) * 2 + ((x + p) & 1);
+      const want = ys < Hs && xs < Ws ? Y[(((j * Hs + ys) * Ws + xs) * 4 + q) * C + c] : 0;
+      assert.equal(back[i], want, `X[${i}], p = ${p}`);
+    }
+  }
+});

@@ -131,6 +131,63 @@ export function im2col(
 }
 
 /**
+ * Space to depth at stride 2: Y (images × Hs×Ws×4C) from `images` channels-last maps X (H×W×C,
+ * C a multiple of 4) padded by p zeros, each 2×2 block of pixels one pixel of four times the
+ * channels: Y[j, ys, xs, (by·2 + bx)·C + c] = X[j, 2ys + by − p, 2xs + bx − p, c], 0 outside X.
+ * A k×k convolution at stride 2 over X is a ⌈k/2⌉×⌈k/2⌉ one at stride 1 over Y, its kernels
+ * rearranged the same way (p = 0, zeros past k).
+ */
+export function spaceToDepth(
+  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Hs: i32, Ws: i32, Y: usize,
+): void {
+  const pixel = <usize>C << 2;
+  let dst = Y;
+  for (let j = 0; j < images; j++) {
+    const image = X + (<usize>(j * H * W * C) << 2);
+    for (let ys = 0; ys < Hs; ys++) {
+      for (let xs = 0; xs < Ws; xs++) {
+        for (let by = 0; by < 2; by++) {
+          const y = 2 * ys + by - p;
+          for (let bx = 0; bx < 2; bx++) {
+            const x = 2 * xs + bx - p;
+            if (y < 0 || y >= H || x < 0 || x >= W) memory.fill(dst, 0, pixel);
+            else memory.copy(dst, image + <usize>(y * W + x) * pixel, pixel);
+            dst += pixel;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Depth to space, spaceToDepth's adjoint: X (images × H×W×C, overwritten) from Y (images ×
+ * Hs×Ws×4C), X[j, y, x, c] = Y[j, (y + p) / 2, (x + p) / 2, (((y + p) mod 2)·2 + (x + p) mod 2)·C
+ * + c] — each pixel of X is one value of Y, the padding's values dropped; 0 where X lies past Y.
+ */
+export function depthToSpace(
+  Y: usize, Hs: i32, Ws: i32, C: i32, p: i32, images: i32, H: i32, W: i32, X: usize,
+): void {
+  const pixel = <usize>C << 2;
+  let dst = X;
+  for (let j = 0; j < images; j++) {
+    const image = Y + (<usize>(j * Hs * Ws * 4 * C) << 2);
+    for (let y = 0; y < H; y++) {
+      const ys = (y + p) >> 1, by = (y + p) & 1;
+      for (let x = 0; x < W; x++) {
+        const xs = (x + p) >> 1, bx = (x + p) & 1;
+        if (ys >= Hs || xs >= Ws) memory.fill(dst, 0, pixel);
+        else {
+          const q = ((ys * Ws + xs) * 4 + by * 2 + bx) * C;
+          memory.copy(dst, image + (<usize>q << 2), pixel);
+        }
+        dst += pixel;
+      }
+    }
+  }
+}
+
+/**
  * The inverse gather: dX (images × H×W×C, overwritten) = the sum, over every patch that holds
  * an element, of that element's gradient in dcols (row stride ldc), added in row order; the
  * padding's gradients are dropped.

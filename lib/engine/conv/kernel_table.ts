@@ -8,14 +8,15 @@
  * @module
  */
 
-import { convGeometry, type ConvSpec } from "../../nn/layers/conv.ts";
 import type { DropoutSpec } from "../../nn/layers/dropout.ts";
 import { BN_EPSILON, BN_MOMENTUM } from "../../nn/layers/batch_norm.ts";
 import type { LayerParams } from "../../nn/layers/layer.ts";
 import type { Network } from "../../nn/layers/network.ts";
 import type { LayerSpec } from "../../nn/layers/registry.ts";
 import { layerShapes } from "../../nn/layers/shapes.ts";
-import { type ConvKernels, type Winograd, winogradAlpha } from "./kernels_wasm.ts";
+import { blockImages, patches } from "./blocks.ts";
+import type { ConvKernels } from "./kernels_wasm.ts";
+import { tilingOf, winogradBackward, winogradForward, winogradScratch } from "./winograd.ts";
 
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
@@ -174,87 +175,6 @@ export interface KindKernels {
   afterStep?(p: Pass): void;
 }
 
-/** A convolution's patches: size, stride, padding. */
-function patches(layer: KernelLayer): { k: number; s: number; p: number } {
-  const spec = layer.spec as ConvSpec, { stride, padding } = convGeometry(spec);
-  return { k: spec.size, s: stride, p: padding };
-}
-
-/**
- * The most bytes of patches a convolution's products take at a time: its passes run image block
- * by image block — im2col then the product, the product then col2im — so that a block's patches
- * are still in cache when the next kernel reads them (a chunk's patches, 21 MB for a 3×3 layer
- * on 26×26×32 maps, are not). The same sums in the same order: the same bits as whole chunks.
- */
-const BLOCK_BYTES = 512 * 1024;
-
-/**
- * Images per block, from a chunk of R (even), of `bytes` an image: as many as keep a block within
- * BLOCK_BYTES, at least one, and an even number when `pairs` (an image has an odd number of the
- * rows the products take in pairs).
- */
-function fitImages(bytes: number, pairs: boolean, R: number): number {
-  const step = pairs ? 2 : 1;
-  return Math.min(R, Math.max(step, Math.floor(BLOCK_BYTES / bytes / step) * step));
-}
-
-/** Images per block of a convolution's patches (im2col and its product, or the product and col2im). */
-export function blockImages(layer: KernelLayer, R: number): number {
-  const positions = layer.output[0] * layer.output[1];
-  return fitImages(positions * layer.K * 4, positions % 2 === 1, R);
-}
-
-/**
- * Whether a convolution runs on Winograd (`wasm/conv/kernels.ts`; which algorithm:
- * {@link winogradOf}): a 3×3 or 5×5 kernel at stride 1, over float maps (not the first layer's
- * grey bytes) padded by less than its size, its input and output of even height and width (whole
- * 2×2 tiles both ways: the output's forward, the input's gradient backward).
- */
-export function usesWinograd(layer: KernelLayer): boolean {
-  if (layer.spec.kind !== "conv") return false;
-  const { k, s, p } = patches(layer), [H, W, C] = layer.input, [Ho, Wo] = layer.output;
-  return (k === 3 || k === 5) && s === 1 && p < k && C % 8 === 0 &&
-    [H, W, Ho, Wo].every((n) => n % 2 === 0);
-}
-
-/**
- * A Winograd convolution's algorithm, and its α² transformed matrices ("planes"): F(2×2, 5×5)
- * for a 5×5 kernel; for a 3×3, F(4×4, 3×3) when the output's sides are multiples of 4 (36
- * products a 4×4 tile where F(2×2, 3×3) takes 64), else F(2×2, 3×3).
- */
-export function winogradOf(layer: KernelLayer): Winograd & { planes: number } {
-  const [Ho, Wo] = layer.output;
-  const f: Winograd = patches(layer).k === 5
-    ? { m: 2, r: 5 }
-    : Ho % 4 === 0 && Wo % 4 === 0
-    ? { m: 4, r: 3 }
-    : { m: 2, r: 3 };
-  return { ...f, planes: winogradAlpha(f) ** 2 };
-}
-
-/**
- * Whether a Winograd convolution's input gradient is the forward pass's adjoint, computed in the
- * weight gradient's block loop (the 6×6 algorithms'), rather than a full convolution of the
- * gradient (F(2×2, 3×3)'s).
- */
-function winogradAdjoint(layer: KernelLayer): boolean {
-  return winogradOf(layer).planes === 36;
-}
-
-/**
- * A Winograd convolution's blocks: images per block, and the tiles an image has in the larger
- * of its passes (the forward pass's, over the output; with a full convolution for the input
- * gradient, the larger of that and the forward's), for its transformed inputs and products:
- * α² matrices each of tiles × channels, inputs then products, in the layer's `dcols` region.
- */
-export function winogradBlock(layer: KernelLayer, R: number): { images: number; tiles: number } {
-  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { m, planes } = winogradOf(layer);
-  const forward = Ho * Wo / (m * m), full = winogradAdjoint(layer) ? 0 : H * W / 4;
-  const tiles = Math.max(forward, full);
-  const pairs = forward % 2 === 1 || full % 2 === 1;
-  return { images: fitImages(planes * tiles * Math.max(C, N) * 2 * 4, pairs, R), tiles };
-}
-
 /**
  * A convolution's kernels, image block by image block: im2col (at its stride, over its padding)
  * then a product, ReLU fused. Per chunk of R images, maps H×W×C → Ho×Wo×N, K = k·k·C:
@@ -262,13 +182,8 @@ export function winogradBlock(layer: KernelLayer, R: number): { images: number; 
  *   cols (R·Ho·Wo × K) = im2col(X)      Z = cols·WT + b      (then ReLU)
  *   dWT = colsᵀ·dZ      db = Σ_rows dZ   dX = col2im(dZ·WTᵀ)   (then ⊙ ReLU′ of the input)
  *
- * A 3×3 or 5×5 convolution at stride 1 computes Z, dWT and dX by Winograd instead
- * ({@link usesWinograd}, {@link winogradOf}): F(2×2, 3×3), 16 products a 2×2 tile where the
- * patches take 36; F(4×4, 3×3), 36 a 4×4 tile where they take 144; F(2×2, 5×5), 36 a 2×2 tile
- * where they take 100. It gathers no patches. F(2×2, 3×3)'s dX is a full convolution of the
- * gradient; the 6×6 algorithms', the forward pass's adjoint (a 5×5 layer's output is often
- * smaller than its input, 12×12 → 8×8: a full convolution would take 36 tiles where the forward
- * pass takes 16; F(4×4, 3×3)'s input is seldom a multiple of 4).
+ * A 3×3 or 5×5 convolution at stride 1, or a 5×5 at stride 2, computes Z, dWT and dX by
+ * Winograd instead (`winograd.ts`): it gathers no patches.
  */
 const convKernelsOf: KindKernels = {
   unfit: (l, layers, flat) =>
@@ -292,17 +207,9 @@ const convKernelsOf: KindKernels = {
     }
   },
   scratch(layer, rows) {
-    const positions = layer.output[0] * layer.output[1], C = layer.input[2], N = layer.output[2];
-    if (usesWinograd(layer)) {
-      const { images, tiles } = winogradBlock(layer, rows);
-      // The adjoint keeps dU and, after it, Uᵀ for the input gradient.
-      const { planes } = winogradOf(layer);
-      return {
-        dcols: 2 * planes * images * tiles * Math.max(C, N) * 4,
-        panels: (winogradAdjoint(layer) ? 2 : 1) * planes * C * N * 4,
-        tmp: 576,
-      };
-    }
+    const positions = layer.output[0] * layer.output[1], N = layer.output[2];
+    const tiling = tilingOf(layer);
+    if (tiling) return winogradScratch(tiling, rows);
     return {
       cols: rows * positions * layer.K * 4,
       dcols: blockImages(layer, rows) * positions * layer.K * 4,
@@ -311,7 +218,8 @@ const convKernelsOf: KindKernels = {
   },
   forward(pass) {
     const { x, layer, l, R, buf, input, p32 } = pass;
-    if (l > 0 && usesWinograd(layer)) return winogradForward(pass);
+    const tiling = l > 0 ? tilingOf(layer) : undefined;
+    if (tiling) return winogradForward(pass, tiling);
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
     const { k, s, p } = patches(layer), K = layer.K, positions = Ho * Wo;
     const bytesIn = l === 0 ? H * W : H * W * C * 4;
@@ -340,9 +248,8 @@ const convKernelsOf: KindKernels = {
     const { x, layer, l, R, buf, input, dInput, g } = pass;
     const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
     const K = layer.K, positions = R * Ho * Wo;
-    const winograd = l > 0 && usesWinograd(layer);
-    const adjoint = winograd && winogradAdjoint(layer);
-    if (winograd) winogradWeightGradient(pass, adjoint);
+    const tiling = l > 0 ? tilingOf(layer) : undefined;
+    if (tiling) winogradBackward(pass, tiling);
     else {
       x.gemmTN({
         M: K,
@@ -358,8 +265,7 @@ const convKernelsOf: KindKernels = {
     }
     x.columnSums({ rows: positions, N, D: buf.D, ld: N, out: g(layer.b) });
     if (l === 0) return; // nothing flows back into the image
-    if (winograd && !adjoint) winogradInputGradient(pass);
-    else if (!winograd) patchInputGradient(pass);
+    if (!tiling) patchInputGradient(pass);
     if (layer.afterRelu) x.maskPositive({ D: dInput, M: input, count: R * H * W * C });
   },
 };
@@ -387,134 +293,6 @@ function patchInputGradient({ x, layer, R, buf, dInput, p32 }: Pass): void {
     const dX = dInput + j * H * W * C * 4;
     x.col2im({ dcols: buf.dcols, ldc: K, H, W, C, k, s, p, images, dX });
   }
-}
-
-/**
- * A Winograd convolution's images per block and, in its `dcols` region, where a block's
- * transformed inputs V start and where its products M (or gradient tiles dM) start after them.
- */
-function winogradRegions(
-  layer: KernelLayer,
-  R: number,
-  buf: LayerBuffers,
-): { step: number; V: number; M: number } {
-  const { images: step, tiles } = winogradBlock(layer, R), { planes } = winogradOf(layer);
-  const V = buf.dcols, channels = Math.max(layer.input[2], layer.output[2]);
-  return { step, V, M: V + planes * step * tiles * channels * 4 };
-}
-
-/**
- * One r×r convolution at stride 1 by Winograd F(m×m, r×r), from maps In (H×W×Ci, padded by p)
- * to maps Out (Ho×Wo×Co), image block by image block: the kernels' transforms into panels, then
- * for each block its inputs' transforms V, the α² products M = V·U and the outputs'
- * transforms.
- */
-function winograd(
-  { x, layer, R, buf }: Pass,
-  o: {
-    In: number;
-    H: number;
-    W: number;
-    Ci: number;
-    p: number;
-    Out: number;
-    Ho: number;
-    Wo: number;
-    Co: number;
-    WT: number;
-    flip: boolean;
-    bias: number;
-    relu: boolean;
-  },
-): void {
-  const [C, N] = [layer.input[2], layer.output[2]], { m, r } = winogradOf(layer);
-  const f = { m, r } as Winograd, tmp = buf.tmp;
-  x.winogradWeights({ ...f, WT: o.WT, C, N, flip: o.flip, P: buf.panels, tmp });
-  const { step, V, M } = winogradRegions(layer, R, buf);
-  for (let j = 0; j < R; j += step) {
-    const images = Math.min(step, R - j), T = images * o.Ho * o.Wo / (m * m);
-    const X = o.In + j * o.H * o.W * o.Ci * 4, Y = o.Out + j * o.Ho * o.Wo * o.Co * 4;
-    const { H, W, Ci, p, Ho, Wo, Co, bias, relu } = o;
-    x.winogradInput({ ...f, X, H, W, C: Ci, p, images, Ho, Wo, V, tmp });
-    x.winogradMultiply({ ...f, T, K: Ci, N: Co, V, P: buf.panels, M });
-    x.winogradOutput({ ...f, M, N: Co, Ho, Wo, images, bias, relu, Y, tmp });
-  }
-}
-
-/** Z = ReLU(X ⊛ W + b) by Winograd. */
-function winogradForward(pass: Pass): void {
-  const { layer, buf, input, p32 } = pass, [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
-  const { p } = patches(layer);
-  winograd(pass, {
-    In: input,
-    H,
-    W,
-    Ci: C,
-    p,
-    Out: buf.A,
-    Ho,
-    Wo,
-    Co: N,
-    WT: p32(layer.wt),
-    flip: false,
-    bias: p32(layer.b),
-    relu: true,
-  });
-}
-
-/** dX = dZ (padded by r − 1 − p) ⊛ W turned by 180°, channels N → C, by Winograd. */
-function winogradInputGradient(pass: Pass): void {
-  const { layer, buf, dInput, p32 } = pass, [H, W, C] = layer.input, [Ho, Wo, N] = layer.output;
-  const { p } = patches(layer);
-  winograd(pass, {
-    In: buf.D,
-    H: Ho,
-    W: Wo,
-    Ci: N,
-    p: winogradOf(layer).r - 1 - p,
-    Out: dInput,
-    Ho: H,
-    Wo: W,
-    Co: C,
-    WT: p32(layer.wt),
-    flip: true,
-    bias: 0,
-    relu: false,
-  });
-}
-
-/**
- * dWT = Σ_tiles Gᵀ [(Bᵀ d B) ⊙ (A dZ Aᵀ)] G by Winograd, block by block: each block's input
- * tiles transformed as the forward pass transforms them (V), its gradient tiles (dM), and the 16
- * products dU[ξ] = V[ξ]ᵀ·dM[ξ] summed over the chunk's tiles in the panels' region (free until
- * the input gradient packs its kernels there); then dU's transform back into dWT.
- *
- * With `adjoint` (l > 0), dX too, in the same loop: dV[ξ] = dM[ξ]·U[ξ]ᵀ (in V's place, its
- * dU product done) and dX, the adjoint of V = Bᵀ d B: each tile's B dV Bᵀ added into the block
- * it read. The panels' region then holds dU, and Uᵀ after it.
- */
-function winogradWeightGradient(
-  { x, layer, R, buf, input, dInput, g, p32 }: Pass,
-  adjoint: boolean,
-): void {
-  const [H, W, C] = layer.input, [Ho, Wo, N] = layer.output, { p } = patches(layer);
-  const { step, V, M: dM } = winogradRegions(layer, R, buf), { m, r, planes } = winogradOf(layer);
-  const f = { m, r } as Winograd, UT = buf.panels + planes * C * N * 4, tmp = buf.tmp;
-  if (adjoint) {
-    x.winogradWeights({ ...f, WT: p32(layer.wt), C, N, flip: false, transposed: true, P: UT, tmp });
-  }
-  for (let j = 0; j < R; j += step) {
-    const images = Math.min(step, R - j), T = images * Ho * Wo / (m * m);
-    const X = input + j * H * W * C * 4, dY = buf.D + j * Ho * Wo * N * 4;
-    x.winogradInput({ ...f, X, H, W, C, p, images, Ho, Wo, V, tmp });
-    x.winogradOutputGradient({ ...f, dY, N, Ho, Wo, images, dM, tmp });
-    x.winogradGradientProducts({ ...f, T, K: C, N, V, dM, dU: buf.panels, accumulate: j > 0 });
-    if (!adjoint) continue;
-    const dX = dInput + j * H * W * C * 4;
-    x.winogradMultiply({ ...f, T, K: N, N: C, V: dM, P: UT, M: V });
-    x.winogradInputGradient({ ...f, H, W, C, p, images, Ho, Wo, dV: V, dX, tmp });
-  }
-  x.winogradWeightsGradient({ ...f, dU: buf.panels, C, N, WT: g(layer.wt) });
 }
 
 /** A dense layer's kernels: a product, ReLU fused but for the last (its scores). */

@@ -45,6 +45,15 @@ export interface ConvKernels extends MatrixKernels, WinogradKernels {
   im2colU8(o: Maps & Patches & { cols: number; ldc: number }): void;
   /** The k×k patches of float32 maps (C channels, a multiple of 4) as rows of cols. */
   im2col(o: Maps & Patches & { C: number; cols: number; ldc: number }): void;
+  /**
+   * Space to depth at stride 2: Y (images × Hs×Ws×4C) from maps H×W×C (C a multiple of 4) padded
+   * by p, Y[j, ys, xs, (by·2 + bx)·C + c] = X[j, 2ys + by − p, 2xs + bx − p, c] (0 outside X).
+   */
+  spaceToDepth(o: Maps & { C: number; p: number; Hs: number; Ws: number; Y: number }): void;
+  /** Depth to space, spaceToDepth's adjoint: X (images × H×W×C, overwritten) from Y. */
+  depthToSpace(
+    o: Maps & { C: number; p: number; Hs: number; Ws: number; Y: number },
+  ): void;
   /** dX (overwritten) = the sum of every patch gradient of dcols at its place: im2col's adjoint. */
   col2im(
     o: Patches & {
@@ -240,6 +249,8 @@ export function winogradAlpha(f: Winograd): 4 | 6 {
 interface ConvExports extends SharedExports {
   im2colU8(...args: number[]): void;
   im2col(...args: number[]): void;
+  spaceToDepth(...args: number[]): void;
+  depthToSpace(...args: number[]): void;
   col2im(...args: number[]): void;
   maxPool(...args: number[]): void;
   maxPoolBackward(...args: number[]): void;
@@ -285,6 +296,8 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     ...matrixKernels(x),
     im2colU8: (o) => x.im2colU8(o.X, o.H, o.W, o.k, o.s, o.p, o.images, o.cols, o.ldc),
     im2col: (o) => x.im2col(o.X, o.H, o.W, o.C, o.k, o.s, o.p, o.images, o.cols, o.ldc),
+    spaceToDepth: (o) => x.spaceToDepth(o.X, o.H, o.W, o.C, o.p, o.images, o.Hs, o.Ws, o.Y),
+    depthToSpace: (o) => x.depthToSpace(o.Y, o.Hs, o.Ws, o.C, o.p, o.images, o.H, o.W, o.X),
     col2im: (o) => x.col2im(o.dcols, o.ldc, o.H, o.W, o.C, o.k, o.s, o.p, o.images, o.dX),
     maxPool: (o) => x.maxPool(o.X, o.H, o.W, o.C, o.p, o.images, o.Y, o.argmax),
     maxPoolBackward: (o) => x.maxPoolBackward(o.dY, o.argmax, o.count, o.dX, o.countIn),
