@@ -53,8 +53,9 @@ export function percentiles(values: ArrayLike<number>): { p15: number; p50: numb
 
 /**
  * A callback that every `every` batches (and before the first) runs `images` through the
- * network in evaluation mode and keeps the percentiles of what its `reader`-th convolution
- * reads (the output of the layers before it: a ReLU's, a pool's, or a bn's) in `points`.
+ * layers before the network's `reader`-th convolution, in evaluation mode, and keeps the
+ * percentiles of what that convolution reads (their output: a ReLU's, a pool's, or a bn's) in
+ * `points`.
  *
  * @example
  * ```ts ignore
@@ -72,8 +73,11 @@ export function watchActivations(
   const points: ActivationPoint[] = [];
   let batch = 0;
   const record = (net: Network) => {
-    const { A } = networkForward(net, images);
-    points.push({ run, batch, ...percentiles(A[readerOf(net, reader)].data) });
+    // Only the layers before the reader: what it reads is their output.
+    const l = readerOf(net, reader);
+    const before = { ...net, layers: net.layers.slice(0, l), params: net.params.slice(0, l) };
+    const { A } = networkForward(before, images);
+    points.push({ run, batch, ...percentiles(A[l].data) });
   };
   return {
     points,

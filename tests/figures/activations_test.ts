@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { activationBands, percentiles, watchActivations } from "../../lib/figures/mod.ts";
-import { fit, imagesToBatch, parseLayers } from "../all.ts";
+import { fit, imagesToBatch, networkForward, parseLayers } from "../all.ts";
 import { mnistTest } from "../helpers.ts";
 
 Deno.test("percentiles() takes the nearest ranks: 15th, median, 85th", () => {
@@ -14,7 +14,7 @@ Deno.test("watchActivations() records what a convolution reads every few batches
   const watches = [];
   for (const layers of ["conv3x4,pool2,conv3x8", "conv3x4,bn,pool2,conv3x8"]) {
     const watch = watchActivations(layers, images, { reader: 2, every: 2 });
-    await fit(digits, {
+    const { network } = await fit(digits, {
       layers: parseLayers(layers),
       epochs: 1,
       batchSize: 32,
@@ -25,6 +25,10 @@ Deno.test("watchActivations() records what a convolution reads every few batches
     // Before the first batch, then after every second of the 8.
     assert.deepEqual(watch.points.map((p) => p.batch), [0, 2, 4, 6, 8]);
     for (const p of watch.points) assert.ok(p.p15 <= p.p50 && p.p50 <= p.p85, layers);
+    // The last point, after the last batch: what the trained network's second convolution reads.
+    const reader = network.layers.findLastIndex((l) => l.kind === "conv");
+    const { run: _, batch: __, ...last } = watch.points.at(-1)!;
+    assert.deepEqual(last, percentiles(networkForward(network, images).A[reader].data));
     watches.push(watch);
   }
   // Without bn the second convolution reads a pool of ReLUs (≥ 0); with it, values centred by the
