@@ -6,7 +6,7 @@
  */
 
 import { convGeometry, type ConvSpec } from "../../nn/layers/conv.ts";
-import type { KernelLayer } from "./kernel_table.ts";
+import type { KernelLayer } from "./pass.ts";
 
 /** A convolution's patches: size, stride, padding. */
 export function patches(layer: KernelLayer): { k: number; s: number; p: number } {

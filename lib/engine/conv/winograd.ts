@@ -17,7 +17,7 @@
  */
 
 import { fitImages, patches } from "./blocks.ts";
-import type { KernelLayer, Pass } from "./kernel_table.ts";
+import type { KernelLayer, Pass } from "./pass.ts";
 import { type Winograd, winogradAlpha } from "./kernels_wasm.ts";
 
 /** A convolution as Winograd runs it: at stride 1, maps H×W×C padded by p → Ho×Wo×N, by `f`. */
