@@ -361,9 +361,10 @@ for (const [t, p, H, W] of cases) {
       X: alloc(m * H * W * C),
       WT: alloc(rr * C * F),
       b: alloc(F),
-      P: alloc(planes * C * F),
-      V: alloc(planes * T * Math.max(C, F)),
-      M: alloc(planes * T * Math.max(C, F)),
+      // Each matrix padded to an odd number of 64-byte lines: at most 32 floats more.
+      P: alloc(planes * (C * F + 32)),
+      V: alloc(planes * (T * Math.max(C, F) + 32)),
+      M: alloc(planes * (T * Math.max(C, F) + 32)),
       Y: alloc(m * Ho * Wo * F),
       dY: alloc(m * Ho * Wo * F),
       dX: alloc(m * H * W * C),

@@ -240,6 +240,16 @@ export interface WinogradKernels {
  */
 export type Winograd = { m: 2; r: 3 } | { m: 4; r: 3 } | { m: 2; r: 5 };
 
+/**
+ * The bytes from one of a Winograd algorithm's α² matrices of n floats to the next, as the
+ * kernels lay them out (`planeBytes` of `wasm/conv/kernels.ts`): 4n rounded up to an odd number
+ * of 64-byte lines, so that the matrices a transform touches at once do not share the L1 cache's
+ * sets.
+ */
+export function winogradPlaneBytes(n: number): number {
+  return (Math.ceil((4 * n) / 64) | 1) * 64;
+}
+
 /** The side α = m + r − 1 of a Winograd algorithm's input blocks: 4 or 6. */
 export function winogradAlpha(f: Winograd): 4 | 6 {
   return f.m + f.r - 1 as 4 | 6;

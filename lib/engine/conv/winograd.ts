@@ -18,7 +18,7 @@
 
 import { fitImages, patches } from "./blocks.ts";
 import type { KernelLayer, Pass } from "./pass.ts";
-import { type Winograd, winogradAlpha } from "./kernels_wasm.ts";
+import { type Winograd, winogradAlpha, winogradPlaneBytes } from "./kernels_wasm.ts";
 
 /** A convolution as Winograd runs it: at stride 1, maps H×W×C padded by p → Ho×Wo×N, by `f`. */
 export interface Tiling {
@@ -96,6 +96,7 @@ export function winogradBlock(t: Tiling, R: number): { images: number; tiles: nu
   const { m } = t.f, forward = t.Ho * t.Wo / (m * m), full = t.adjoint ? 0 : t.H * t.W / 4;
   const pairs = forward % 2 === 1 || full % 2 === 1;
   const tiles = Math.max(forward, full), bytes = t.planes * tiles * Math.max(t.C, t.N) * 2 * 4;
+  // (Bytes an image, for the block's size; the matrices' padding comes on top, a block's.)
   return { images: fitImages(bytes, pairs, R), tiles };
 }
 
@@ -114,8 +115,8 @@ export function winogradScratch(
   const cols = t.strided ? (2 * 9 * C * N + rows * t.H * t.W * C) * 4 : undefined;
   return {
     cols,
-    dcols: 2 * planes * images * tiles * Math.max(C, N) * 4,
-    panels: (t.adjoint ? 2 : 1) * planes * C * N * 4,
+    dcols: 2 * planes * winogradPlaneBytes(images * tiles * Math.max(C, N)),
+    panels: (t.adjoint ? 2 : 1) * planes * winogradPlaneBytes(C * N),
     tmp: 576,
   };
 }
@@ -132,7 +133,8 @@ function depthRegions(t: Tiling, cols: number): { WT: number; dWT: number; X: nu
  */
 function regions(t: Tiling, R: number, dcols: number): { step: number; V: number; M: number } {
   const { images: step, tiles } = winogradBlock(t, R);
-  return { step, V: dcols, M: dcols + t.planes * step * tiles * Math.max(t.C, t.N) * 4 };
+  const M = dcols + t.planes * winogradPlaneBytes(step * tiles * Math.max(t.C, t.N));
+  return { step, V: dcols, M };
 }
 
 /**
@@ -278,7 +280,7 @@ function weightGradient(
 ): void {
   const { H, W, C, p, Ho, Wo, N, f, planes, adjoint } = t, { m } = f;
   const { step, V, M: dM } = regions(t, R, buf.dcols);
-  const UT = buf.panels + planes * C * N * 4, tmp = buf.tmp;
+  const UT = buf.panels + planes * winogradPlaneBytes(C * N), tmp = buf.tmp;
   if (adjoint) {
     x.winogradWeights({ ...f, WT: o.WT, C, N, flip: false, transposed: true, P: UT, tmp });
   }
