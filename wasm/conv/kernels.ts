@@ -1231,25 +1231,14 @@ export function winograd43OutputGradient(
   return f32x4.add(a, u5);
 }
 
-/** Row k of F(4×4, 3×3)'s Gᵀ·u, for six vectors u0 … u5 (a column or a row of a 6×6 tile). */
-@inline function gt3(k: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128): v128 {
-  const sixth = f32x4.splat(SIXTH);
-  if (k === 0) {
-    const a = f32x4.add(f32x4.mul(f32x4.splat(0.25), u0), f32x4.mul(sixth, f32x4.add(u1, u2)));
-    return f32x4.add(a, f32x4.mul(f32x4.splat(TWENTYFOURTH), f32x4.add(u3, u4)));
-  }
-  if (k === 1) {
-    return f32x4.add(
-      f32x4.mul(sixth, f32x4.sub(u1, u2)),
-      f32x4.mul(f32x4.splat(TWELFTH), f32x4.sub(u3, u4)),
-    );
-  }
-  return f32x4.add(f32x4.mul(sixth, f32x4.add(f32x4.add(u1, u2), f32x4.add(u3, u4))), u5);
-}
-
-/** Row k of Gᵀ·u for an r×r kernel's G (6 × r: r = 5, F(2×2, 5×5); r = 3, F(4×4, 3×3)). */
+/**
+ * Row k of Gᵀ·u for an r×r kernel's G (6 × r: r = 5, F(2×2, 5×5); r = 3, F(4×4, 3×3)), for six
+ * vectors u0 … u5. The two G share their first two columns; F(4×4, 3×3)'s third is F(2×2, 5×5)'s
+ * with a 1 in its last row.
+ */
 @inline function gt(r: i32, k: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128): v128 {
-  return r === 3 ? gt3(k, u0, u1, u2, u3, u4, u5) : gt5(k, u0, u1, u2, u3, u4, u5);
+  const row = gt5(k, u0, u1, u2, u3, u4, u5);
+  return r === 3 && k === 2 ? f32x4.add(row, u5) : row;
 }
 
 /**

@@ -96,7 +96,6 @@ export function winogradBlock(t: Tiling, R: number): { images: number; tiles: nu
   const { m } = t.f, forward = t.Ho * t.Wo / (m * m), full = t.adjoint ? 0 : t.H * t.W / 4;
   const pairs = forward % 2 === 1 || full % 2 === 1;
   const tiles = Math.max(forward, full), bytes = t.planes * tiles * Math.max(t.C, t.N) * 2 * 4;
-  // (Bytes an image, for the block's size; the matrices' padding comes on top, a block's.)
   return { images: fitImages(bytes, pairs, R), tiles };
 }
 
@@ -176,40 +175,37 @@ function convolve(
 }
 
 /**
- * The maps and kernels a Winograd convolution reads: the layer's own, or, strided, the chunk's
- * input and the kernels space to depth (written here by the forward pass; the backward pass
- * reads what it wrote).
+ * The maps and kernels a Winograd convolution reads and the kernels' gradient it writes: the
+ * layer's own, or, strided, its regions of the chunk's input and the kernels space to depth.
  */
-function operands(
-  pass: Pass,
-  t: Tiling,
-  write: boolean,
-): { X: number; WT: number; dWT: number } {
-  const { x, layer, R, buf, input, p32, g } = pass, s = t.strided;
-  if (!s) return { X: input, WT: p32(layer.wt), dWT: g(layer.wt) };
-  const at = depthRegions(t, buf.cols);
-  if (write) {
-    // WT (5·5·C × N) is a 5×5 map of C·N channels: space to depth, a 3×3 one of 4·C·N.
-    const kernels = { H: 5, W: 5, C: s.C * t.N, p: 0, images: 1, Hs: 3, Ws: 3 };
-    x.spaceToDepth({ ...kernels, X: p32(layer.wt), Y: at.WT });
-    x.spaceToDepth({
-      X: input,
-      H: s.H,
-      W: s.W,
-      C: s.C,
-      p: s.p,
-      images: R,
-      Hs: t.H,
-      Ws: t.W,
-      Y: at.X,
-    });
-  }
-  return at;
+function operands(pass: Pass, t: Tiling): { X: number; WT: number; dWT: number } {
+  const { layer, buf, input, p32, g } = pass;
+  return t.strided ? depthRegions(t, buf.cols) : { X: input, WT: p32(layer.wt), dWT: g(layer.wt) };
+}
+
+/** A strided convolution's chunk input and kernels, space to depth, into their regions. */
+function toDepth(pass: Pass, t: Tiling, s: NonNullable<Tiling["strided"]>): void {
+  const { x, layer, R, buf, input, p32 } = pass, at = depthRegions(t, buf.cols);
+  // WT (5·5·C × N) is a 5×5 map of C·N channels: space to depth, a 3×3 one of 4·C·N.
+  const kernels = { H: 5, W: 5, C: s.C * t.N, p: 0, images: 1, Hs: 3, Ws: 3 };
+  x.spaceToDepth({ ...kernels, X: p32(layer.wt), Y: at.WT });
+  x.spaceToDepth({
+    X: input,
+    H: s.H,
+    W: s.W,
+    C: s.C,
+    p: s.p,
+    images: R,
+    Hs: t.H,
+    Ws: t.W,
+    Y: at.X,
+  });
 }
 
 /** Z = ReLU(X ⊛ W + b) by Winograd (strided: over the input space to depth). */
 export function winogradForward(pass: Pass, t: Tiling): void {
-  const { layer, buf, p32 } = pass, { X, WT } = operands(pass, t, true);
+  if (t.strided) toDepth(pass, t, t.strided);
+  const { layer, buf, p32 } = pass, { X, WT } = operands(pass, t);
   const { H, W, C, p, Ho, Wo, N } = t;
   convolve(pass, t, {
     In: X,
@@ -236,7 +232,7 @@ export function winogradForward(pass: Pass, t: Tiling): void {
  */
 export function winogradBackward(pass: Pass, t: Tiling): void {
   const { x, layer, R, buf, dInput, g } = pass, s = t.strided;
-  const { X, WT, dWT } = operands(pass, t, false), dX = s ? X : dInput;
+  const { X, WT, dWT } = operands(pass, t), dX = s ? X : dInput;
   weightGradient(pass, t, { X, WT, dWT, dX });
   if (!t.adjoint) {
     const { H, W, C, p, Ho, Wo, N } = t;
