@@ -356,6 +356,22 @@ Deno.test("dropout's kernel draws the readable layer's very mask (5 of 8 channel
   f32(at.dX, n).forEach((g, i) => assert.equal(g, Math.fround(D[i] * mask[i])));
 });
 
+Deno.test("dropout's kernel at threshold 0 (scoring) keeps every real channel as it is and zeroes the padding", () => {
+  const [R, Cr, C, H, W] = [3, 5, 8, 2, 3], n = R * H * W * C;
+  const { k: kernels, alloc, f32 } = workspace();
+  const at = { X: alloc(n), Y: alloc(n), mask: alloc(n) };
+  const X = Float32Array.from({ length: n }, (_, i) => (i % C < Cr ? (i % 7) - 3 : 0));
+  f32(at.X, n).set(X);
+  f32(at.Y, n).fill(NaN);
+  const shape = { R, H, W, C, Cr, seed: 5, layer: 2, first: 0 };
+  kernels.dropout({ X: at.X, Y: at.Y, mask: at.mask, ...shape, threshold: 0, scale: 1 });
+  const mask = f32(at.mask, n), Y = f32(at.Y, n);
+  for (let i = 0; i < n; i++) {
+    assert.equal(mask[i], i % C < Cr ? 1 : 0, `mask at ${i}`);
+    assert.ok(Object.is(Y[i], X[i] * mask[i]), `Y at ${i}`);
+  }
+});
+
 Deno.test("batch normalisation's kernels: chunk sums, normalize and its backward equal the readable layer (5 of 8 channels real)", () => {
   const rng = createRng(9);
   const [R, Cr, C, H, W] = [6, 5, 8, 3, 4], P = H * W, N = R * P;

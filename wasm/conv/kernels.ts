@@ -290,31 +290,47 @@ function fmix32(h: u32): u32 {
   return h ^ (h >>> 16);
 }
 
+/** {@link fmix32} of each of four lanes (i32x4.mul keeps the product's low 32 bits, as u32 does). */
+@inline function fmix32x4(h: v128): v128 {
+  h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 16)), i32x4.splat(0x85ebca6b));
+  h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 13)), i32x4.splat(0xc2b2ae35));
+  return v128.xor(h, i32x4.shr_u(h, 16));
+}
+
 /**
- * Inverted dropout of `R` channels-last maps H×W×C (Cr real channels) from X into Y, and its
- * mask (0 or `scale`, float32) into mask: value (y, x, c) of row j is kept when
+ * Inverted dropout of `R` channels-last maps H×W×C (Cr real channels; C a multiple of 4) from X
+ * into Y, and its mask (0 or `scale`, float32) into mask: value (y, x, c) of row j is kept when
  *
  *   fmix32(i + fmix32(first + j + fmix32(layer + fmix32(seed)))) >>> 8  ≥  threshold,
  *   i = (c·H + y)·W + x  (its place in the readable layer's sample)
  *
  * — counterUniform(seed, layer, first + j, i) ≥ p of lib/data/random.ts with threshold
- * ⌈p·2²⁴⌉: the readable layer's mask, bit for bit, whichever thread runs the chunk.
+ * ⌈p·2²⁴⌉: the readable layer's mask, bit for bit, whichever thread runs the chunk. Four
+ * channels at a time: their i are HW apart. Threshold 0 (scoring) keeps every real channel
+ * without drawing.
  */
 export function dropout(
   X: usize, Y: usize, mask: usize, R: i32, H: i32, W: i32, C: i32, Cr: i32,
   seed: u32, layer: u32, first: u32, threshold: u32, scale: f32,
 ): void {
   const layerKey = fmix32(layer + fmix32(seed)), HW = H * W;
+  const lanes = v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0);
+  const apart = i32x4.mul(lanes, i32x4.splat(HW)), limit = i32x4.splat(threshold);
+  const kept = f32x4.splat(scale), real = i32x4.splat(Cr);
   let o: usize = 0;
   for (let j = 0; j < R; j++) {
-    const sampleKey = fmix32(first + <u32>j + layerKey);
+    const sampleKey = i32x4.splat(fmix32(first + <u32>j + layerKey));
     for (let q = 0; q < HW; q++) {
-      for (let c = 0; c < C; c++) {
-        let m: f32 = 0;
-        if (c < Cr && fmix32(<u32>(c * HW + q) + sampleKey) >>> 8 >= threshold) m = scale;
-        store<f32>(mask + o, m);
-        store<f32>(Y + o, load<f32>(X + o) * m);
-        o += 4;
+      for (let c = 0; c < C; c += 4) {
+        let keep = i32x4.lt_s(i32x4.add(i32x4.splat(c), lanes), real);
+        if (threshold > 0) {
+          const i = i32x4.add(i32x4.splat(c * HW + q), apart);
+          keep = v128.and(keep, i32x4.ge_u(i32x4.shr_u(fmix32x4(i32x4.add(i, sampleKey)), 8), limit));
+        }
+        const m = v128.and(kept, keep);
+        v128.store(mask + o, m);
+        v128.store(Y + o, f32x4.mul(v128.load(X + o), m));
+        o += 16;
       }
     }
   }
