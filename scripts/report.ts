@@ -112,9 +112,10 @@ export const FULL_SETTINGS: Readonly<Record<string, string>> = {
 /**
  * Minutes the two long notebooks each took at `--full` on the 2-core machine this project is
  * developed on: the convolutions notebook 23 (AVX-512, 5 December: 1,381 s), the further notebook
- * 49 (AVX2, 3 December: 2,949 s); the other two add a few minutes, an AVX2 core more.
+ * 40 (AVX2, 7 December: 2,368 s, other jobs sharing the machine); the other two add a few
+ * minutes, an AVX2 core more.
  */
-export const FULL_MINUTES = { convolutions: 23, further: 49 } as const;
+export const FULL_MINUTES = { convolutions: 23, further: 40 } as const;
 
 /** `deno task report --help`. */
 export const REPORT_HELP = `Execute the notebooks and write their HTML reports and an index.
