@@ -36,6 +36,17 @@ export function isEnsemble(step: Step): step is EnsembleRun & { name: string } {
   return "members" in step;
 }
 
+/**
+ * A trained step's last epoch, `train 100.00%, dev 91.40%` — a training accuracy far above the
+ * dev accuracy says the network learned its training images rather than the digits; undefined
+ * for an ensemble or a step without a training accuracy.
+ */
+export function lastEpoch(step: Step): string | undefined {
+  const point = isEnsemble(step) ? undefined : step.history.at(-1);
+  if (!point || !Number.isFinite(point.trainAccuracy)) return undefined;
+  return `train ${pct(point.trainAccuracy)}, dev ${pct(point.devAccuracy)}`;
+}
+
 /** A notebook's steps and how to add one. */
 export interface Steps {
   /** Every step so far, in order. */
