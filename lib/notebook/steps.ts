@@ -63,10 +63,19 @@ export interface Steps {
     members: FitResult[],
     shifts?: readonly (readonly [number, number])[],
   ): Promise<void>;
-  /** The table of every step: network, recipe, epochs, test, dev, seconds, parameters. */
+  /**
+   * The table of every step: network, recipe, epochs, test and dev accuracy, dev loss, seconds,
+   * parameters.
+   */
   table(): string;
   /** Each step's name and scores, for the notebook's summary. */
-  summary(): { name: string; test_accuracy?: number; dev_accuracy?: number; seconds: number }[];
+  summary(): {
+    name: string;
+    test_accuracy?: number;
+    dev_accuracy?: number;
+    dev_loss?: number;
+    seconds: number;
+  }[];
 }
 
 /**
@@ -125,7 +134,7 @@ export function createSteps(sets: { train: Digits; dev: Digits; test: Digits }):
     table() {
       const m = sets.train.count;
       return markdownTable(
-        ["step", "network", "recipe", "epochs", "test", "dev", "seconds", "parameters"],
+        ["step", "network", "recipe", "epochs", "test", "dev", "dev loss", "seconds", "parameters"],
         runs.map((r) => {
           const what = isEnsemble(r)
             ? [
@@ -141,6 +150,7 @@ export function createSteps(sets: { train: Digits; dev: Digits; test: Digits }):
             ...what,
             pct(r.testAccuracy),
             pct(r.devAccuracy),
+            r.devLoss === undefined ? "—" : r.devLoss.toFixed(4),
             r.seconds.toFixed(1),
             r.parameters.toLocaleString("en-US"),
           ];
@@ -152,6 +162,7 @@ export function createSteps(sets: { train: Digits; dev: Digits; test: Digits }):
         name: r.name,
         test_accuracy: r.testAccuracy,
         dev_accuracy: r.devAccuracy,
+        dev_loss: r.devLoss,
         seconds: r.seconds,
       })),
   };

@@ -26,7 +26,9 @@ export interface EnsembleRun {
   scoringSeconds: number;
   /** Accuracy of the mean probabilities on the dev set. */
   devAccuracy: number;
-  /** And on the test set. */
+  /** The mean cross-entropy of the mean probabilities on the dev set. */
+  devLoss: number;
+  /** Accuracy on the test set. */
   testAccuracy: number;
   /** The test set's scores: probabilities, predictions, accuracy and loss. */
   scores: Evaluation;
@@ -63,6 +65,7 @@ export async function averageRuns(
     trainAccuracy: NaN,
     loss: NaN,
     devAccuracy: onDev.accuracy,
+    devLoss: onDev.loss,
     seconds,
   };
   return {
@@ -72,6 +75,7 @@ export async function averageRuns(
     seconds,
     scoringSeconds,
     devAccuracy: onDev.accuracy,
+    devLoss: onDev.loss,
     testAccuracy: onTest.accuracy,
     scores: onTest,
     parameters: members.reduce((s, r) => s + r.parameters, 0),

@@ -90,6 +90,11 @@ export interface FitResult {
   timing: { setup: number; steps: number; total: number };
   /** Dev accuracy of the network returned (its last dev score), when a dev set is given. */
   devAccuracy?: number;
+  /**
+   * Its dev loss, the mean of −log P(true digit) over the dev set: it still separates networks
+   * whose dev accuracies tie, as they often do near 99.8% of 1,000 rows.
+   */
+  devLoss?: number;
   /** Test accuracy of the network returned, when a test set is given (not after a Stop). */
   testAccuracy?: number;
   /** The network's parameters (weights and biases). */
@@ -203,10 +208,10 @@ export async function fit(trainSet: Digits, options: FitOptions): Promise<FitRes
   const seconds = (performance.now() - t0) / 1000;
   const stopped = run.stopped;
   const devPoint = run.kept?.point ?? run.history.at(-1);
-  let devAccuracy = devPoint?.devAccuracy;
+  let devAccuracy = devPoint?.devAccuracy, devLoss = devPoint?.devLoss;
   if (options.dev && devAccuracy === undefined) {
     // Stopped before a dev score: scored here (a thread of its own would take a second to start).
-    devAccuracy = evaluate(network, options.dev).accuracy;
+    ({ accuracy: devAccuracy, loss: devLoss } = evaluate(network, options.dev));
   }
   // A convolutional network's forward pass is long: its test set is scored on every core. Stop
   // gives the notebook back at once: scoring 10,000 digits can take seconds.
@@ -228,6 +233,7 @@ export async function fit(trainSet: Digits, options: FitOptions): Promise<FitRes
     seconds,
     timing: { setup, steps: run.stepSeconds, total: seconds },
     devAccuracy,
+    devLoss,
     testAccuracy: onTest?.accuracy,
     parameters: parameterCount(network),
     engine: choice.name,

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { evaluate, evaluateAverage, fit, shiftAll, shiftImage, TTA_SHIFTS } from "../all.ts";
+import {
+  averageRuns,
+  evaluate,
+  evaluateAverage,
+  fit,
+  shiftAll,
+  shiftImage,
+  TTA_SHIFTS,
+} from "../all.ts";
 import { mnistTest } from "../helpers.ts";
 
 const trainSet = await mnistTest(600);
@@ -57,4 +65,26 @@ Deno.test("shiftAll() moves every image as shiftImage() does, and keeps the labe
   }
   assert.equal(shiftAll(test, 0, 0), test);
   await assert.rejects(() => evaluateAverage([], test), /no model/);
+});
+
+Deno.test("averageRuns() scores its members' mean on dev and test, the dev loss too", async () => {
+  const dev = await mnistTest(100, 8000);
+  const members = await Promise.all([4, 5].map((seed) =>
+    fit(trainSet, {
+      layers: "dense24",
+      input: [784],
+      progress: false,
+      epochs: 1,
+      batchSize: 50,
+      seed,
+      dev,
+      test,
+    })
+  ));
+  const run = await averageRuns(members, { dev, test }, TTA_SHIFTS.slice(0, 2));
+  const onDev = await evaluateAverage(members.map((m) => m.network), dev, TTA_SHIFTS.slice(0, 2));
+  assert.equal(run.devAccuracy, onDev.accuracy);
+  assert.equal(run.devLoss, onDev.loss);
+  assert.ok(run.devLoss > 0 && Number.isFinite(run.devLoss));
+  assert.equal(run.history[0].devLoss, onDev.loss);
 });

@@ -3,6 +3,7 @@ import {
   createRng,
   describeRecipe,
   type EpochPoint,
+  evaluate,
   fit,
   type FitOptions,
   type FitResult,
@@ -42,6 +43,11 @@ Deno.test("fit() trains the seed's recipe on the fused engine, from the seed's o
   assert.ok(run.history.every((p, i) => i === 0 || p.seconds! >= run.history[i - 1].seconds!));
   assert.ok(run.history.at(-1)!.devAccuracy !== undefined, "the last point is scored on dev");
   assert.equal(run.devAccuracy, run.history.at(-1)!.devAccuracy);
+  assert.equal(
+    run.devLoss,
+    evaluate(run.network, dev).loss,
+    "the dev loss of the network returned",
+  );
   // 784·10 + 10, 10·10 + 10, 10·10 + 10.
   assert.equal(run.parameters, 7850 + 110 + 110);
   assert.ok(run.testAccuracy! > 0 && run.devAccuracy! > 0);
