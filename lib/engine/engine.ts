@@ -12,7 +12,7 @@ import type { Digits } from "../data/dataset.ts";
 import type { Network } from "../nn/layers/network.ts";
 import type { EpochPlan } from "../nn/minibatch.ts";
 import type { OptimizerOptions } from "../nn/optimizers.ts";
-import type { Backend, StepResult } from "./shared/backend.ts";
+import type { Backend, Evaluation, StepResult } from "./shared/backend.ts";
 
 /**
  * The engines: the seed's fused per-sample kernels, the mini-batch matrix products for dense
@@ -38,6 +38,13 @@ export interface Engine {
   step(from: number, to: number, lr: number): StepResult | Promise<StepResult>;
   /** A copy of the current network. */
   network(): Network;
+  /**
+   * Score held-out set `set` of {@link EngineSettings.heldOut} under the current network, in
+   * evaluation mode, on the engine's own threads: what `evaluate(engine.network(), set)` gives,
+   * without copying the network or starting a thread. Engines that cannot leave it out; the
+   * training loop then calls `evaluate`.
+   */
+  score?(set: number): Evaluation;
   /** Release the workers and memory. */
   close(): void;
 }
@@ -54,6 +61,8 @@ export interface EngineSettings {
   threads?: number;
   /** The kernels, as `chooseEngine` picked them. */
   backend: Backend;
+  /** Sets to score between steps ({@link Engine.score}): a dev set, a test set. */
+  heldOut?: readonly Digits[];
 }
 
 /** Starts an engine on a training set from a network. */

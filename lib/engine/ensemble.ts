@@ -51,6 +51,8 @@ export function shiftAll(digits: Digits, dx: number, dy: number): Digits {
  * ```
  *
  * @param threads Threads that score (default: the cores, at most 8).
+ * @param scored Each model's scores of `digits` as given, where known (a `fit` result's
+ *   `scores`): taken for the shift `[0, 0]` in place of scoring the images again.
  * @throws {RangeError} When there is no model or no shift.
  */
 export async function evaluateAverage(
@@ -58,6 +60,7 @@ export async function evaluateAverage(
   digits: Digits,
   shifts: readonly (readonly [number, number])[] = [[0, 0]],
   threads?: number,
+  scored: readonly (Evaluation | undefined)[] = [],
 ): Promise<Evaluation> {
   if (models.length === 0 || shifts.length === 0) {
     throw new RangeError("Cannot average the predictions of no model or no image");
@@ -67,8 +70,9 @@ export async function evaluateAverage(
   try {
     for (const [dx, dy] of shifts) {
       const moved = shiftAll(digits, dx, dy);
-      for (const model of models) {
-        const { probabilities } = await scorer.evaluate(model, moved);
+      for (const [k, model] of models.entries()) {
+        const known = dx === 0 && dy === 0 ? scored[k] : undefined;
+        const { probabilities } = known ?? await scorer.evaluate(model, moved);
         classes = probabilities.rows;
         sum ??= new Float64Array(probabilities.data.length);
         for (let i = 0; i < sum.length; i++) sum[i] += probabilities.data[i];

@@ -29,7 +29,7 @@ import type { EpochPoint } from "../nn/minibatch.ts";
 import { trainingProblem } from "../nn/diagnose.ts";
 import { chooseEngine, chooseScorer } from "../engine/choose.ts";
 import type { EngineName } from "../engine/engine.ts";
-import { evaluate } from "../engine/evaluate.ts";
+import { evaluate, type Evaluation } from "../engine/evaluate.ts";
 import { evaluateParallel } from "../engine/parallel.ts";
 import { type Backend, MAX_THREADS } from "../engine/shared/backend.ts";
 import { progressLine } from "../notebook/progress.ts";
@@ -97,6 +97,8 @@ export interface FitResult {
   devLoss?: number;
   /** Test accuracy of the network returned, when a test set is given (not after a Stop). */
   testAccuracy?: number;
+  /** And its test scores: probabilities, predictions, accuracy and loss. */
+  scores?: Evaluation;
   /** The network's parameters (weights and biases). */
   parameters: number;
   /** The engine that ran. */
@@ -109,6 +111,14 @@ export interface FitResult {
   stopped?: StopPoint & { why: string };
   /** Why the run plainly failed, in one sentence, when it did (`trainingProblem`). */
   problem?: string;
+}
+
+/** The set each run's test scores are of. */
+const scoredSet = new WeakMap<Evaluation, Digits>();
+
+/** A run's test scores when they are of `digits` itself (not of another set), else undefined. */
+export function scoresOf(run: FitResult, digits: Digits): Evaluation | undefined {
+  return run.scores && scoredSet.get(run.scores) === digits ? run.scores : undefined;
 }
 
 /** The options {@link fit} takes, checked at run time. */
@@ -176,13 +186,20 @@ export async function fit(trainSet: Digits, options: FitOptions): Promise<FitRes
     ...(options.callbacks ?? []),
     ...((options.progress ?? inJupyter()) ? [progressLine(name)] : []),
   ];
+  // The dev and test sets go to the engine too: one that can score them on its own threads does
+  // (the convolution engine), without a copy of the network or a thread to start.
+  const heldOut = [options.dev, options.test].filter((set): set is Digits => set !== undefined);
   const engine = await choice.start(trainSet, start, {
     batchSize: settings.batchSize,
     optimizer: settings,
     originalBiasGradient: settings.originalBiasGradient,
     threads: options.threads,
     backend: choice.backend,
+    heldOut,
   });
+  /** `evaluate(engine.network(), set)`, on the engine when it scores (set: `heldOut`'s). */
+  const score = (set: Digits) =>
+    engine.score ? engine.score(heldOut.indexOf(set)) : evaluate(engine.network(), set);
   const setup = (performance.now() - t0) / 1000;
   const classes = classCount(start);
   const failure = (run: LoopRun) =>
@@ -192,20 +209,25 @@ export async function fit(trainSet: Digits, options: FitOptions): Promise<FitRes
       classes,
       batchLosses: run.batches.map((b) => b.loss),
     });
-  let run: LoopRun;
+  let run: LoopRun, trained: number, onTest: Evaluation | undefined;
   try {
     run = await runEpochs(engine, m, rng, settings, {
       dev: options.dev,
       devEvery: options.devEvery ?? 1,
-      score: (network, dev) => evaluate(network, dev),
+      score,
       callbacks,
       signal: options.signal,
     }, failure);
+    trained = performance.now();
+    // The engine's network, on the engine's threads; a network a callback kept, below.
+    if (options.test && engine.score && !run.kept && !run.stopped?.bySignal) {
+      onTest = score(options.test);
+    }
   } finally {
     engine.close();
   }
   const network = run.kept?.network ?? engine.network();
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (trained - t0) / 1000;
   const stopped = run.stopped;
   const devPoint = run.kept?.point ?? run.history.at(-1);
   let devAccuracy = devPoint?.devAccuracy, devLoss = devPoint?.devLoss;
@@ -213,13 +235,14 @@ export async function fit(trainSet: Digits, options: FitOptions): Promise<FitRes
     // Stopped before a dev score: scored here (a thread of its own would take a second to start).
     ({ accuracy: devAccuracy, loss: devLoss } = evaluate(network, options.dev));
   }
-  // A convolutional network's forward pass is long: its test set is scored on every core. Stop
-  // gives the notebook back at once: scoring 10,000 digits can take seconds.
-  const onTest = !options.test || stopped?.bySignal
+  // Not scored by the engine: a convolutional network's test set on every core (its forward pass
+  // is long). Stop gives the notebook back at once: scoring 10,000 digits can take seconds.
+  onTest ??= !options.test || stopped?.bySignal
     ? undefined
     : chooseScorer(network).kind === "layers"
     ? await evaluateParallel(network, options.test, options.threads)
     : evaluate(network, options.test);
+  if (onTest) scoredSet.set(onTest, options.test!);
   const recipe = Object.fromEntries(
     Object.entries(options).filter(([key]) => key in RECIPE_OPTIONS),
   ) as Recipe;
@@ -235,6 +258,7 @@ export async function fit(trainSet: Digits, options: FitOptions): Promise<FitRes
     devAccuracy,
     devLoss,
     testAccuracy: onTest?.accuracy,
+    scores: onTest,
     parameters: parameterCount(network),
     engine: choice.name,
     backend: engine.backend,

@@ -23,8 +23,8 @@ export interface LoopOptions {
   dev?: Digits;
   /** Epochs between two dev scores (1). */
   devEvery: number;
-  /** Scores a network on the dev set. */
-  score: (network: Network, dev: Digits) => { accuracy: number; loss: number };
+  /** Scores the engine's current network on the dev set. */
+  score: (dev: Digits) => { accuracy: number; loss: number };
   /** Run in order at the start, after each batch and epoch, and at the end. */
   callbacks: readonly Callback[];
   /** Stops the loop between two batches when aborted. */
@@ -148,7 +148,7 @@ export async function runEpochs(
         loss: loss / m,
       };
       if (dev && ((e + 1) % devEvery === 0 || e + 1 === epochs)) {
-        const scores = options.score(engine.network(), dev);
+        const scores = options.score(dev);
         Object.assign(point, { devAccuracy: scores.accuracy, devLoss: scores.loss });
       }
       point.seconds = (performance.now() - t0) / 1000;

@@ -12,7 +12,7 @@
  * @module
  */
 
-export { fit, FIT_OPTIONS } from "./fit.ts";
+export { fit, FIT_OPTIONS, scoresOf } from "./fit.ts";
 export type { FitOptions, FitResult } from "./fit.ts";
 export { describeRecipe, RECIPE_DEFAULTS, RECIPE_OPTIONS, resolveRecipe } from "./recipe.ts";
 export type { Recipe, TrainingSettings } from "./recipe.ts";

@@ -23,6 +23,7 @@ import { tilingOf, usesWinograd } from "../../lib/engine/conv/winograd.ts";
 
 const trainSet = await mnistTest(600);
 const dev = await mnistTest(200, 5000);
+const test = await mnistTest(150, 6000);
 const layers = parseLayers("conv3x4,pool2,dense16");
 /** `fit` without a progress line. */
 const trainNetwork = (digits: Digits, o: FitOptions) => fit(digits, { ...o, progress: false });
@@ -319,13 +320,26 @@ for (
     };
     const runs = [];
     for (const threads of [1, 2, 3]) {
-      runs.push(await trainNetwork(few, { ...options, threads, backend: "wasm" }));
+      runs.push(await trainNetwork(few, { ...options, threads, backend: "wasm", dev, test }));
     }
     assert.deepEqual(runs.map((r) => r.threads), [1, 2, 3]);
     for (const run of runs.slice(1)) {
       assert.deepEqual(run.network.params, runs[0].network.params);
       assert.deepEqual(run.history.map((p) => p.loss), runs[0].history.map((p) => p.loss));
+      // The engine scores dev and test on its threads, in chunks of 32: 200 and 150 samples
+      // leave uneven chunks and shares.
+      assert.deepEqual(run.history.map((p) => p.devLoss), runs[0].history.map((p) => p.devLoss));
+      assert.deepEqual(run.scores, runs[0].scores);
     }
+    // What evaluate() gives the network returned: the same probabilities, bit for bit, so the
+    // same accuracies; the loss's sum of 200 terms in other groups differs by at most 200
+    // roundings of the sum (200 · 2⁻⁵³ of it).
+    const [run] = runs, onDev = evaluate(run.network, dev), onTest = evaluate(run.network, test);
+    const { loss, ...scores } = run.scores!, { loss: expected, ...same } = onTest;
+    assert.deepEqual(scores, same);
+    assert.equal(run.devAccuracy, onDev.accuracy);
+    assert.ok(Math.abs(run.devLoss! - onDev.loss) <= 200 * 2 ** -53 * onDev.loss);
+    assert.ok(Math.abs(loss - expected) <= 150 * 2 ** -53 * expected);
   });
 }
 

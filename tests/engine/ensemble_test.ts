@@ -4,6 +4,7 @@ import {
   evaluate,
   evaluateAverage,
   fit,
+  scoresOf,
   shiftAll,
   shiftImage,
   TTA_SHIFTS,
@@ -87,4 +88,10 @@ Deno.test("averageRuns() scores its members' mean on dev and test, the dev loss 
   assert.equal(run.devLoss, onDev.loss);
   assert.ok(run.devLoss > 0 && Number.isFinite(run.devLoss));
   assert.equal(run.history[0].devLoss, onDev.loss);
+  // The members' own test scores stand for the unshifted images: the same numbers as scoring
+  // them again.
+  const onTest = await evaluateAverage(members.map((m) => m.network), test, TTA_SHIFTS.slice(0, 2));
+  assert.deepEqual(run.scores, onTest);
+  assert.equal(scoresOf(members[0], test), members[0].scores);
+  assert.equal(scoresOf(members[0], dev), undefined, "scores of another set are not taken");
 });

@@ -112,6 +112,13 @@ export interface ConvMemoryPlan {
   areas: number;
   /** Training samples. */
   m: number;
+  /**
+   * Held-out sets the engine scores (a dev set, a test set), laid after the m training samples:
+   * set i is samples `heldOut[i].from … from + count − 1`.
+   */
+  heldOut: { from: number; count: number }[];
+  /** Classes of the output layer (a held-out sample's probabilities). */
+  classes: number;
   /** Most rows of a chunk, a multiple of 4. */
   rows: number;
   /** The most chunks a batch is cut into. */
@@ -135,6 +142,8 @@ export interface ConvMemoryPlan {
     | "SUMS"
     | "PIXELS"
     | "LABELS"
+    | "SCORES"
+    | "PROBABILITIES"
     | "SCRATCH",
     number
   >;
@@ -185,7 +194,8 @@ function scratchOf(
 /**
  * Allocate the shared memory for training `net` on m samples in chunks of `rows`, on `threads`
  * threads, in batches of at most `maxChunks` chunks (of which, with a batch normalisation, each
- * gets a scratch area: `chunks` of them for the largest batch).
+ * gets a scratch area: `chunks` of them for the largest batch) — and for held-out sets of
+ * `heldOut` samples each, scored in chunks of `rows`.
  */
 export function allocateConvWasm(
   net: Network,
@@ -194,6 +204,7 @@ export function allocateConvWasm(
   threads: number,
   maxChunks: number,
   chunks = 1,
+  heldOut: readonly number[] = [],
 ): ConvMemoryPlan {
   const { layers, length, stateLength, sumsLength } = kernelLayers(net);
   const areas = sumsLength > 0 ? Math.max(threads, chunks) : threads;
@@ -202,13 +213,24 @@ export function allocateConvWasm(
   const gStride = align(length * 4);
   const pixels = layers[0].input[0] * layers[0].input[1];
   const scratch = scratchOf(layers, rows).bytes;
+  const classes = layers.at(-1)!.realOut;
+  const sets = heldOut.map((count, i) => ({
+    from: m + heldOut.slice(0, i).reduce((a, b) => a + b, 0),
+    count,
+  }));
+  const held = heldOut.reduce((a, b) => a + b, 0);
+  const scoreChunks = heldOut.reduce((a, count) => a + Math.ceil(count / rows), 0);
   const at = {
     ...updateRegions(region, length, maxChunks),
     NOISE: region(8), // the arranged epoch's noise seed (a dropout's masks), uint32
     STATE: region(stateLength * 8),
     SUMS: region(maxChunks * sumsLength * 8),
-    PIXELS: region((m + rows) * pixels), // + a chunk of padding rows to read past the end
-    LABELS: region(m + rows),
+    // The training samples, then the held-out ones, then a chunk of padding rows to read past
+    // the end.
+    PIXELS: region((m + held + rows) * pixels),
+    LABELS: region(m + held + rows),
+    SCORES: region(scoreChunks * 16), // a held-out chunk's [right answers, loss sum]
+    PROBABILITIES: region(held * classes * 4), // float32, a held-out sample's row of classes
     SCRATCH: region(areas * scratch),
   };
   const end = memoryRegions.end();
@@ -230,6 +252,8 @@ export function allocateConvWasm(
     sumsLength,
     areas,
     m,
+    heldOut: sets,
+    classes,
     rows,
     maxChunks,
     gStride,
@@ -287,6 +311,16 @@ export interface ConvWasmBackend {
    * byte address of their probabilities, (to − from) × classes float32.
    */
   score(from: number, to: number): number;
+  /**
+   * This thread's share of scoring held-out set `set`: its chunks of `rows` samples k = slot,
+   * slot + threads, …, each into its own [right answers, loss sum] of {@link scores} and its
+   * rows of {@link probabilities} — the same numbers whatever thread scores a chunk.
+   */
+  scoreShare(slot: number, threads: number, set: number): void;
+  /** Per held-out chunk, the sets' chunks one after another: [right answers, loss sum]. */
+  scores: Float64Array;
+  /** Every held-out sample's probabilities, one row of `classes` each, the sets in order. */
+  probabilities: Float32Array;
   /** This thread's share of the optimizer step, from the chunks' sums. */
   updateShare(slot: number, threads: number, step: UpdateStep): void;
   /** This thread's share of the next epoch's images, from the plan's `epoch` (when it has one). */
@@ -399,10 +433,26 @@ export function attachConvWasm(
       probabilities,
     });
 
+  /** Evaluation mode over samples from … to−1: [right, loss sum] at `stats`, probabilities. */
+  const scoreRows = (from: number, to: number, stats: number, probabilities: number) => {
+    const place: Place = {
+      from,
+      rows: to - from,
+      batch: to - from,
+      chunk: 0,
+      G: at.G,
+      training: false,
+      bufs: own,
+    };
+    forward(0, layers.length, place);
+    x.zero(stats, 16);
+    softmax(place, stats, probabilities);
+  };
+
   return {
     stats: new Float64Array(buffer, at.STATS, 2 * plan.maxChunks),
-    pixels: new Uint8Array(buffer, at.PIXELS, (plan.m + rows) * pixels),
-    labels: new Uint8Array(buffer, at.LABELS, plan.m + rows),
+    pixels: new Uint8Array(buffer, at.PIXELS, at.LABELS - at.PIXELS),
+    labels: new Uint8Array(buffer, at.LABELS, at.SCORES - at.LABELS),
     noise,
     rounds,
     runChunk(c, from, to, batchFrom, batchTo, round) {
@@ -437,20 +487,24 @@ export function attachConvWasm(
       if (i > 0) kernels(stop).backwardSums!(pass(stop, place));
     },
     score(from, to) {
-      const place: Place = {
-        from,
-        rows: to - from,
-        batch: to - from,
-        chunk: 0,
-        G: at.G,
-        training: false,
-        bufs: own,
-      };
-      forward(0, layers.length, place);
-      x.zero(at.STATS, 16);
-      softmax(place, at.STATS, own[last].D);
+      scoreRows(from, to, at.STATS, own[last].D);
       return own[last].D;
     },
+    scoreShare(slot, threads, set) {
+      const { from, count } = plan.heldOut[set];
+      const before = plan.heldOut.slice(0, set).reduce((a, h) => a + Math.ceil(h.count / rows), 0);
+      for (let k = slot; k * rows < count; k += threads) {
+        const lo = from + k * rows, hi = Math.min(from + count, lo + rows);
+        const probabilities = at.PROBABILITIES + (lo - plan.m) * plan.classes * 4;
+        scoreRows(lo, hi, at.SCORES + (before + k) * 16, probabilities);
+      }
+    },
+    scores: new Float64Array(buffer, at.SCORES, (at.PROBABILITIES - at.SCORES) / 8),
+    probabilities: new Float32Array(
+      buffer,
+      at.PROBABILITIES,
+      plan.heldOut.reduce((a, h) => a + h.count, 0) * plan.classes,
+    ),
     updateShare(slot, threads, step) {
       for (const slice of slices) {
         const [lo, hi] = shareOf(slice.from, slice.to, slot, threads);

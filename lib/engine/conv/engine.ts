@@ -13,7 +13,8 @@ import { sizeOf } from "../../nn/layers/batch.ts";
 import type { Network } from "../../nn/layers/network.ts";
 import type { Engine, EngineSettings } from "../engine.ts";
 import { shareEpoch, writeEpoch } from "../shared/arrange.ts";
-import { threadCount } from "../shared/backend.ts";
+import { takeRows, threadCount } from "../shared/backend.ts";
+import { matrix } from "../../nn/matrix.ts";
 import { chunkCount, chunkRows, MAX_CHUNKS, startPhases } from "../shared/phases.ts";
 import { allocateConvWasm, attachConvWasm, readConvNetwork } from "./backend_wasm.ts";
 import { startReadableEngine } from "./readable.ts";
@@ -32,9 +33,15 @@ export async function startConvEngine(
   const m = train.count, size = sizeOf(start.input);
   const threads = Math.min(threadCount(settings.threads), MAX_CHUNKS);
   const rows = chunkRows(settings.batchSize), chunks = chunkCount(settings.batchSize);
-  const plan = allocateConvWasm(start, m, rows, threads, MAX_CHUNKS, chunks);
+  const heldOut = settings.heldOut ?? [];
+  const counts = heldOut.map((set) => set.count);
+  const plan = allocateConvWasm(start, m, rows, threads, MAX_CHUNKS, chunks, counts);
   plan.epoch = shareEpoch(train, size);
   const main = attachConvWasm(plan, settings.optimizer, 0);
+  heldOut.forEach((set, i) => {
+    main.pixels.set(set.pixels, plan.heldOut[i].from * size);
+    main.labels.set(set.labels, plan.heldOut[i].from);
+  });
   const phases = await startPhases(
     new URL("./worker.ts", import.meta.url),
     { plan, optimizer: settings.optimizer },
@@ -62,6 +69,29 @@ export async function startConvEngine(
       return { accuracy: correct / B, loss: loss / B };
     },
     network: () => readConvNetwork(plan, start),
+    score(set) {
+      if (!(set >= 0 && set < heldOut.length)) {
+        throw new RangeError(
+          `Cannot score held-out set ${set}: the engine holds ${heldOut.length}`,
+        );
+      }
+      phases.score(set);
+      // Each chunk's sums were taken on whichever thread scored it; added here in chunk order.
+      const { from, count } = plan.heldOut[set], { classes, rows: R } = plan;
+      const first = plan.heldOut.slice(0, set).reduce((a, h) => a + Math.ceil(h.count / R), 0);
+      let right = 0, loss = 0;
+      for (let k = 0; k * R < count; k++) {
+        right += main.scores[2 * (first + k)];
+        loss += main.scores[2 * (first + k) + 1];
+      }
+      const probabilities = matrix(classes, count), predictions = new Uint8Array(count);
+      const at = (from - m) * classes;
+      takeRows(main.probabilities.subarray(at, at + count * classes), 0, count, {
+        probabilities,
+        predictions,
+      });
+      return { probabilities, predictions, accuracy: right / count, loss: loss / count };
+    },
     close: phases.close,
   };
 }

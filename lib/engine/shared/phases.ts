@@ -13,7 +13,8 @@
  * (and, on the way back, likewise for the gradients' sums).
  *
  * Between epochs a third phase lays out the next one, each thread arranging a share of its
- * images (`arrange.ts`).
+ * images (`arrange.ts`); a fourth scores a held-out set (a dev set after each epoch), each thread
+ * a share of its chunks.
  *
  * Whichever thread computed a chunk or a share, every sum is taken in the same order, so 1, 2 or
  * 16 threads give the same bits. The main thread rings each worker's doorbell (`doorbell.ts`)
@@ -76,6 +77,8 @@ export interface PhasedBackend {
   updateShare(slot: number, threads: number, step: UpdateStep): void;
   /** Thread `slot`'s share of laying out the next epoch (`Phases.arrange`), when it has one. */
   arrangeShare?(slot: number, threads: number): void;
+  /** Thread `slot`'s share of scoring held-out set `set` (`Phases.score`), when it has one. */
+  scoreShare?(slot: number, threads: number, set: number): void;
 }
 
 /** The message that starts a worker: the backend's own message, and the step's shared cells. */
@@ -99,7 +102,7 @@ const ROUND = MAX_CHUNKS + 3;
 
 /**
  * Phase 1 of a step: thread `slot`'s chunks. Phase 2: its share of the update. Phase 3, between
- * epochs: its share of the next epoch's layout.
+ * epochs: its share of the next epoch's layout. Phase 4: its share of scoring a held-out set.
  */
 export function runPhase(
   backend: PhasedBackend,
@@ -116,6 +119,7 @@ export function runPhase(
     return;
   }
   if (plan[0] === 3) return backend.arrangeShare!(slot, threads);
+  if (plan[0] === 4) return backend.scoreShare!(slot, threads, plan[1]);
   backend.updateShare(slot, threads, { chunks, from, to, lr: values[0], t: values[2] });
 }
 
@@ -125,6 +129,8 @@ export interface Phases {
   step(from: number, to: number, lr: number): number;
   /** Every thread's share of laying out the next epoch (the backend's `arrangeShare`). */
   arrange(): void;
+  /** Every thread's share of scoring held-out set `set` (the backend's `scoreShare`). */
+  score(set: number): void;
   /** Stop the workers. */
   close(): void;
 }
@@ -163,7 +169,7 @@ export async function startPhases<M>(
   let round = 0, t = 0, closed = false;
 
   /** Run one phase on every thread and wait for all of them. */
-  function phase(kind: 1 | 2 | 3): void {
+  function phase(kind: 1 | 2 | 3 | 4): void {
     plan[0] = kind;
     round++;
     for (let s = 1; s < threads; s++) ring(bell, 2 * s, round);
@@ -193,6 +199,11 @@ export async function startPhases<M>(
     arrange() {
       if (closed) throw new Error("Cannot use a closed engine");
       phase(3);
+    },
+    score(set) {
+      if (closed) throw new Error("Cannot use a closed engine");
+      plan[1] = set;
+      phase(4);
     },
     close() {
       closed = true;
