@@ -114,9 +114,10 @@ export interface ConvMemoryPlan {
   m: number;
   /**
    * Held-out sets the engine scores (a dev set, a test set), laid after the m training samples:
-   * set i is samples `heldOut[i].from … from + count − 1`.
+   * set i is samples `heldOut[i].from … from + count − 1`, scored in chunks of `rows` whose sums
+   * start at chunk `heldOut[i].chunk` of the SCORES region.
    */
-  heldOut: { from: number; count: number }[];
+  heldOut: { from: number; count: number; chunk: number }[];
   /** Classes of the output layer (a held-out sample's probabilities). */
   classes: number;
   /** Most rows of a chunk, a multiple of 4. */
@@ -214,12 +215,14 @@ export function allocateConvWasm(
   const pixels = layers[0].input[0] * layers[0].input[1];
   const scratch = scratchOf(layers, rows).bytes;
   const classes = layers.at(-1)!.realOut;
-  const sets = heldOut.map((count, i) => ({
-    from: m + heldOut.slice(0, i).reduce((a, b) => a + b, 0),
-    count,
-  }));
-  const held = heldOut.reduce((a, b) => a + b, 0);
-  const scoreChunks = heldOut.reduce((a, count) => a + Math.ceil(count / rows), 0);
+  // Each set after the one before it, its chunks' sums after the one before it's.
+  const sets: ConvMemoryPlan["heldOut"] = [];
+  let held = 0, scoreChunks = 0;
+  for (const count of heldOut) {
+    sets.push({ from: m + held, count, chunk: scoreChunks });
+    held += count;
+    scoreChunks += Math.ceil(count / rows);
+  }
   const at = {
     ...updateRegions(region, length, maxChunks),
     NOISE: region(8), // the arranged epoch's noise seed (a dropout's masks), uint32
@@ -491,20 +494,15 @@ export function attachConvWasm(
       return own[last].D;
     },
     scoreShare(slot, threads, set) {
-      const { from, count } = plan.heldOut[set];
-      const before = plan.heldOut.slice(0, set).reduce((a, h) => a + Math.ceil(h.count / rows), 0);
+      const { from, count, chunk } = plan.heldOut[set];
       for (let k = slot; k * rows < count; k += threads) {
         const lo = from + k * rows, hi = Math.min(from + count, lo + rows);
         const probabilities = at.PROBABILITIES + (lo - plan.m) * plan.classes * 4;
-        scoreRows(lo, hi, at.SCORES + (before + k) * 16, probabilities);
+        scoreRows(lo, hi, at.SCORES + (chunk + k) * 16, probabilities);
       }
     },
     scores: new Float64Array(buffer, at.SCORES, (at.PROBABILITIES - at.SCORES) / 8),
-    probabilities: new Float32Array(
-      buffer,
-      at.PROBABILITIES,
-      plan.heldOut.reduce((a, h) => a + h.count, 0) * plan.classes,
-    ),
+    probabilities: new Float32Array(buffer, at.PROBABILITIES, (at.SCRATCH - at.PROBABILITIES) / 4),
     updateShare(slot, threads, step) {
       for (const slice of slices) {
         const [lo, hi] = shareOf(slice.from, slice.to, slot, threads);

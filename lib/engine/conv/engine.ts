@@ -77,12 +77,11 @@ export async function startConvEngine(
       }
       phases.score(set);
       // Each chunk's sums were taken on whichever thread scored it; added here in chunk order.
-      const { from, count } = plan.heldOut[set], { classes, rows: R } = plan;
-      const first = plan.heldOut.slice(0, set).reduce((a, h) => a + Math.ceil(h.count / R), 0);
+      const { from, count, chunk } = plan.heldOut[set], { classes, rows: R } = plan;
       let right = 0, loss = 0;
-      for (let k = 0; k * R < count; k++) {
-        right += main.scores[2 * (first + k)];
-        loss += main.scores[2 * (first + k) + 1];
+      for (let k = chunk; (k - chunk) * R < count; k++) {
+        right += main.scores[2 * k];
+        loss += main.scores[2 * k + 1];
       }
       const probabilities = matrix(classes, count), predictions = new Uint8Array(count);
       const at = (from - m) * classes;
