@@ -339,6 +339,10 @@ export function attachConvWasm(
   const x = convKernels(plan.memory);
   const { layers, at, gStride, rows } = plan;
   const { offsets, bytes } = scratchOf(layers, rows);
+  // The held-out sets lie one after another: the last one ends their rows and their chunks.
+  const lastSet = plan.heldOut.at(-1);
+  const heldRows = lastSet ? lastSet.from + lastSet.count - plan.m : 0;
+  const heldChunks = lastSet ? lastSet.chunk + Math.ceil(lastSet.count / rows) : 0;
   /** Each layer's buffers in scratch area `area`. */
   function buffersOf(area: number): LayerBuffers[] {
     const base = at.SCRATCH + area * plan.scratchBytes;
@@ -501,8 +505,8 @@ export function attachConvWasm(
         scoreRows(lo, hi, at.SCORES + (chunk + k) * 16, probabilities);
       }
     },
-    scores: new Float64Array(buffer, at.SCORES, (at.PROBABILITIES - at.SCORES) / 8),
-    probabilities: new Float32Array(buffer, at.PROBABILITIES, (at.SCRATCH - at.PROBABILITIES) / 4),
+    scores: new Float64Array(buffer, at.SCORES, 2 * heldChunks),
+    probabilities: new Float32Array(buffer, at.PROBABILITIES, heldRows * plan.classes),
     updateShare(slot, threads, step) {
       for (const slice of slices) {
         const [lo, hi] = shareOf(slice.from, slice.to, slot, threads);
