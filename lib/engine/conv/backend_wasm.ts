@@ -118,6 +118,8 @@ export interface ConvMemoryPlan {
    * start at chunk `heldOut[i].chunk` of the SCORES region.
    */
   heldOut: { from: number; count: number; chunk: number }[];
+  /** All held-out sets together: their samples and their score chunks. */
+  held: { count: number; chunks: number };
   /** Classes of the output layer (a held-out sample's probabilities). */
   classes: number;
   /** Most rows of a chunk, a multiple of 4. */
@@ -256,6 +258,7 @@ export function allocateConvWasm(
     areas,
     m,
     heldOut: sets,
+    held: { count: held, chunks: scoreChunks },
     classes,
     rows,
     maxChunks,
@@ -339,10 +342,6 @@ export function attachConvWasm(
   const x = convKernels(plan.memory);
   const { layers, at, gStride, rows } = plan;
   const { offsets, bytes } = scratchOf(layers, rows);
-  // The held-out sets lie one after another: the last one ends their rows and their chunks.
-  const lastSet = plan.heldOut.at(-1);
-  const heldRows = lastSet ? lastSet.from + lastSet.count - plan.m : 0;
-  const heldChunks = lastSet ? lastSet.chunk + Math.ceil(lastSet.count / rows) : 0;
   /** Each layer's buffers in scratch area `area`. */
   function buffersOf(area: number): LayerBuffers[] {
     const base = at.SCRATCH + area * plan.scratchBytes;
@@ -505,8 +504,8 @@ export function attachConvWasm(
         scoreRows(lo, hi, at.SCORES + (chunk + k) * 16, probabilities);
       }
     },
-    scores: new Float64Array(buffer, at.SCORES, 2 * heldChunks),
-    probabilities: new Float32Array(buffer, at.PROBABILITIES, heldRows * plan.classes),
+    scores: new Float64Array(buffer, at.SCORES, 2 * plan.held.chunks),
+    probabilities: new Float32Array(buffer, at.PROBABILITIES, plan.held.count * plan.classes),
     updateShare(slot, threads, step) {
       for (const slice of slices) {
         const [lo, hi] = shareOf(slice.from, slice.to, slot, threads);
