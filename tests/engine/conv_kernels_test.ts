@@ -476,6 +476,81 @@ Deno.test("batch normalisation's kernels: chunk sums, normalize and its backward
   }
 });
 
+Deno.test("batch normalisation's passes and columnSums give the bits of one loop over positions, for 4 to 36 channels and maps longer than a block", () => {
+  // The kernels run block by block of positions, channel group by group, their sums in
+  // registers; each sum must still add its positions one after the other from the value it
+  // had, each output be the same float32 operations: equal to these loops to the last bit.
+  const rng = createRng(17), fround = Math.fround;
+  for (const C of [4, 8, 12, 36]) {
+    const count = 1300; // more than a block (8 KB of a map: 512 positions of 4 channels)
+    const { k: kernels, memory, alloc, f32 } = workspace();
+    const n = count * C;
+    const at = { X: alloc(n), D: alloc(n), Y: alloc(n), dX: alloc(n), coef: alloc(5 * C) };
+    const sums = alloc(4 * C); // 2·C float64
+    const x = f32(at.X, n), d = f32(at.D, n), coef = f32(at.coef, 5 * C);
+    for (let i = 0; i < n; i++) {
+      x[i] = i % 3 === 0 ? 0 : rng.normal(); // a ReLU's zeros, and negative values for the mask
+      d[i] = rng.normal();
+    }
+    for (let i = 0; i < 5 * C; i++) coef[i] = 0.5 + rng.uniform();
+    const start = Float64Array.from({ length: 2 * C }, () => rng.normal()); // sums accumulate
+    const out = new Float64Array(memory.buffer, sums, 2 * C);
+
+    out.set(start);
+    kernels.channelSums({ X: at.X, count, C, out: sums });
+    const want = Float64Array.from(start);
+    for (let q = 0; q < count; q++) {
+      for (let c = 0; c < C; c++) {
+        const v = x[q * C + c];
+        want[c] += v;
+        want[C + c] += v * v;
+      }
+    }
+    assert.deepEqual(out, want, `channelSums, ${C} channels`);
+
+    out.set(start);
+    kernels.gradientSums({ D: at.D, X: at.X, count, C, out: sums });
+    want.set(start);
+    for (let q = 0; q < count; q++) {
+      for (let c = 0; c < C; c++) {
+        want[c] += d[q * C + c];
+        want[C + c] += d[q * C + c] * x[q * C + c];
+      }
+    }
+    assert.deepEqual(out, want, `gradientSums, ${C} channels`);
+
+    kernels.normalize({ X: at.X, Y: at.Y, count, C, coef: at.coef });
+    const Y = f32(at.Y, n);
+    for (let i = 0; i < n; i++) {
+      const c = i % C;
+      const y = fround(fround(fround(x[i] - coef[c]) * coef[C + c]) + coef[2 * C + c]);
+      assert.ok(Object.is(Y[i], y), `normalize at ${i}, ${C} channels`);
+    }
+
+    for (const masked of [false, true]) {
+      kernels.normalizeBackward({ D: at.D, X: at.X, dX: at.dX, count, C, coef: at.coef, masked });
+      const dX = f32(at.dX, n);
+      for (let i = 0; i < n; i++) {
+        const c = i % C, [mu, invStd, s, m1, m2] = [0, 1, 2, 3, 4].map((t) => coef[t * C + c]);
+        const xhat = fround(fround(x[i] - mu) * invStd);
+        const g = fround(s * fround(fround(d[i] - m1) - fround(xhat * m2)));
+        const want = masked && !(x[i] > 0) ? 0 : g;
+        assert.ok(Object.is(dX[i], want), `normalizeBackward at ${i}, ${C} channels`);
+      }
+    }
+
+    // columnSums over rows of D with a stride (ld = C + 4): the first C columns' sums.
+    const rows = Math.floor(n / (C + 4));
+    kernels.columnSums({ rows, N: C, D: at.D, ld: C + 4, out: at.Y });
+    const colSums = f32(at.Y, C);
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s = fround(s + d[r * (C + 4) + c]);
+      assert.ok(Object.is(colSums[c], s), `columnSums of column ${c}, ${C} columns`);
+    }
+  }
+});
+
 Deno.test("spaceToDepth lays each 2×2 block of pixels out as one pixel of 4C channels, and depthToSpace reads each pixel back from its place", () => {
   // Two images of 6 × 8, 8 channels; maps space to depth that leave out pixels (p = 0, 5 × 4)
   // and that reach past the image into the padding (p = 1, 2).

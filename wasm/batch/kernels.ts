@@ -454,10 +454,31 @@ export function gemmNTMasked(
   }
 }
 
-/** out = Σ_rows D: the bias gradient db = Σ_samples dZ, for D (R × N), N a multiple of 4. */
+/**
+ * out = Σ_rows D: the bias gradient db = Σ_samples dZ, for D (R × N), N a multiple of 4. Each
+ * column's sum adds the rows in order from 0; sixteen columns at a time, four sums in flight,
+ * so that the adds do not wait on each other (one sum in flight waits an add's latency a row).
+ */
 export function columnSums(R: i32, N: i32, D: usize, ld: i32, out: usize): void {
   const row = <usize>ld << 2;
-  for (let n = 0; n < N; n += 4) {
+  let n = 0;
+  for (; n + 16 <= N; n += 16) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let d = at(D, n);
+    for (let r = 0; r < R; r++) {
+      s0 = f32x4.add(s0, v128.load(d));
+      s1 = f32x4.add(s1, v128.load(d, 16));
+      s2 = f32x4.add(s2, v128.load(d, 32));
+      s3 = f32x4.add(s3, v128.load(d, 48));
+      d += row;
+    }
+    const o = at(out, n);
+    v128.store(o, s0);
+    v128.store(o, s1, 16);
+    v128.store(o, s2, 32);
+    v128.store(o, s3, 48);
+  }
+  for (; n < N; n += 4) {
     let s = f32x4.splat(0);
     let d = at(D, n);
     for (let r = 0; r < R; r++) {

@@ -346,7 +346,21 @@ export function multiply(D: usize, M: usize, out: usize, count: i32): void {
 
 // Batch normalisation, channels-last: `count` positions (rows × H × W) of C channels (a multiple
 // of 4), each channel normalised by statistics the engine combines across a batch's chunks. The
-// sums are float64, in position order, so that a chunk's are the same on every thread.
+// sums are float64, in position order, so that a chunk's are the same on every thread. The two
+// sums' kernels run block by block of positions (STAT_BLOCK bytes of a map, in L1), within a
+// block four channels at a time, their sums in registers: each sum still adds its positions one
+// after the other from the value it had, the bits of a loop over positions adding each into
+// memory, without the store and reload a position cost there (0.19 → 0.09 s of a profile).
+// normalize and its backward keep the position-major loop: channels in the inner loop streamed
+// faster than a block's channel groups (0.14 against 0.16 s).
+
+/** Bytes of a map the sums' kernels read per block of positions. */
+const STAT_BLOCK: i32 = 8192;
+
+/** Positions per block of the sums over C channels: STAT_BLOCK bytes, at least one. */
+@inline function statBlock(C: i32): i32 {
+  return max(1, STAT_BLOCK / (C << 2));
+}
 
 /** Lanes 0, 1 (or, `high`, lanes 2, 3) of v, as float64. */
 @inline function promote(v: v128, high: bool): v128 {
@@ -358,16 +372,26 @@ export function multiply(D: usize, M: usize, out: usize, count: i32): void {
  * chunk's share of a batch normalisation's mean μ and variance σ² = Σx²/N − μ².
  */
 export function channelSums(X: usize, count: i32, C: i32, out: usize): void {
-  const squares = out + (<usize>C << 3);
-  for (let q = 0; q < count; q++) {
-    const row = X + (<usize>(q * C) << 2);
+  const squares = out + (<usize>C << 3), row = <usize>C << 2, block = statBlock(C);
+  for (let q0 = 0; q0 < count; q0 += block) {
+    const q1 = min(count, q0 + block);
     for (let c = 0; c < C; c += 4) {
-      const v = v128.load(row + (<usize>c << 2));
-      const lo = promote(v, false), hi = promote(v, true), o = <usize>c << 3;
-      v128.store(out + o, f64x2.add(v128.load(out + o), lo));
-      v128.store(out + o + 16, f64x2.add(v128.load(out + o + 16), hi));
-      v128.store(squares + o, f64x2.add(v128.load(squares + o), f64x2.mul(lo, lo)));
-      v128.store(squares + o + 16, f64x2.add(v128.load(squares + o + 16), f64x2.mul(hi, hi)));
+      const o = <usize>c << 3;
+      let s0 = v128.load(out + o), s1 = v128.load(out + o, 16);
+      let t0 = v128.load(squares + o), t1 = v128.load(squares + o, 16);
+      let x = X + <usize>q0 * row + (<usize>c << 2);
+      for (let q = q0; q < q1; q++) {
+        const v = v128.load(x), lo = promote(v, false), hi = promote(v, true);
+        s0 = f64x2.add(s0, lo);
+        s1 = f64x2.add(s1, hi);
+        t0 = f64x2.add(t0, f64x2.mul(lo, lo));
+        t1 = f64x2.add(t1, f64x2.mul(hi, hi));
+        x += row;
+      }
+      v128.store(out + o, s0);
+      v128.store(out + o, s1, 16);
+      v128.store(squares + o, t0);
+      v128.store(squares + o, t1, 16);
     }
   }
 }
@@ -377,17 +401,28 @@ export function channelSums(X: usize, count: i32, C: i32, out: usize): void {
  * X: a chunk's share of dβ = Σ dy and of dγ = Σ dy·x̂ = (Σ dy·x − μ·Σ dy)/√(σ² + ε).
  */
 export function gradientSums(D: usize, X: usize, count: i32, C: i32, out: usize): void {
-  const products = out + (<usize>C << 3);
-  for (let q = 0; q < count; q++) {
-    const at = <usize>(q * C) << 2;
+  const products = out + (<usize>C << 3), row = <usize>C << 2, block = statBlock(C);
+  for (let q0 = 0; q0 < count; q0 += block) {
+    const q1 = min(count, q0 + block);
     for (let c = 0; c < C; c += 4) {
-      const d = v128.load(D + at + (<usize>c << 2)), x = v128.load(X + at + (<usize>c << 2));
-      const dlo = promote(d, false), dhi = promote(d, true), o = <usize>c << 3;
-      const xlo = promote(x, false), xhi = promote(x, true);
-      v128.store(out + o, f64x2.add(v128.load(out + o), dlo));
-      v128.store(out + o + 16, f64x2.add(v128.load(out + o + 16), dhi));
-      v128.store(products + o, f64x2.add(v128.load(products + o), f64x2.mul(dlo, xlo)));
-      v128.store(products + o + 16, f64x2.add(v128.load(products + o + 16), f64x2.mul(dhi, xhi)));
+      const o = <usize>c << 3, start = <usize>q0 * row + (<usize>c << 2);
+      let s0 = v128.load(out + o), s1 = v128.load(out + o, 16);
+      let t0 = v128.load(products + o), t1 = v128.load(products + o, 16);
+      let d = D + start, x = X + start;
+      for (let q = q0; q < q1; q++) {
+        const dv = v128.load(d), xv = v128.load(x);
+        const dlo = promote(dv, false), dhi = promote(dv, true);
+        s0 = f64x2.add(s0, dlo);
+        s1 = f64x2.add(s1, dhi);
+        t0 = f64x2.add(t0, f64x2.mul(dlo, promote(xv, false)));
+        t1 = f64x2.add(t1, f64x2.mul(dhi, promote(xv, true)));
+        d += row;
+        x += row;
+      }
+      v128.store(out + o, s0);
+      v128.store(out + o, s1, 16);
+      v128.store(products + o, t0);
+      v128.store(products + o, t1, 16);
     }
   }
 }
