@@ -12,7 +12,7 @@ import { asNetwork, type Model } from "../nn/dense_view.ts";
 import { sizeOf } from "../nn/layers/batch.ts";
 import { matrix } from "../nn/matrix.ts";
 import type { Evaluation } from "./evaluate.ts";
-import { checkInputs, type Prediction } from "./predict.ts";
+import { checkInputs, type Prediction } from "./prediction.ts";
 import { threadCount } from "./shared/backend.ts";
 
 /** Threads that score, started once for several sets ({@link startScorer}). */

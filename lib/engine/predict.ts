@@ -8,34 +8,12 @@
 import { isLabeledCsv, readLabeledCsv, readUnlabeledCsv } from "../data/csv.ts";
 import type { UnlabeledDigits } from "../data/dataset.ts";
 import { asNetwork, type Model } from "../nn/dense_view.ts";
-import { sizeOf } from "../nn/layers/batch.ts";
-import type { Network } from "../nn/layers/network.ts";
-import type { Matrix } from "../nn/matrix.ts";
+import { classCount } from "../nn/layers/network.ts";
+import { evaluateAverage } from "./ensemble.ts";
 import { evaluate, type EvaluateOptions } from "./evaluate.ts";
+import { checkInputs, type Prediction } from "./prediction.ts";
 
-/** What a network predicts for a set of images. */
-export interface Prediction {
-  /** The most probable digit of each image (`argmax`, the first on ties). */
-  labels: Uint8Array;
-  /** Each image's class probabilities, classes × images (column j is image j's). */
-  probabilities: Matrix;
-}
-
-/**
- * Check that `images` have as many pixels as `model` has inputs.
- *
- * @throws {RangeError} In one sentence, when they do not.
- */
-export function checkInputs(net: Network, images: UnlabeledDigits): void {
-  const inputs = sizeOf(net.input);
-  if (images.pixels.length !== images.count * inputs) {
-    throw new RangeError(
-      `Cannot run a network of ${inputs} inputs on images of ${
-        images.pixels.length / images.count
-      } pixels`,
-    );
-  }
-}
+export { checkInputs, type Prediction };
 
 /**
  * The predicted digit of each image and its probabilities: the network's forward pass over every
@@ -90,22 +68,43 @@ export function predictImage(
 
 /**
  * The network's predictions for a Kaggle-form CSV file: unlabeled (`pixel0,…`, Kaggle's
- * `test.csv`) or labeled (`label,pixel0,…`), whose accuracy comes too.
+ * `test.csv`) or labeled (`label,pixel0,…`), whose accuracy comes too. Given several networks
+ * and `shifts` (test-time augmentation, `TTA_SHIFTS`), the mean of their probabilities over
+ * every network and shift, on every core (`evaluateAverage`): an ensemble's predictions.
  *
- * @throws {Error} `Cannot read PATH: …` for a missing or malformed file.
+ * @example
+ * ```ts ignore
+ * const { labels, accuracy } = await predictFile([net1, net2, net3], "data/mnist_test.csv", TTA_SHIFTS);
+ * ```
+ *
+ * @throws {Error} `Cannot read PATH: …` for a missing or malformed file; a RangeError when the
+ *   networks do not take the images or do not have the same classes.
  */
 export async function predictFile(
-  model: Model,
+  model: Model | readonly Model[],
   path: string,
+  shifts: readonly (readonly [number, number])[] = [[0, 0]],
 ): Promise<Prediction & { accuracy?: number }> {
-  const net = asNetwork(model);
-  if (!(await isLabeledCsv(path))) return predict(net, await readUnlabeledCsv(path));
-  const digits = await readLabeledCsv(path);
-  checkInputs(net, digits);
-  const scores = evaluate(net, digits);
+  const nets = (Array.isArray(model) ? model : [model]).map((m: Model) => asNetwork(m));
+  if (nets.length === 0) throw new RangeError("Cannot predict with no network");
+  const classes = nets.map(classCount);
+  if (classes.some((c) => c !== classes[0])) {
+    throw new RangeError(
+      `Cannot average networks of ${[...new Set(classes)].join(" and ")} classes`,
+    );
+  }
+  const plain = nets.length === 1 && shifts.length === 1 && shifts[0][0] === 0 &&
+    shifts[0][1] === 0;
+  const labeled = await isLabeledCsv(path);
+  const digits = labeled ? await readLabeledCsv(path) : await readUnlabeledCsv(path);
+  for (const net of nets) checkInputs(net, digits);
+  if (plain && !labeled) return predict(nets[0], digits);
+  // Unlabeled images are scored against labels of 0, their accuracy dropped.
+  const scored = { labels: new Uint8Array(digits.count), ...digits };
+  const scores = plain ? evaluate(nets[0], scored) : await evaluateAverage(nets, scored, shifts);
   return {
     labels: scores.predictions,
     probabilities: scores.probabilities,
-    accuracy: scores.accuracy,
+    ...(labeled ? { accuracy: scores.accuracy } : {}),
   };
 }

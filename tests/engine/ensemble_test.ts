@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
 import {
   averageRuns,
+  createRng,
   evaluate,
   evaluateAverage,
   fit,
+  initParams,
+  predictFile,
   scoresOf,
   shiftAll,
   shiftImage,
   TTA_SHIFTS,
+  writeCsv,
 } from "../all.ts";
 import { mnistTest } from "../helpers.ts";
 
@@ -94,4 +98,24 @@ Deno.test("averageRuns() scores its members' mean on dev and test, the dev loss 
   assert.deepEqual(run.scores, onTest);
   assert.equal(scoresOf(members[0], test), members[0].scores);
   assert.equal(scoresOf(members[0], dev), undefined, "scores of another set are not taken");
+});
+
+Deno.test("predictFile() of several models and shifts on an unlabeled file: evaluateAverage()'s predictions; networks of other classes refused", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const csv = `${dir}/unlabeled.csv`;
+    await writeCsv(csv, { count: test.count, pixels: test.pixels });
+    const votes = await evaluateAverage(models, test, TTA_SHIFTS);
+    const { labels, probabilities, accuracy } = await predictFile(models, csv, TTA_SHIFTS);
+    assert.equal(accuracy, undefined);
+    assert.deepEqual(labels, votes.predictions);
+    assert.deepEqual(probabilities, votes.probabilities);
+    const five = initParams(createRng(1), [784, 5]);
+    await assert.rejects(
+      predictFile([models[0], five], csv),
+      { name: "RangeError", message: "Cannot average networks of 10 and 5 classes" },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -3,10 +3,12 @@ import { fileURLToPath } from "node:url";
 import {
   createRng,
   evaluate,
+  evaluateAverage,
   fit,
   initParams,
   makeData,
   saveModel,
+  TTA_SHIFTS,
   writeCsv,
   writeLabeledCsv,
 } from "../all.ts";
@@ -49,6 +51,49 @@ Deno.test("predict CLI: on a labeled file, the accuracy evaluate() gives, and it
   assert.deepEqual(lines.slice(1).map((l) => Number(l.split(",")[1])), [...scores.predictions]);
 });
 
+Deno.test("predict CLI: several --model files with --tta give evaluateAverage's mean of every network and shift", async () => {
+  const second = `${dir}/second.json`;
+  const { network: other } = await fit(train, {
+    layers: "dense16",
+    input: [784],
+    progress: false,
+    optimizer: "adam",
+    epochs: 1,
+    batchSize: 32,
+    seed: 1,
+  });
+  await saveModel(second, other);
+  const csv = `${dir}/labeled_ensemble.csv`;
+  await writeLabeledCsv(csv, digits);
+  const votes = await evaluateAverage([params, other], digits, TTA_SHIFTS);
+  const alone = evaluate(params, digits);
+  // The two networks and five shifts must move some answer, or this test could not tell.
+  assert.ok(votes.predictions.some((p, i) => p !== alone.predictions[i]));
+  for (const models of [["--model", model, "--model", second], ["--model", `${model},${second}`]]) {
+    const out = `${dir}/ensemble_submission.csv`;
+    const { code, stdout, stderr } = await run([
+      ...models,
+      "--tta",
+      "--data",
+      csv,
+      "--out",
+      out,
+      "--json",
+    ]);
+    assert.equal(code, 0, stderr);
+    const result = lastJson(stdout);
+    assert.equal(result.accuracy, votes.accuracy);
+    assert.equal(result.models, 2);
+    assert.equal(result.shifts, 5);
+    assert.match(
+      stdout,
+      /predictions of the mean of 2 networks \(784-32-10; 784-16-10\), each image at 5 shifts/,
+    );
+    const lines = (await Deno.readTextFile(out)).trim().split("\n");
+    assert.deepEqual(lines.slice(1).map((l) => Number(l.split(",")[1])), [...votes.predictions]);
+  }
+});
+
 Deno.test("predict CLI: on an unlabeled file, a submission ImageId,Label from 1", async () => {
   const csv = `${dir}/unlabeled.csv`;
   await writeCsv(csv, { count: digits.count, pixels: digits.pixels });
@@ -84,6 +129,14 @@ for (
       "error: Cannot use narrow.json on MNIST: its network takes 100 inputs, not 784",
     ],
     [
+      ["--model", "model.json,five.json"],
+      "error: Cannot average five.json with model.json: its network has 5 classes, not 10",
+    ],
+    [
+      ["--model", ","],
+      "error: --model FILE is required: a model file from `deno task train --save FILE`",
+    ],
+    [
       ["--model", "model.json", "--data", "bad.csv"],
       /^error: Cannot read bad\.csv: line 1 has 2 header fields/,
     ],
@@ -91,8 +144,10 @@ for (
 ) {
   Deno.test(`predict CLI: ${args.join(" ") || "no flags"} exits 1 with one sentence`, async () => {
     await saveModel(`${dir}/narrow.json`, initParams(createRng(1), [100, 10]));
+    await saveModel(`${dir}/five.json`, initParams(createRng(1), [784, 5]));
     await Deno.writeTextFile(`${dir}/bad.csv`, "pixel0,pixel1\n1,2,3\n");
-    const cwdArgs = args.map((a) => a.endsWith(".json") || a.endsWith(".csv") ? `${dir}/${a}` : a);
+    const inDir = (a: string) => a.endsWith(".json") || a.endsWith(".csv") ? `${dir}/${a}` : a;
+    const cwdArgs = args.map((a) => a.split(",").map(inDir).join(","));
     const { code, stderr } = await run(cwdArgs as string[]);
     assert.equal(code, 1);
     const line = stderr.trim().replaceAll(`${dir}/`, "");
