@@ -83,6 +83,12 @@ async function main(args: string[]): Promise<void> {
     (values.tta ? `, each image at ${shifts.length} shifts` : "");
   const path = values.data ?? DEFAULT_DATA;
   if (values.data === undefined) await makeData(fileURLToPath(new URL("../data", import.meta.url)));
+  const passes = models.length * shifts.length;
+  if (passes > 1) {
+    console.log(
+      `Scoring ${path}: ${passes} passes over its images (${models.length} × ${shifts.length})…`,
+    );
+  }
   const { labels: predictions, accuracy } = await predictFile(
     models.map((m) => m.network),
     path,

@@ -87,6 +87,10 @@ Deno.test("predict CLI: several --model files with --tta give evaluateAverage's 
     assert.equal(result.shifts, 5);
     assert.match(
       stdout,
+      /^Scoring .*labeled_ensemble\.csv: 10 passes over its images \(2 × 5\)…$/m,
+    );
+    assert.match(
+      stdout,
       /predictions of the mean of 2 networks \(784-32-10; 784-16-10\), each image at 5 shifts/,
     );
     const lines = (await Deno.readTextFile(out)).trim().split("\n");
