@@ -57,7 +57,7 @@ async function main(args: string[]): Promise<void> {
   if (files.length === 0) {
     throw new Error("--model FILE is required: a model file from `deno task train --save FILE`");
   }
-  const models = [];
+  const models: (Awaited<ReturnType<typeof loadModel>> & { file: string; classes: number })[] = [];
   for (const file of files) {
     const model = await loadModel(file);
     const inputs = sizeOf(model.network.input);
@@ -65,14 +65,12 @@ async function main(args: string[]): Promise<void> {
       throw new Error(`Cannot use ${file} on MNIST: its network takes ${inputs} inputs, not 784`);
     }
     const classes = classCount(model.network), first = models[0];
-    if (first && classes !== classCount(first.network)) {
+    if (first && classes !== first.classes) {
       throw new Error(
-        `Cannot average ${file} with ${first.file}: its network has ${classes} classes, not ${
-          classCount(first.network)
-        }`,
+        `Cannot average ${file} with ${first.file}: its network has ${classes} classes, not ${first.classes}`,
       );
     }
-    models.push({ file, ...model });
+    models.push({ file, classes, ...model });
   }
   const names = [...new Set(models.map((m) => networkName(m.network)))];
   const shifts = values.tta ? TTA_SHIFTS : [[0, 0] as const];
