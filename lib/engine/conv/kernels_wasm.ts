@@ -122,18 +122,18 @@ export interface ConvKernels extends MatrixKernels, WinogradKernels {
 }
 
 /**
- * The Winograd passes of an r×r convolution at stride 1, F(m×m, r×r) — F(2×2, 3×3), F(4×4, 3×3)
- * or F(2×2, 5×5) (`wasm/conv/kernels.ts`): the kernels transformed into panels, the inputs' tiles
- * transformed, the products, and the outputs transformed back. Each takes the algorithm's m and r
- * ({@link Winograd}): α = m + r − 1, each m×m tile's block of input α×α, and α² matrices ξ
- * ("planes": 16 or 36). `tmp`: 576 bytes of the thread's own scratch, where the 6×6 algorithms
- * keep a block between a transform's two passes.
+ * The Winograd passes of an r×r convolution at stride 1, F(m×m, r×r) ({@link Winograd},
+ * `wasm/conv/kernels.ts`): the kernels transformed into panels, the inputs' tiles transformed,
+ * the products, and the outputs transformed back. Each takes the algorithm's m and r: α = m + r − 1,
+ * each m×m tile's block of input α×α, and α² matrices ξ ("planes": 16, 36 or 64). `tmp`: the
+ * thread's own scratch ({@link winogradTmpBytes}), where the 6×6 and 8×8 algorithms keep a block
+ * between a transform's two passes.
  */
 export interface WinogradKernels {
   /**
    * U = G g Gᵀ of every r×r kernel of WT (r·r·C × N) into P: α² matrices C × N (`flip`,
    * F(2×2, 3×3): N × C, the kernels turned by 180°, for the input gradient as a full convolution;
-   * `transposed`, α = 6: Uᵀ, N × C, for the input gradient as the forward pass's adjoint), in
+   * `transposed`, α = 6 or 8: Uᵀ, N × C, for the input gradient as the forward pass's adjoint), in
    * gemmPacked's panels.
    */
   winogradWeights(
@@ -210,7 +210,7 @@ export interface WinogradKernels {
     },
   ): void;
   /**
-   * The input gradient as the adjoint of the forward pass (α = 6): for each tile dd = B dV Bᵀ,
+   * The input gradient as the adjoint of the forward pass (α = 6 or 8): for each tile dd = B dV Bᵀ,
    * from dV (α² matrices T × C: dM·Uᵀ), added into the α×α block of `images` maps H×W×C (padded
    * by p) that the tile of the Ho×Wo output read; dX zeroed first.
    */
@@ -226,7 +226,7 @@ export interface WinogradKernels {
     },
   ): void;
   /**
-   * dWT (r·r·C × N) = Gᵀ dU G of every channel pair of dU's α² matrices C × N (for α = 6, dU is
+   * dWT (r·r·C × N) = Gᵀ dU G of every channel pair of dU's α² matrices C × N (for α = 6 or 8, dU is
    * overwritten).
    */
   winogradWeightsGradient(
@@ -236,9 +236,14 @@ export interface WinogradKernels {
 
 /**
  * The Winograd algorithms the engine runs, F(m×m, r×r): m×m output tiles of an r×r kernel from
- * (m + r − 1)² products — F(2×2, 3×3), F(4×4, 3×3) and F(2×2, 5×5).
+ * (m + r − 1)² products — F(2×2, 3×3), F(4×4, 3×3), F(6×6, 3×3), F(2×2, 5×5) and F(4×4, 5×5).
  */
-export type Winograd = { m: 2; r: 3 } | { m: 4; r: 3 } | { m: 2; r: 5 };
+export type Winograd =
+  | { m: 2; r: 3 }
+  | { m: 4; r: 3 }
+  | { m: 6; r: 3 }
+  | { m: 2; r: 5 }
+  | { m: 4; r: 5 };
 
 /**
  * The bytes from one of a Winograd algorithm's α² matrices of n floats to the next, as the
@@ -250,9 +255,14 @@ export function winogradPlaneBytes(n: number): number {
   return (Math.ceil((4 * n) / 64) | 1) * 64;
 }
 
-/** The side α = m + r − 1 of a Winograd algorithm's input blocks: 4 or 6. */
-export function winogradAlpha(f: Winograd): 4 | 6 {
-  return f.m + f.r - 1 as 4 | 6;
+/** The side α = m + r − 1 of a Winograd algorithm's input blocks: 4, 6 or 8. */
+export function winogradAlpha(f: Winograd): 4 | 6 | 8 {
+  return f.m + f.r - 1 as 4 | 6 | 8;
+}
+
+/** Bytes of a thread's scratch a Winograd algorithm's transforms take (`tmp`): 16·α². */
+export function winogradTmpBytes(f: Winograd): number {
+  return 16 * winogradAlpha(f) ** 2;
 }
 
 /** The raw exports, positional. */
@@ -286,6 +296,12 @@ interface ConvExports extends SharedExports {
   winograd43OutputGradient(...args: number[]): void;
   winograd6WeightsGradient(...args: number[]): void;
   winograd6InputGradient(...args: number[]): void;
+  winograd8Weights(...args: (number | boolean)[]): void;
+  winograd8Input(...args: number[]): void;
+  winograd8Output(...args: (number | boolean)[]): void;
+  winograd8OutputGradient(...args: number[]): void;
+  winograd8WeightsGradient(...args: number[]): void;
+  winograd8InputGradient(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -334,40 +350,50 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     normalize: (o) => x.normalize(o.X, o.Y, o.count, o.C, o.coef),
     normalizeBackward: (o) =>
       x.normalizeBackward(o.D, o.X, o.dX, o.count, o.C, o.coef, o.masked ? 1 : 0),
-    winogradWeights: (o) =>
-      winogradAlpha(o) === 6
-        ? x.winograd6Weights(o.WT, o.r, o.C, o.N, !!o.transposed, o.P, o.tmp)
-        : x.winogradWeights(o.WT, o.C, o.N, o.flip, o.P),
-    winogradInput: (o) =>
-      winogradAlpha(o) === 6
-        ? x.winograd6Input(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.m, o.V, o.tmp)
-        : x.winogradInput(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V),
+    winogradWeights: (o) => {
+      const a = winogradAlpha(o);
+      if (a === 4) return x.winogradWeights(o.WT, o.C, o.N, o.flip, o.P);
+      (a === 6 ? x.winograd6Weights : x.winograd8Weights)(
+        o.WT,
+        o.r,
+        o.C,
+        o.N,
+        !!o.transposed,
+        o.P,
+        o.tmp,
+      );
+    },
+    winogradInput: (o) => {
+      const a = winogradAlpha(o);
+      if (a === 4) return x.winogradInput(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V);
+      (a === 6 ? x.winograd6Input : x.winograd8Input)(
+        o.X,
+        o.H,
+        o.W,
+        o.C,
+        o.p,
+        o.images,
+        o.Ho,
+        o.Wo,
+        o.m,
+        o.V,
+        o.tmp,
+      );
+    },
     winogradMultiply: (o) =>
       x.winogradMultiply(winogradAlpha(o) ** 2, o.T, o.K, o.N, o.V, o.P, o.M),
-    winogradOutput: (o) =>
-      o.m === 4
-        ? x.winograd43Output(o.M, o.N, o.Ho, o.Wo, o.images, o.bias, o.relu, o.Y, o.tmp)
-        : (o.r === 5 ? x.winograd5Output : x.winogradOutput)(
-          o.M,
-          o.N,
-          o.Ho,
-          o.Wo,
-          o.images,
-          o.bias,
-          o.relu,
-          o.Y,
-        ),
-    winogradOutputGradient: (o) =>
-      o.m === 4
-        ? x.winograd43OutputGradient(o.dY, o.N, o.Ho, o.Wo, o.images, o.dM, o.tmp)
-        : (o.r === 5 ? x.winograd5OutputGradient : x.winogradOutputGradient)(
-          o.dY,
-          o.N,
-          o.Ho,
-          o.Wo,
-          o.images,
-          o.dM,
-        ),
+    winogradOutput: (o) => {
+      const a = winogradAlpha(o), { M, N, Ho, Wo, images, bias, relu, Y, tmp } = o;
+      if (a === 8) return x.winograd8Output(M, N, Ho, Wo, images, o.m, bias, relu, Y, tmp);
+      if (o.m === 4) return x.winograd43Output(M, N, Ho, Wo, images, bias, relu, Y, tmp);
+      (o.r === 5 ? x.winograd5Output : x.winogradOutput)(M, N, Ho, Wo, images, bias, relu, Y);
+    },
+    winogradOutputGradient: (o) => {
+      const a = winogradAlpha(o), { dY, N, Ho, Wo, images, dM, tmp } = o;
+      if (a === 8) return x.winograd8OutputGradient(dY, N, Ho, Wo, images, o.m, dM, tmp);
+      if (o.m === 4) return x.winograd43OutputGradient(dY, N, Ho, Wo, images, dM, tmp);
+      (o.r === 5 ? x.winograd5OutputGradient : x.winogradOutputGradient)(dY, N, Ho, Wo, images, dM);
+    },
     winogradGradientProducts: (o) =>
       x.winogradGradientProducts(
         winogradAlpha(o) ** 2,
@@ -380,12 +406,32 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
         o.accumulate,
       ),
     winogradInputGradient: (o) => {
-      if (winogradAlpha(o) !== 6) throw new Error("the adjoint input gradient takes 6×6 blocks");
-      x.winograd6InputGradient(o.dV, o.C, o.H, o.W, o.p, o.images, o.Ho, o.Wo, o.m, o.dX, o.tmp);
+      const a = winogradAlpha(o);
+      if (a === 4) throw new Error("the adjoint input gradient takes 6×6 or 8×8 blocks");
+      (a === 6 ? x.winograd6InputGradient : x.winograd8InputGradient)(
+        o.dV,
+        o.C,
+        o.H,
+        o.W,
+        o.p,
+        o.images,
+        o.Ho,
+        o.Wo,
+        o.m,
+        o.dX,
+        o.tmp,
+      );
     },
-    winogradWeightsGradient: (o) =>
-      winogradAlpha(o) === 6
-        ? x.winograd6WeightsGradient(o.dU, o.r, o.C, o.N, o.WT)
-        : x.winogradWeightsGradient(o.dU, o.C, o.N, o.WT),
+    winogradWeightsGradient: (o) => {
+      const a = winogradAlpha(o);
+      if (a === 4) return x.winogradWeightsGradient(o.dU, o.C, o.N, o.WT);
+      (a === 6 ? x.winograd6WeightsGradient : x.winograd8WeightsGradient)(
+        o.dU,
+        o.r,
+        o.C,
+        o.N,
+        o.WT,
+      );
+    },
   };
 }

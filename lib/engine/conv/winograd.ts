@@ -2,23 +2,30 @@
  * The convolution engine's Winograd convolutions (`wasm/conv/kernels.ts`): which layers run on
  * them, by which algorithm, and their passes over a chunk, image block by image block.
  *
- * A 3×3 or 5×5 convolution at stride 1 runs on F(2×2, 3×3), F(4×4, 3×3) or F(2×2, 5×5): 16
- * products a 2×2 tile where the patches take 36, 36 a 4×4 tile where they take 144, 36 a 2×2
- * tile where they take 100. A 5×5 convolution at stride 2 runs as a 3×3 one at stride 1 over its
- * input rearranged space to depth — each 2×2 block of pixels one pixel of 4C channels, the
- * kernels likewise (5×5 padded to 6×6 with zeros, then 3×3 of 4C), the same sums:
+ * A 3×3 convolution at stride 1 runs on F(6×6, 3×3), F(4×4, 3×3) or F(2×2, 3×3), the largest
+ * tiles its output's sides are multiples of: 64 products a 6×6 tile where the patches take 324,
+ * 36 a 4×4 tile where they take 144, 16 a 2×2 tile where they take 36; a 5×5 one on F(4×4, 5×5)
+ * (64 a 4×4 tile where the patches take 400) or F(2×2, 5×5) (36 a 2×2 tile, for 100). A 5×5
+ * convolution at stride 2 runs as a 3×3 one at stride 1 over its input rearranged space to depth
+ * — each 2×2 block of pixels one pixel of 4C channels, the kernels likewise (5×5 padded to 6×6
+ * with zeros, then 3×3 of 4C), the same sums:
  *
  *   y[o] = Σ_{k<5} w[k]·x[2o + k − p] = Σ_{a<3} Σ_{b<2} w[2a + b]·x[2(o + a) + b − p]
  *
- * — on F(4×4, 3×3) where its output's sides are multiples of 4, 36·4C products a 4×4 tile where
- * the patches take 16·25·C (2.8 times fewer).
+ * — on F(6×6, 3×3) where its output's sides are multiples of 6, 64·4C products a 6×6 tile where
+ * the patches take 36·25·C (3.5 times fewer), or as a 3×3 convolution does.
  *
  * @module
  */
 
 import { fitImages, patches } from "./blocks.ts";
 import type { KernelLayer, Pass } from "./pass.ts";
-import { type Winograd, winogradAlpha, winogradPlaneBytes } from "./kernels_wasm.ts";
+import {
+  type Winograd,
+  winogradAlpha,
+  winogradPlaneBytes,
+  winogradTmpBytes,
+} from "./kernels_wasm.ts";
 
 /** A convolution as Winograd runs it: at stride 1, maps H×W×C padded by p → Ho×Wo×N, by `f`. */
 export interface Tiling {
@@ -34,7 +41,7 @@ export interface Tiling {
   /** Its α² transformed matrices. */
   planes: number;
   /**
-   * Its input gradient is the forward pass's adjoint (the 6×6 algorithms': in the weight
+   * Its input gradient is the forward pass's adjoint (the 6×6 and 8×8 algorithms': in the weight
    * gradient's block loop), not a full convolution of the gradient (F(2×2, 3×3)'s).
    */
   adjoint: boolean;
@@ -42,7 +49,11 @@ export interface Tiling {
   strided?: { H: number; W: number; C: number; p: number };
 }
 
-/** The tiling of a convolution at stride 1 by an r×r kernel: F(4×4, 3×3) where 4×4 tiles fit. */
+/**
+ * The tiling of a convolution at stride 1 by an r×r kernel: the largest tiles that fit its output
+ * exactly — F(6×6, 3×3) or F(4×4, 5×5) (8×8 blocks, 64 products), else F(4×4, 3×3), else the
+ * 2×2 tiles of F(2×2, 3×3) and F(2×2, 5×5).
+ */
 function tiling(
   H: number,
   W: number,
@@ -53,15 +64,17 @@ function tiling(
   N: number,
   r: number,
 ): Tiling {
+  const fits = (m: number) => Ho % m === 0 && Wo % m === 0;
   const f: Winograd = r === 5
-    ? { m: 2, r: 5 }
-    : Ho % 4 === 0 && Wo % 4 === 0
+    ? fits(4) ? { m: 4, r: 5 } : { m: 2, r: 5 }
+    : fits(6)
+    ? { m: 6, r: 3 }
+    : fits(4)
     ? { m: 4, r: 3 }
     : { m: 2, r: 3 };
   const planes = winogradAlpha(f) ** 2;
-  return { H, W, C, p, Ho, Wo, N, f, planes, adjoint: planes === 36 };
+  return { H, W, C, p, Ho, Wo, N, f, planes, adjoint: planes > 16 };
 }
-
 /**
  * How a convolution runs on Winograd, or `undefined` if it does not: a 3×3 or 5×5 kernel at
  * stride 1 padded by less than its size, its input of even height and width (F(2×2, 3×3)'s input
@@ -101,7 +114,7 @@ export function winogradBlock(t: Tiling, R: number): { images: number; tiles: nu
 
 /**
  * A Winograd convolution's scratch for chunks of `rows`: `dcols`, a block's transformed inputs
- * and products; `panels`, the transformed kernels U (the adjoint's: dU, then Uᵀ); `tmp`, a 6×6
+ * and products; `panels`, the transformed kernels U (the adjoint's: dU, then Uᵀ); `tmp`, an α×α
  * block between a transform's two passes; for a strided one, `cols`: its kernels and their
  * gradient space to depth (9·4C × N each), then the chunk's input space to depth (its gradient,
  * backward, in its place).
@@ -116,7 +129,7 @@ export function winogradScratch(
     cols,
     dcols: 2 * planes * winogradPlaneBytes(images * tiles * Math.max(C, N)),
     panels: (t.adjoint ? 2 : 1) * planes * winogradPlaneBytes(C * N),
-    tmp: 576,
+    tmp: winogradTmpBytes(t.f),
   };
 }
 
