@@ -223,9 +223,12 @@ const denseKernelsOf: KindKernels = {
       }
     }
   },
+  // WT packed in panels first: the product then reads each 8 columns contiguous, not K rows a
+  // row of N apart (1.4 times gemmNN's speed at K = 1024, N = 256; the same bits).
+  scratch: (layer) => ({ panels: layer.K * layer.output[2] * 4 }),
   forward({ x, layer, l, last, R, buf, input, p32 }) {
     const N = layer.output[2], K = layer.K;
-    x.gemmNN({
+    x.gemmPanels({
       M: R,
       N,
       K,
@@ -237,6 +240,8 @@ const denseKernelsOf: KindKernels = {
       ldc: N,
       bias: p32(layer.b),
       relu: l < last,
+      transposed: false,
+      panels: buf.panels,
     });
   },
   backward({ x, layer, R, buf, input, dInput, p32, g }) {
