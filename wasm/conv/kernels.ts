@@ -646,8 +646,8 @@ export function winogradInput(
 
 /**
  * The products M[ξ] (T × N) = V[ξ] (T × K) · U[ξ] (K × N, packed by winogradWeights or
- * winograd6Weights) for the `planes` ξ (16 or 36): M at ((ξ·T + t)·N + n). T a multiple of 2,
- * N of 8.
+ * winogradWeightsOf) for the `planes` ξ (16, 36 or 64): M at ((ξ·T + t)·N + n). T a multiple of
+ * 2, N of 8.
  */
 export function winogradMultiply(
   planes: i32, T: i32, K: i32, N: i32, V: usize, P: usize, M: usize,
@@ -890,42 +890,6 @@ const TWO_THIRDS: f32 = <f32>(2.0 / 3.0);
   v128.store(dst + 5 * step, a2);
 }
 
-/**
- * U[ξ] = G g Gᵀ (6 × 6) for every r×r kernel g of WT (r·r·C × N, row (u·r + v)·C + c): r = 5
- * for F(2×2, 5×5), 3 for F(4×4, 3×3), into panels for gemmPacked as winogradWeights packs them:
- * 36 matrices of C × N, or, `transpose`d, N × C (for the input gradient, the forward pass's
- * adjoint), four columns at a time. `tmp`: 576 bytes of this thread's scratch.
- */
-export function winograd6Weights(
-  WT: usize, r: i32, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
-): void {
-  const rows = transpose ? N : C, cols = transpose ? C : N, size = planeBytes(rows * cols);
-  for (let q0 = 0; q0 < rows; q0++) {
-    for (let q = 0; q < cols; q += 4) {
-      const c = transpose ? q : q0, n = transpose ? q0 : q;
-      const at = P + (<usize>((q >> 3) * rows * 8 + q0 * 8 + (q & 7)) << 2);
-      // t = G·g (6 × r), a column of g at a time, into tmp[i][v] (row i 6·16 bytes).
-      for (let v = 0; v < r; v++) {
-        const dst = tmp + (<usize>v << 4);
-        const a0 = kernelsAt(WT, r, C, N, c, n, transpose, 0, v);
-        const a1 = kernelsAt(WT, r, C, N, c, n, transpose, 1, v);
-        const a2 = kernelsAt(WT, r, C, N, c, n, transpose, 2, v);
-        if (r === 3) g6of3(a0, a1, a2, dst, 96);
-        else {
-          const a3 = kernelsAt(WT, r, C, N, c, n, transpose, 3, v);
-          g6(a0, a1, a2, a3, kernelsAt(WT, r, C, N, c, n, transpose, 4, v), dst, 96);
-        }
-      }
-      // U = t·Gᵀ (6 × 6), a row of t at a time, into U's places 6i + j.
-      for (let i = 0; i < 6; i++) {
-        const row = tmp + <usize>i * 96, dst = at + <usize>(6 * i) * size;
-        const t0 = v128.load(row), t1 = v128.load(row + 16), t2 = v128.load(row + 32);
-        if (r === 3) g6of3(t0, t1, t2, dst, size);
-        else g6(t0, t1, t2, v128.load(row + 48), v128.load(row + 64), dst, size);
-      }
-    }
-  }
-}
 
 /** Bᵀ·d of six vectors d0 … d5 (a row or a column of a block), into dst, dst + step, …. */
 @inline function bt6(
@@ -945,65 +909,6 @@ export function winograd6Weights(
   v128.store(dst + 5 * step, f32x4.add(f32x4.sub(f32x4.mul(four, d1), f32x4.mul(five, d3)), d5));
 }
 
-/**
- * V[ξ] = Bᵀ d B for the 6×6 block d under every m×m tile of an Ho×Wo output (m = 2 for
- * F(2×2, 5×5), 4 for F(4×4, 3×3); Ho and Wo multiples of m), of `images` channels-last maps
- * H×W×C (C a multiple of 4) padded by p zeros: tile t = (j·Ho/m + ty)·Wo/m + tx, its block from
- * (m·ty − p, m·tx − p); V at ((ξ·T + t)·C + c).
- */
-export function winograd6Input(
-  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32, V: usize,
-  tmp: usize,
-): void {
-  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
-  const plane = planeBytes(T * C), pixel = <usize>C << 2, row = <usize>W * pixel;
-  let t = 0;
-  for (let j = 0; j < images; j++) {
-    const image = X + (<usize>(j * H * W * C) << 2);
-    for (let ty = 0; ty < Th; ty++) {
-      const y0 = m * ty - p;
-      for (let tx = 0; tx < Tw; tx++) {
-        const x0 = m * tx - p;
-        const inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= H && x0 + 6 <= W;
-        const origin = image + (<usize>((y0 * W + x0) * C) << 2); // used only when inside
-        const out = V + (<usize>(t * C) << 2);
-        for (let c = 0; c < C; c += 4) {
-          const o = <usize>c << 2;
-          // Bᵀ·d, a column of the block at a time, into tmp[i][b] (row i 6·16 bytes).
-          for (let b = 0; b < 6; b++) {
-            const dst = tmp + (<usize>b << 4);
-            if (inside) {
-              const col = origin + o + <usize>b * pixel;
-              bt6(
-                v128.load(col), v128.load(col + row), v128.load(col + 2 * row),
-                v128.load(col + 3 * row), v128.load(col + 4 * row), v128.load(col + 5 * row),
-                dst, 96,
-              );
-            } else {
-              const x = x0 + b;
-              bt6(
-                pixelAt(image, H, W, pixel, o, y0, x), pixelAt(image, H, W, pixel, o, y0 + 1, x),
-                pixelAt(image, H, W, pixel, o, y0 + 2, x), pixelAt(image, H, W, pixel, o, y0 + 3, x),
-                pixelAt(image, H, W, pixel, o, y0 + 4, x), pixelAt(image, H, W, pixel, o, y0 + 5, x),
-                dst, 96,
-              );
-            }
-          }
-          // (Bᵀ·d)·B, a row at a time, into V's places 6i + j.
-          const at = out + o;
-          for (let i = 0; i < 6; i++) {
-            const src = tmp + <usize>i * 96;
-            bt6(
-              v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
-              v128.load(src + 64), v128.load(src + 80), at + <usize>(6 * i) * plane, plane,
-            );
-          }
-        }
-        t++;
-      }
-    }
-  }
-}
 
 /** Aᵀ's first row on six values: m0 + m1 + m2 + m3 + m4. */
 @inline function a6first(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128): v128 {
@@ -1132,7 +1037,7 @@ export function winograd5OutputGradient(
 //       [  0     0    1  ]
 //
 // The kernels' and inputs' transforms, the products and the input gradient as the adjoint are
-// winograd6Weights', winograd6Input's, winogradMultiply's and winograd6InputGradient's; the
+// winogradWeightsOf's, winogradInputOf's, winogradMultiply's and winogradInputGradientOf's; the
 // outputs' (Aᵀ m A, 4×4 from 6×6) and their gradient's (A dy Aᵀ) are these two.
 
 /**
@@ -1292,40 +1197,6 @@ export function winograd43OutputGradient(
   return r === 3 && k === 2 ? f32x4.add(row, u5) : row;
 }
 
-/**
- * dWT (r·r·C × N, row (u·r + v)·C + c) = Gᵀ dU G for every channel pair (c, n) of dU's 36
- * matrices C × N (winogradGradientProducts'): the gradient of winograd6Weights' U = G g Gᵀ. dU
- * is overwritten.
- */
-export function winograd6WeightsGradient(dU: usize, r: i32, C: i32, N: i32, WT: usize): void {
-  const size = planeBytes(C * N), kernel = <usize>(C * N) << 2; // a matrix; WT's (u, v) to the next
-  for (let c = 0; c < C; c++) {
-    for (let n = 0; n < N; n += 4) {
-      const at = dU + (<usize>(c * N + n) << 2);
-      // t = Gᵀ·u (r × 6), a column of u at a time, in place (rows 0 … r − 1).
-      for (let j = 0; j < 6; j++) {
-        const col = at + <usize>j * size;
-        const u0 = v128.load(col), u1 = v128.load(col + 6 * size), u2 = v128.load(col + 12 * size);
-        const u3 = v128.load(col + 18 * size), u4 = v128.load(col + 24 * size);
-        const u5 = v128.load(col + 30 * size);
-        for (let k = 0; k < r; k++) {
-          v128.store(col + <usize>(6 * k) * size, gt(r, k, u0, u1, u2, u3, u4, u5));
-        }
-      }
-      // dg = t·G (r × r), a row of t at a time, into WT.
-      const out = WT + (<usize>(c * N + n) << 2);
-      for (let k = 0; k < r; k++) {
-        const row = at + <usize>(6 * k) * size;
-        const t0 = v128.load(row), t1 = v128.load(row + size), t2 = v128.load(row + 2 * size);
-        const t3 = v128.load(row + 3 * size), t4 = v128.load(row + 4 * size);
-        const t5 = v128.load(row + 5 * size);
-        for (let l = 0; l < r; l++) {
-          v128.store(out + <usize>(k * r + l) * kernel, gt(r, l, t0, t1, t2, t3, t4, t5));
-        }
-      }
-    }
-  }
-}
 
 /**
  * B·x of six vectors x0 … x5 (a row or a column of a tile's gradient), into dst, dst + step, …:
@@ -1346,60 +1217,6 @@ export function winograd6WeightsGradient(dU: usize, r: i32, C: i32, N: i32, WT: 
   v128.store(dst + 5 * step, x5);
 }
 
-/**
- * dX = the gradient of winograd6Input's V = Bᵀ d B (tiles m×m of an Ho×Wo output), from dV (36
- * matrices T × C, as winogradMultiply writes them): each tile's dd = B dV Bᵀ added into the 6×6
- * block of `images` channels-last maps H×W×C (padded by p) it was read from — blocks overlap, so
- * each pixel sums up to nine tiles' values (m = 2; four, m = 4), in tile order; what falls in the
- * padding is dropped. dX is zeroed first. `tmp`: 576 bytes of this thread's scratch.
- */
-export function winograd6InputGradient(
-  dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32, dX: usize,
-  tmp: usize,
-): void {
-  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
-  const plane = planeBytes(T * C), pixel = <usize>C << 2;
-  memory.fill(dX, 0, <usize>(images * H * W * C) << 2);
-  let t = 0;
-  for (let j = 0; j < images; j++) {
-    const image = dX + (<usize>(j * H * W * C) << 2);
-    for (let ty = 0; ty < Th; ty++) {
-      const y0 = m * ty - p;
-      for (let tx = 0; tx < Tw; tx++) {
-        const x0 = m * tx - p, from = dV + (<usize>(t * C) << 2);
-        for (let c = 0; c < C; c += 4) {
-          const o = <usize>c << 2, at = from + o;
-          // B·dV, a column of the tile at a time, into tmp[k][j] (row k 6·16 bytes).
-          for (let b = 0; b < 6; b++) {
-            const col = at + <usize>b * plane;
-            b6(
-              v128.load(col), v128.load(col + 6 * plane), v128.load(col + 12 * plane),
-              v128.load(col + 18 * plane), v128.load(col + 24 * plane), v128.load(col + 30 * plane),
-              tmp + (<usize>b << 4), 96,
-            );
-          }
-          // (B·dV)·Bᵀ, a row at a time, in place in tmp; then each value onto its pixel.
-          for (let k = 0; k < 6; k++) {
-            const row = tmp + <usize>k * 96;
-            b6(
-              v128.load(row), v128.load(row + 16), v128.load(row + 32), v128.load(row + 48),
-              v128.load(row + 64), v128.load(row + 80), row, 16,
-            );
-            const y = y0 + k;
-            if (y < 0 || y >= H) continue;
-            for (let l = 0; l < 6; l++) {
-              const x = x0 + l;
-              if (x < 0 || x >= W) continue;
-              const to = image + <usize>(y * W + x) * pixel + o;
-              v128.store(to, f32x4.add(v128.load(to), v128.load(row + (<usize>l << 4))));
-            }
-          }
-        }
-        t++;
-      }
-    }
-  }
-}
 
 // Winograd F(4×4, 5×5) and F(6×6, 3×3): 8×8 blocks of input (interpolation points 0, ±1, ±2,
 // ±1/2, ∞, as NNPACK's F(6×6, 3×3)), under 4×4 tiles of a 5×5 kernel's output — 64 multiplies a
@@ -1454,39 +1271,6 @@ const THIRTY_TWO_45THS: f32 = <f32>(32.0 / 45.0);
   v128.store(dst + 7 * step, r === 5 ? a4 : a2);
 }
 
-/**
- * U[ξ] = G g Gᵀ (8 × 8) for every r×r kernel g of WT (r·r·C × N, row (u·r + v)·C + c): r = 5
- * for F(4×4, 5×5), 3 for F(6×6, 3×3), into panels for gemmPacked as winogradWeights packs them:
- * 64 matrices of C × N, or, `transpose`d, N × C (for the input gradient, the forward pass's
- * adjoint), four columns at a time. `tmp`: 1,024 bytes of this thread's scratch.
- */
-export function winograd8Weights(
-  WT: usize, r: i32, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
-): void {
-  const rows = transpose ? N : C, cols = transpose ? C : N, size = planeBytes(rows * cols);
-  const zero = f32x4.splat(0);
-  for (let q0 = 0; q0 < rows; q0++) {
-    for (let q = 0; q < cols; q += 4) {
-      const c = transpose ? q : q0, n = transpose ? q0 : q;
-      const at = P + (<usize>((q >> 3) * rows * 8 + q0 * 8 + (q & 7)) << 2);
-      // t = G·g (8 × r), a column of g at a time, into tmp[i][v] (row i 8·16 bytes).
-      for (let v = 0; v < r; v++) {
-        const a0 = kernelsAt(WT, r, C, N, c, n, transpose, 0, v);
-        const a1 = kernelsAt(WT, r, C, N, c, n, transpose, 1, v);
-        const a2 = kernelsAt(WT, r, C, N, c, n, transpose, 2, v);
-        const a3 = r === 5 ? kernelsAt(WT, r, C, N, c, n, transpose, 3, v) : zero;
-        const a4 = r === 5 ? kernelsAt(WT, r, C, N, c, n, transpose, 4, v) : zero;
-        g8(r, a0, a1, a2, a3, a4, tmp + (<usize>v << 4), 128);
-      }
-      // U = t·Gᵀ (8 × 8), a row of t at a time, into U's places 8i + j.
-      for (let i = 0; i < 8; i++) {
-        const row = tmp + <usize>i * 128, dst = at + <usize>(8 * i) * size;
-        const t3 = r === 5 ? v128.load(row + 48) : zero, t4 = r === 5 ? v128.load(row + 64) : zero;
-        g8(r, v128.load(row), v128.load(row + 16), v128.load(row + 32), t3, t4, dst, size);
-      }
-    }
-  }
-}
 
 /**
  * Bᵀ·d of eight vectors d0 … d7 (a row or a column of a block), into dst, dst + step, …: rows
@@ -1516,67 +1300,6 @@ export function winograd8Weights(
   v128.store(dst + 7 * step, f32x4.add(f32x4.sub(d7, d1), f32x4.mul(c21, f32x4.sub(d3, d5))));
 }
 
-/**
- * V[ξ] = Bᵀ d B for the 8×8 block d under every m×m tile of an Ho×Wo output (m = 4 for
- * F(4×4, 5×5), 6 for F(6×6, 3×3); Ho and Wo multiples of m), of `images` channels-last maps
- * H×W×C (C a multiple of 4) padded by p zeros: tile t = (j·Ho/m + ty)·Wo/m + tx, its block from
- * (m·ty − p, m·tx − p); V at ((ξ·T + t)·C + c). `tmp`: 1,024 bytes of this thread's scratch.
- */
-export function winograd8Input(
-  X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32, V: usize,
-  tmp: usize,
-): void {
-  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
-  const plane = planeBytes(T * C), pixel = <usize>C << 2, row = <usize>W * pixel;
-  let t = 0;
-  for (let j = 0; j < images; j++) {
-    const image = X + (<usize>(j * H * W * C) << 2);
-    for (let ty = 0; ty < Th; ty++) {
-      const y0 = m * ty - p;
-      for (let tx = 0; tx < Tw; tx++) {
-        const x0 = m * tx - p;
-        const inside = y0 >= 0 && x0 >= 0 && y0 + 8 <= H && x0 + 8 <= W;
-        const origin = image + (<usize>((y0 * W + x0) * C) << 2); // used only when inside
-        const out = V + (<usize>(t * C) << 2);
-        for (let c = 0; c < C; c += 4) {
-          const o = <usize>c << 2;
-          // Bᵀ·d, a column of the block at a time, into tmp[i][b] (row i 8·16 bytes).
-          for (let b = 0; b < 8; b++) {
-            const dst = tmp + (<usize>b << 4);
-            if (inside) {
-              const col = origin + o + <usize>b * pixel;
-              bt8(
-                v128.load(col), v128.load(col + row), v128.load(col + 2 * row),
-                v128.load(col + 3 * row), v128.load(col + 4 * row), v128.load(col + 5 * row),
-                v128.load(col + 6 * row), v128.load(col + 7 * row), dst, 128,
-              );
-            } else {
-              const x = x0 + b;
-              bt8(
-                pixelAt(image, H, W, pixel, o, y0, x), pixelAt(image, H, W, pixel, o, y0 + 1, x),
-                pixelAt(image, H, W, pixel, o, y0 + 2, x), pixelAt(image, H, W, pixel, o, y0 + 3, x),
-                pixelAt(image, H, W, pixel, o, y0 + 4, x), pixelAt(image, H, W, pixel, o, y0 + 5, x),
-                pixelAt(image, H, W, pixel, o, y0 + 6, x), pixelAt(image, H, W, pixel, o, y0 + 7, x),
-                dst, 128,
-              );
-            }
-          }
-          // (Bᵀ·d)·B, a row at a time, into V's places 8i + j.
-          const at = out + o;
-          for (let i = 0; i < 8; i++) {
-            const src = tmp + <usize>i * 128;
-            bt8(
-              v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
-              v128.load(src + 64), v128.load(src + 80), v128.load(src + 96), v128.load(src + 112),
-              at + <usize>(8 * i) * plane, plane,
-            );
-          }
-        }
-        t++;
-      }
-    }
-  }
-}
 
 /**
  * Aᵀ·m (m × 8, m = 4 or 6) of eight vectors m0 … m7 (a column or a row of an 8×8 tile), into
@@ -1759,42 +1482,6 @@ export function winograd8OutputGradient(
   return v;
 }
 
-/**
- * dWT (r·r·C × N, row (u·r + v)·C + c) = Gᵀ dU G for every channel pair (c, n) of dU's 64
- * matrices C × N (winogradGradientProducts'): the gradient of winograd8Weights' U = G g Gᵀ. dU
- * is overwritten.
- */
-export function winograd8WeightsGradient(dU: usize, r: i32, C: i32, N: i32, WT: usize): void {
-  const size = planeBytes(C * N), kernel = <usize>(C * N) << 2; // a matrix; WT's (u, v) to the next
-  for (let c = 0; c < C; c++) {
-    for (let n = 0; n < N; n += 4) {
-      const at = dU + (<usize>(c * N + n) << 2);
-      // t = Gᵀ·u (r × 8), a column of u at a time, in place (rows 0 … r − 1).
-      for (let j = 0; j < 8; j++) {
-        const col = at + <usize>j * size;
-        const u0 = v128.load(col), u1 = v128.load(col + 8 * size), u2 = v128.load(col + 16 * size);
-        const u3 = v128.load(col + 24 * size), u4 = v128.load(col + 32 * size);
-        const u5 = v128.load(col + 40 * size), u6 = v128.load(col + 48 * size);
-        const u7 = v128.load(col + 56 * size);
-        for (let k = 0; k < r; k++) {
-          v128.store(col + <usize>(8 * k) * size, gt8(r, k, u0, u1, u2, u3, u4, u5, u6, u7));
-        }
-      }
-      // dg = t·G (r × r), a row of t at a time, into WT.
-      const out = WT + (<usize>(c * N + n) << 2);
-      for (let k = 0; k < r; k++) {
-        const row = at + <usize>(8 * k) * size;
-        const t0 = v128.load(row), t1 = v128.load(row + size), t2 = v128.load(row + 2 * size);
-        const t3 = v128.load(row + 3 * size), t4 = v128.load(row + 4 * size);
-        const t5 = v128.load(row + 5 * size), t6 = v128.load(row + 6 * size);
-        const t7 = v128.load(row + 7 * size);
-        for (let l = 0; l < r; l++) {
-          v128.store(out + <usize>(k * r + l) * kernel, gt8(r, l, t0, t1, t2, t3, t4, t5, t6, t7));
-        }
-      }
-    }
-  }
-}
 
 /**
  * B·x of eight vectors x0 … x7 (a row or a column of a tile's gradient), into dst, dst + step,
@@ -1839,18 +1526,213 @@ export function winograd8WeightsGradient(dU: usize, r: i32, C: i32, N: i32, WT: 
   v128.store(dst + 7 * step, x7);
 }
 
-/**
- * dX = the gradient of winograd8Input's V = Bᵀ d B (tiles m×m of an Ho×Wo output, m = 4 or 6),
- * from dV (64 matrices T × C, as winogradMultiply writes them): each tile's dd = B dV Bᵀ added
- * into the 8×8 block of `images` channels-last maps H×W×C (padded by p) it was read from —
- * blocks overlap, so each pixel sums up to four tiles' values, in tile order; what falls in the
- * padding is dropped. dX is zeroed first. `tmp`: 1,024 bytes of this thread's scratch.
- */
-export function winograd8InputGradient(
-  dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32, dX: usize,
-  tmp: usize,
+// The passes the 6×6 and 8×8 algorithms share (α = 6: F(4×4, 3×3), F(2×2, 5×5); α = 8:
+// F(6×6, 3×3), F(4×4, 5×5)), written once over α: each walks the tiles and channels the same way
+// and hands a block's row or column of α vectors to its algorithm's one-dimensional transform
+// (bt6 or bt8, b6 or b8, G's and Gᵀ's), through the thread's scratch `tmp` (16·α² bytes), rows
+// α·16 bytes apart.
+
+/** Bᵀ·d of α vectors (6 or 8) from src, src + step, …, into dst, dst + dstep, …. */
+@inline function btOf(alpha: i32, src: usize, step: usize, dst: usize, dstep: usize): void {
+  if (alpha === 8) {
+    bt8(
+      v128.load(src), v128.load(src + step), v128.load(src + 2 * step), v128.load(src + 3 * step),
+      v128.load(src + 4 * step), v128.load(src + 5 * step), v128.load(src + 6 * step),
+      v128.load(src + 7 * step), dst, dstep,
+    );
+  } else {
+    bt6(
+      v128.load(src), v128.load(src + step), v128.load(src + 2 * step), v128.load(src + 3 * step),
+      v128.load(src + 4 * step), v128.load(src + 5 * step), dst, dstep,
+    );
+  }
+}
+
+/** Bᵀ·d of α vectors: column x of a block from row y0 of an image, 0 outside it. */
+@inline function btOfPixels(
+  alpha: i32, image: usize, H: i32, W: i32, pixel: usize, o: usize, y0: i32, x: i32, dst: usize,
+  dstep: usize,
 ): void {
-  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
+  const d0 = pixelAt(image, H, W, pixel, o, y0, x), d1 = pixelAt(image, H, W, pixel, o, y0 + 1, x);
+  const d2 = pixelAt(image, H, W, pixel, o, y0 + 2, x), d3 = pixelAt(image, H, W, pixel, o, y0 + 3, x);
+  const d4 = pixelAt(image, H, W, pixel, o, y0 + 4, x), d5 = pixelAt(image, H, W, pixel, o, y0 + 5, x);
+  if (alpha === 8) {
+    const d6 = pixelAt(image, H, W, pixel, o, y0 + 6, x), d7 = pixelAt(image, H, W, pixel, o, y0 + 7, x);
+    bt8(d0, d1, d2, d3, d4, d5, d6, d7, dst, dstep);
+  } else {
+    bt6(d0, d1, d2, d3, d4, d5, dst, dstep);
+  }
+}
+
+/** B·x of α vectors (6 or 8) from src, src + step, …, into dst, dst + dstep, … (dst may be src). */
+@inline function bOf(alpha: i32, src: usize, step: usize, dst: usize, dstep: usize): void {
+  if (alpha === 8) {
+    b8(
+      v128.load(src), v128.load(src + step), v128.load(src + 2 * step), v128.load(src + 3 * step),
+      v128.load(src + 4 * step), v128.load(src + 5 * step), v128.load(src + 6 * step),
+      v128.load(src + 7 * step), dst, dstep,
+    );
+  } else {
+    b6(
+      v128.load(src), v128.load(src + step), v128.load(src + 2 * step), v128.load(src + 3 * step),
+      v128.load(src + 4 * step), v128.load(src + 5 * step), dst, dstep,
+    );
+  }
+}
+
+/**
+ * G·a of a column or row (a0 … a_{r−1}) of four r×r kernels, its α rows into dst, dst + step, …:
+ * α = 8, g8; α = 6, g6 (r = 5) or g6of3 (r = 3). a3, a4 unread for r = 3.
+ */
+@inline function gOf(
+  alpha: i32, r: i32, a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, dst: usize, step: usize,
+): void {
+  if (alpha === 8) g8(r, a0, a1, a2, a3, a4, dst, step);
+  else if (r === 3) g6of3(a0, a1, a2, dst, step);
+  else g6(a0, a1, a2, a3, a4, dst, step);
+}
+
+/**
+ * U[ξ] = G g Gᵀ (α × α) for every r×r kernel g of WT (r·r·C × N, row (u·r + v)·C + c) — α = 6:
+ * F(2×2, 5×5) (r = 5), F(4×4, 3×3) (r = 3); α = 8: F(4×4, 5×5), F(6×6, 3×3) — into panels for
+ * gemmPacked as winogradWeights packs them: α² matrices of C × N, or, `transpose`d, N × C (for the
+ * input gradient, the forward pass's adjoint), four columns at a time.
+ */
+export function winogradWeightsOf(
+  alpha: i32, WT: usize, r: i32, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
+): void {
+  const rows = transpose ? N : C, cols = transpose ? C : N, size = planeBytes(rows * cols);
+  const line = <usize>alpha << 4, zero = f32x4.splat(0);
+  for (let q0 = 0; q0 < rows; q0++) {
+    for (let q = 0; q < cols; q += 4) {
+      const c = transpose ? q : q0, n = transpose ? q0 : q;
+      const at = P + (<usize>((q >> 3) * rows * 8 + q0 * 8 + (q & 7)) << 2);
+      // t = G·g (α × r), a column of g at a time, into tmp[i][v] (row i α·16 bytes).
+      for (let v = 0; v < r; v++) {
+        const a0 = kernelsAt(WT, r, C, N, c, n, transpose, 0, v);
+        const a1 = kernelsAt(WT, r, C, N, c, n, transpose, 1, v);
+        const a2 = kernelsAt(WT, r, C, N, c, n, transpose, 2, v);
+        const a3 = r === 5 ? kernelsAt(WT, r, C, N, c, n, transpose, 3, v) : zero;
+        const a4 = r === 5 ? kernelsAt(WT, r, C, N, c, n, transpose, 4, v) : zero;
+        gOf(alpha, r, a0, a1, a2, a3, a4, tmp + (<usize>v << 4), line);
+      }
+      // U = t·Gᵀ (α × α), a row of t at a time, into U's places α·i + j.
+      for (let i = 0; i < alpha; i++) {
+        const row = tmp + <usize>i * line, dst = at + <usize>(alpha * i) * size;
+        const t3 = r === 5 ? v128.load(row + 48) : zero, t4 = r === 5 ? v128.load(row + 64) : zero;
+        gOf(alpha, r, v128.load(row), v128.load(row + 16), v128.load(row + 32), t3, t4, dst, size);
+      }
+    }
+  }
+}
+
+/**
+ * V[ξ] = Bᵀ d B for the α×α block d under every m×m tile of an Ho×Wo output (Ho and Wo multiples
+ * of m; α = 6: m = 2 for F(2×2, 5×5), 4 for F(4×4, 3×3); α = 8: m = 4 for F(4×4, 5×5), 6 for
+ * F(6×6, 3×3)), of `images` channels-last maps H×W×C (C a multiple of 4) padded by p zeros: tile
+ * t = (j·Ho/m + ty)·Wo/m + tx, its block from (m·ty − p, m·tx − p); V at ((ξ·T + t)·C + c).
+ */
+export function winogradInputOf(
+  alpha: i32, X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32,
+  V: usize, tmp: usize,
+): void {
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw, line = <usize>alpha << 4;
+  const plane = planeBytes(T * C), pixel = <usize>C << 2, row = <usize>W * pixel;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    const image = X + (<usize>(j * H * W * C) << 2);
+    for (let ty = 0; ty < Th; ty++) {
+      const y0 = m * ty - p;
+      for (let tx = 0; tx < Tw; tx++) {
+        const x0 = m * tx - p;
+        const inside = y0 >= 0 && x0 >= 0 && y0 + alpha <= H && x0 + alpha <= W;
+        const origin = image + (<usize>((y0 * W + x0) * C) << 2); // used only when inside
+        const out = V + (<usize>(t * C) << 2);
+        for (let c = 0; c < C; c += 4) {
+          const o = <usize>c << 2;
+          // Bᵀ·d, a column of the block at a time, into tmp[i][b] (row i α·16 bytes).
+          for (let b = 0; b < alpha; b++) {
+            const dst = tmp + (<usize>b << 4);
+            if (inside) btOf(alpha, origin + o + <usize>b * pixel, row, dst, line);
+            else btOfPixels(alpha, image, H, W, pixel, o, y0, x0 + b, dst, line);
+          }
+          // (Bᵀ·d)·B, a row at a time, into V's places α·i + j.
+          const at = out + o;
+          for (let i = 0; i < alpha; i++) {
+            btOf(alpha, tmp + <usize>i * line, 16, at + <usize>(alpha * i) * plane, plane);
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/** Row k of Gᵀ·u for α vectors u0 … u7 (u6, u7 unread for α = 6): gt8's or gt's. */
+@inline function gtOf(
+  alpha: i32, r: i32, k: i32, u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, u6: v128,
+  u7: v128,
+): v128 {
+  return alpha === 8 ? gt8(r, k, u0, u1, u2, u3, u4, u5, u6, u7) : gt(r, k, u0, u1, u2, u3, u4, u5);
+}
+
+/**
+ * dWT (r·r·C × N, row (u·r + v)·C + c) = Gᵀ dU G for every channel pair (c, n) of dU's α²
+ * matrices C × N (winogradGradientProducts'): the gradient of winogradWeightsOf's U = G g Gᵀ. dU
+ * is overwritten.
+ */
+export function winogradWeightsGradientOf(
+  alpha: i32, dU: usize, r: i32, C: i32, N: i32, WT: usize,
+): void {
+  const size = planeBytes(C * N), kernel = <usize>(C * N) << 2; // a matrix; WT's (u, v) to the next
+  const zero = f32x4.splat(0), column = <usize>alpha * size;
+  for (let c = 0; c < C; c++) {
+    for (let n = 0; n < N; n += 4) {
+      const at = dU + (<usize>(c * N + n) << 2);
+      // t = Gᵀ·u (r × α), a column of u at a time, in place (rows 0 … r − 1).
+      for (let j = 0; j < alpha; j++) {
+        const col = at + <usize>j * size;
+        const u0 = v128.load(col), u1 = v128.load(col + column), u2 = v128.load(col + 2 * column);
+        const u3 = v128.load(col + 3 * column), u4 = v128.load(col + 4 * column);
+        const u5 = v128.load(col + 5 * column);
+        const u6 = alpha === 8 ? v128.load(col + 6 * column) : zero;
+        const u7 = alpha === 8 ? v128.load(col + 7 * column) : zero;
+        for (let k = 0; k < r; k++) {
+          v128.store(col + <usize>k * column, gtOf(alpha, r, k, u0, u1, u2, u3, u4, u5, u6, u7));
+        }
+      }
+      // dg = t·G (r × r), a row of t at a time, into WT.
+      const out = WT + (<usize>(c * N + n) << 2);
+      for (let k = 0; k < r; k++) {
+        const row = at + <usize>k * column;
+        const t0 = v128.load(row), t1 = v128.load(row + size), t2 = v128.load(row + 2 * size);
+        const t3 = v128.load(row + 3 * size), t4 = v128.load(row + 4 * size);
+        const t5 = v128.load(row + 5 * size);
+        const t6 = alpha === 8 ? v128.load(row + 6 * size) : zero;
+        const t7 = alpha === 8 ? v128.load(row + 7 * size) : zero;
+        for (let l = 0; l < r; l++) {
+          v128.store(
+            out + <usize>(k * r + l) * kernel,
+            gtOf(alpha, r, l, t0, t1, t2, t3, t4, t5, t6, t7),
+          );
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dX = the gradient of winogradInputOf's V = Bᵀ d B (tiles m×m of an Ho×Wo output), from dV (α²
+ * matrices T × C, as winogradMultiply writes them): each tile's dd = B dV Bᵀ added into the α×α
+ * block of `images` channels-last maps H×W×C (padded by p) it was read from — blocks overlap, so
+ * each pixel sums up to ⌈α/m⌉² tiles' values (nine for F(2×2, 5×5), four for the others), in tile
+ * order; what falls in the padding is dropped. dX is zeroed first.
+ */
+export function winogradInputGradientOf(
+  alpha: i32, dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32,
+  dX: usize, tmp: usize,
+): void {
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw, line = <usize>alpha << 4;
   const plane = planeBytes(T * C), pixel = <usize>C << 2;
   memory.fill(dX, 0, <usize>(images * H * W * C) << 2);
   let t = 0;
@@ -1862,26 +1744,17 @@ export function winograd8InputGradient(
         const x0 = m * tx - p, from = dV + (<usize>(t * C) << 2);
         for (let c = 0; c < C; c += 4) {
           const o = <usize>c << 2, at = from + o;
-          // B·dV, a column of the tile at a time, into tmp[k][b] (row k 8·16 bytes).
-          for (let b = 0; b < 8; b++) {
-            const col = at + <usize>b * plane;
-            b8(
-              v128.load(col), v128.load(col + 8 * plane), v128.load(col + 16 * plane),
-              v128.load(col + 24 * plane), v128.load(col + 32 * plane), v128.load(col + 40 * plane),
-              v128.load(col + 48 * plane), v128.load(col + 56 * plane), tmp + (<usize>b << 4), 128,
-            );
+          // B·dV, a column of the tile at a time, into tmp[k][b] (row k α·16 bytes).
+          for (let b = 0; b < alpha; b++) {
+            bOf(alpha, at + <usize>b * plane, <usize>alpha * plane, tmp + (<usize>b << 4), line);
           }
           // (B·dV)·Bᵀ, a row at a time, in place in tmp; then each value onto its pixel.
-          for (let k = 0; k < 8; k++) {
-            const row = tmp + <usize>k * 128;
-            b8(
-              v128.load(row), v128.load(row + 16), v128.load(row + 32), v128.load(row + 48),
-              v128.load(row + 64), v128.load(row + 80), v128.load(row + 96), v128.load(row + 112),
-              row, 16,
-            );
+          for (let k = 0; k < alpha; k++) {
+            const row = tmp + <usize>k * line;
+            bOf(alpha, row, 16, row, 16);
             const y = y0 + k;
             if (y < 0 || y >= H) continue;
-            for (let l = 0; l < 8; l++) {
+            for (let l = 0; l < alpha; l++) {
               const x = x0 + l;
               if (x < 0 || x >= W) continue;
               const to = image + <usize>(y * W + x) * pixel + o;

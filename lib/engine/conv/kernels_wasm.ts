@@ -288,20 +288,16 @@ interface ConvExports extends SharedExports {
   winogradOutputGradient(...args: number[]): void;
   winogradGradientProducts(...args: (number | boolean)[]): void;
   winogradWeightsGradient(...args: number[]): void;
-  winograd6Weights(...args: (number | boolean)[]): void;
-  winograd6Input(...args: number[]): void;
   winograd5Output(...args: (number | boolean)[]): void;
   winograd5OutputGradient(...args: number[]): void;
   winograd43Output(...args: (number | boolean)[]): void;
   winograd43OutputGradient(...args: number[]): void;
-  winograd6WeightsGradient(...args: number[]): void;
-  winograd6InputGradient(...args: number[]): void;
-  winograd8Weights(...args: (number | boolean)[]): void;
-  winograd8Input(...args: number[]): void;
+  winogradWeightsOf(...args: (number | boolean)[]): void;
+  winogradInputOf(...args: number[]): void;
+  winogradWeightsGradientOf(...args: number[]): void;
+  winogradInputGradientOf(...args: number[]): void;
   winograd8Output(...args: (number | boolean)[]): void;
   winograd8OutputGradient(...args: number[]): void;
-  winograd8WeightsGradient(...args: number[]): void;
-  winograd8InputGradient(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -353,7 +349,8 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     winogradWeights: (o) => {
       const a = winogradAlpha(o);
       if (a === 4) return x.winogradWeights(o.WT, o.C, o.N, o.flip, o.P);
-      (a === 6 ? x.winograd6Weights : x.winograd8Weights)(
+      x.winogradWeightsOf(
+        a,
         o.WT,
         o.r,
         o.C,
@@ -366,7 +363,8 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     winogradInput: (o) => {
       const a = winogradAlpha(o);
       if (a === 4) return x.winogradInput(o.X, o.H, o.W, o.C, o.p, o.images, o.Ho, o.Wo, o.V);
-      (a === 6 ? x.winograd6Input : x.winograd8Input)(
+      x.winogradInputOf(
+        a,
         o.X,
         o.H,
         o.W,
@@ -408,7 +406,8 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     winogradInputGradient: (o) => {
       const a = winogradAlpha(o);
       if (a === 4) throw new Error("the adjoint input gradient takes 6×6 or 8×8 blocks");
-      (a === 6 ? x.winograd6InputGradient : x.winograd8InputGradient)(
+      x.winogradInputGradientOf(
+        a,
         o.dV,
         o.C,
         o.H,
@@ -425,7 +424,8 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
     winogradWeightsGradient: (o) => {
       const a = winogradAlpha(o);
       if (a === 4) return x.winogradWeightsGradient(o.dU, o.C, o.N, o.WT);
-      (a === 6 ? x.winograd6WeightsGradient : x.winograd8WeightsGradient)(
+      x.winogradWeightsGradientOf(
+        a,
         o.dU,
         o.r,
         o.C,
