@@ -1601,6 +1601,14 @@ export function winograd8OutputGradient(
 export function winogradWeightsOf(
   alpha: i32, WT: usize, r: i32, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
 ): void {
+  if (alpha === 8) winogradWeightsOfPass(8, WT, r, C, N, transpose, P, tmp);
+  else winogradWeightsOfPass(6, WT, r, C, N, transpose, P, tmp);
+}
+
+/** winogradWeightsOf's body, inlined twice so that each α's copy has its branches folded. */
+@inline function winogradWeightsOfPass(
+  alpha: i32, WT: usize, r: i32, C: i32, N: i32, transpose: bool, P: usize, tmp: usize,
+): void {
   const rows = transpose ? N : C, cols = transpose ? C : N, size = planeBytes(rows * cols);
   const line = <usize>alpha << 4, zero = f32x4.splat(0);
   for (let q0 = 0; q0 < rows; q0++) {
@@ -1633,6 +1641,15 @@ export function winogradWeightsOf(
  * t = (j·Ho/m + ty)·Wo/m + tx, its block from (m·ty − p, m·tx − p); V at ((ξ·T + t)·C + c).
  */
 export function winogradInputOf(
+  alpha: i32, X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32,
+  V: usize, tmp: usize,
+): void {
+  if (alpha === 8) winogradInputOfPass(8, X, H, W, C, p, images, Ho, Wo, m, V, tmp);
+  else winogradInputOfPass(6, X, H, W, C, p, images, Ho, Wo, m, V, tmp);
+}
+
+/** winogradInputOf's body, inlined twice so that each α's copy has its branches folded. */
+@inline function winogradInputOfPass(
   alpha: i32, X: usize, H: i32, W: i32, C: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32,
   V: usize, tmp: usize,
 ): void {
@@ -1684,6 +1701,14 @@ export function winogradInputOf(
 export function winogradWeightsGradientOf(
   alpha: i32, dU: usize, r: i32, C: i32, N: i32, WT: usize,
 ): void {
+  if (alpha === 8) winogradWeightsGradientOfPass(8, dU, r, C, N, WT);
+  else winogradWeightsGradientOfPass(6, dU, r, C, N, WT);
+}
+
+/** winogradWeightsGradientOf's body, inlined twice so that each α's copy has its branches folded. */
+@inline function winogradWeightsGradientOfPass(
+  alpha: i32, dU: usize, r: i32, C: i32, N: i32, WT: usize,
+): void {
   const size = planeBytes(C * N), kernel = <usize>(C * N) << 2; // a matrix; WT's (u, v) to the next
   const zero = f32x4.splat(0), column = <usize>alpha * size;
   for (let c = 0; c < C; c++) {
@@ -1729,6 +1754,15 @@ export function winogradWeightsGradientOf(
  * order; what falls in the padding is dropped. dX is zeroed first.
  */
 export function winogradInputGradientOf(
+  alpha: i32, dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32,
+  dX: usize, tmp: usize,
+): void {
+  if (alpha === 8) winogradInputGradientOfPass(8, dV, C, H, W, p, images, Ho, Wo, m, dX, tmp);
+  else winogradInputGradientOfPass(6, dV, C, H, W, p, images, Ho, Wo, m, dX, tmp);
+}
+
+/** winogradInputGradientOf's body, inlined twice so that each α's copy has its branches folded. */
+@inline function winogradInputGradientOfPass(
   alpha: i32, dV: usize, C: i32, H: i32, W: i32, p: i32, images: i32, Ho: i32, Wo: i32, m: i32,
   dX: usize, tmp: usize,
 ): void {
