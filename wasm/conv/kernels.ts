@@ -1036,9 +1036,9 @@ export function winograd5OutputGradient(
 //       [1/24 −1/12  1/6 ]
 //       [  0     0    1  ]
 //
-// The kernels' and inputs' transforms, the products and the input gradient as the adjoint are
-// winogradWeightsOf's, winogradInputOf's, winogradMultiply's and winogradInputGradientOf's; the
-// outputs' (Aᵀ m A, 4×4 from 6×6) and their gradient's (A dy Aᵀ) are these two.
+// Its passes are the ones written over α below (winogradWeightsOf, winogradInputOf,
+// winogradOutputOf and their gradients) and winogradMultiply's; its own are the one-dimensional
+// transforms of the outputs (Aᵀ m A, 4×4 from 6×6) and of their gradient (A dy Aᵀ), these two.
 
 /**
  * Aᵀ·m (4 × 6) of six vectors m0 … m5 (a column or a row of a 6×6 tile), into dst, dst + step,
@@ -1057,55 +1057,6 @@ export function winograd5OutputGradient(
 }
 
 /**
- * Y = Aᵀ m A (+ bias, then ReLU when `relu`) for every 6×6 tile m of M (winogradMultiply's, 36
- * matrices), into `images` channels-last maps Ho×Wo×N (multiples of 4; tile t's 4×4 outputs from
- * (4ty, 4tx)); bias 0 for none. `tmp`: 576 bytes of this thread's scratch.
- */
-export function winograd43Output(
-  M: usize, N: i32, Ho: i32, Wo: i32, images: i32, bias: usize, relu: bool, Y: usize, tmp: usize,
-): void {
-  const Th = Ho >> 2, Tw = Wo >> 2, T = images * Th * Tw;
-  const plane = planeBytes(T * N), pixel = <usize>N << 2, row = <usize>Wo * pixel;
-  const zero = f32x4.splat(0), y = tmp + 384;
-  let t = 0;
-  for (let j = 0; j < images; j++) {
-    for (let ty = 0; ty < Th; ty++) {
-      for (let tx = 0; tx < Tw; tx++) {
-        const from = M + (<usize>(t * N) << 2);
-        const to = Y + (<usize>(((j * Ho + 4 * ty) * Wo + 4 * tx) * N) << 2);
-        for (let n = 0; n < N; n += 4) {
-          const o = <usize>n << 2, at = from + o;
-          // s = Aᵀ·m (4 × 6), a column of m at a time, into tmp[k][b] (row k 6·16 bytes).
-          for (let b = 0; b < 6; b++) {
-            at4(
-              mAt(at, plane, 0, b), mAt(at, plane, 1, b), mAt(at, plane, 2, b),
-              mAt(at, plane, 3, b), mAt(at, plane, 4, b), mAt(at, plane, 5, b),
-              tmp + (<usize>b << 4), 96,
-            );
-          }
-          // y = s·A (4 × 4), a row of s at a time; then bias, ReLU, and onto the output.
-          const bv = bias ? v128.load(bias + o) : zero;
-          for (let k = 0; k < 4; k++) {
-            const src = tmp + <usize>k * 96;
-            at4(
-              v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
-              v128.load(src + 64), v128.load(src + 80), y, 16,
-            );
-            const out = to + <usize>k * row + o;
-            for (let l = 0; l < 4; l++) {
-              let v = f32x4.add(bv, v128.load(y + (<usize>l << 4)));
-              if (relu) v = f32x4.pmax(zero, v);
-              v128.store(out + <usize>l * pixel, v);
-            }
-          }
-        }
-        t++;
-      }
-    }
-  }
-}
-
-/**
  * A·y (6 × 4) of four vectors y0 … y3 (a column or a row of a 4×4 gradient tile), into dst,
  * dst + step, …: [y0, e + o, e − o, e′ + o′, e′ − o′, y3], e = y0 + y2, o = y1 + y3,
  * e′ = y0 + 4y2, o′ = 2y1 + 8y3.
@@ -1120,47 +1071,6 @@ export function winograd43Output(
   v128.store(dst + 3 * step, f32x4.add(e2, o2));
   v128.store(dst + 4 * step, f32x4.sub(e2, o2));
   v128.store(dst + 5 * step, y3);
-}
-
-/**
- * dM = A dy Aᵀ for every 4×4 tile dy of `images` channels-last maps Ho×Wo×N (multiples of 4):
- * the gradient of winograd43Output's Y = Aᵀ m A for each 6×6 tile m, into 36 matrices T × N.
- * `tmp`: 576 bytes of this thread's scratch.
- */
-export function winograd43OutputGradient(
-  dY: usize, N: i32, Ho: i32, Wo: i32, images: i32, dM: usize, tmp: usize,
-): void {
-  const Th = Ho >> 2, Tw = Wo >> 2, T = images * Th * Tw;
-  const plane = planeBytes(T * N), pixel = <usize>N << 2, row = <usize>Wo * pixel;
-  let t = 0;
-  for (let j = 0; j < images; j++) {
-    for (let ty = 0; ty < Th; ty++) {
-      for (let tx = 0; tx < Tw; tx++) {
-        const from = dY + (<usize>(((j * Ho + 4 * ty) * Wo + 4 * tx) * N) << 2);
-        const to = dM + (<usize>(t * N) << 2);
-        for (let n = 0; n < N; n += 4) {
-          const o = <usize>n << 2, d = from + o, at = to + o;
-          // s = A·dy (6 × 4), a column of dy at a time, into tmp[i][b] (row i 4·16 bytes).
-          for (let b = 0; b < 4; b++) {
-            const col = d + <usize>b * pixel;
-            a6of4(
-              v128.load(col), v128.load(col + row), v128.load(col + 2 * row),
-              v128.load(col + 3 * row), tmp + (<usize>b << 4), 64,
-            );
-          }
-          // dm = s·Aᵀ (6 × 6), a row of s at a time, into dM's places 6i + j.
-          for (let i = 0; i < 6; i++) {
-            const src = tmp + <usize>i * 64;
-            a6of4(
-              v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
-              at + <usize>(6 * i) * plane, plane,
-            );
-          }
-        }
-        t++;
-      }
-    }
-  }
 }
 
 /** Row k of Gᵀ·u, for six vectors u0 … u5 (a column or a row of a 6×6 tile). */
@@ -1327,62 +1237,6 @@ const THIRTY_TWO_45THS: f32 = <f32>(32.0 / 45.0);
   v128.store(dst + 5 * step, f32x4.add(r5, m7));
 }
 
-/** Four lanes of m[i][j] of an 8×8 tile whose place 8i + j is `plane` bytes after the last. */
-@inline function mAt8(at: usize, plane: usize, i: i32, j: i32): v128 {
-  return v128.load(at + <usize>(8 * i + j) * plane);
-}
-
-/**
- * Y = Aᵀ m A (+ bias, then ReLU when `relu`) for every 8×8 tile m of M (winogradMultiply's, 64
- * matrices), into `images` channels-last maps Ho×Wo×N (multiples of m = 4 or 6; tile t's m×m
- * outputs from (m·ty, m·tx)); bias 0 for none. `tmp`: 1,024 bytes of this thread's scratch.
- */
-export function winograd8Output(
-  M: usize, N: i32, Ho: i32, Wo: i32, images: i32, m: i32, bias: usize, relu: bool, Y: usize,
-  tmp: usize,
-): void {
-  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
-  const plane = planeBytes(T * N), pixel = <usize>N << 2, row = <usize>Wo * pixel;
-  const zero = f32x4.splat(0), y = tmp + 768;
-  let t = 0;
-  for (let j = 0; j < images; j++) {
-    for (let ty = 0; ty < Th; ty++) {
-      for (let tx = 0; tx < Tw; tx++) {
-        const from = M + (<usize>(t * N) << 2);
-        const to = Y + (<usize>(((j * Ho + m * ty) * Wo + m * tx) * N) << 2);
-        for (let n = 0; n < N; n += 4) {
-          const o = <usize>n << 2, at = from + o;
-          // s = Aᵀ·m (m × 8), a column of m at a time, into tmp[k][b] (row k 8·16 bytes).
-          for (let b = 0; b < 8; b++) {
-            at8(
-              m, mAt8(at, plane, 0, b), mAt8(at, plane, 1, b), mAt8(at, plane, 2, b),
-              mAt8(at, plane, 3, b), mAt8(at, plane, 4, b), mAt8(at, plane, 5, b),
-              mAt8(at, plane, 6, b), mAt8(at, plane, 7, b), tmp + (<usize>b << 4), 128,
-            );
-          }
-          // y = s·A (m × m), a row of s at a time; then bias, ReLU, and onto the output.
-          const bv = bias ? v128.load(bias + o) : zero;
-          for (let k = 0; k < m; k++) {
-            const src = tmp + <usize>k * 128;
-            at8(
-              m, v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
-              v128.load(src + 64), v128.load(src + 80), v128.load(src + 96), v128.load(src + 112),
-              y, 16,
-            );
-            const out = to + <usize>k * row + o;
-            for (let l = 0; l < m; l++) {
-              let v = f32x4.add(bv, v128.load(y + (<usize>l << 4)));
-              if (relu) v = f32x4.pmax(zero, v);
-              v128.store(out + <usize>l * pixel, v);
-            }
-          }
-        }
-        t++;
-      }
-    }
-  }
-}
-
 /**
  * A·y (8 × m, m = 4 or 6; y4, y5 unread for 4) of m vectors (a column or a row of an m×m
  * gradient tile), into dst, dst + step, …: [y0, e + o, e − o, e′ + o′, e′ − o′, e″ + o″,
@@ -1411,52 +1265,6 @@ export function winograd8Output(
   v128.store(dst + 5 * step, f32x4.add(e3, o3));
   v128.store(dst + 6 * step, f32x4.sub(e3, o3));
   v128.store(dst + 7 * step, m === 6 ? y5 : y3);
-}
-
-/**
- * dM = A dy Aᵀ for every m×m tile dy of `images` channels-last maps Ho×Wo×N (multiples of m =
- * 4 or 6): the gradient of winograd8Output's Y = Aᵀ m A for each 8×8 tile m, into 64 matrices
- * T × N. `tmp`: 1,024 bytes of this thread's scratch.
- */
-export function winograd8OutputGradient(
-  dY: usize, N: i32, Ho: i32, Wo: i32, images: i32, m: i32, dM: usize, tmp: usize,
-): void {
-  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw;
-  const plane = planeBytes(T * N), pixel = <usize>N << 2, row = <usize>Wo * pixel;
-  const zero = f32x4.splat(0);
-  let t = 0;
-  for (let j = 0; j < images; j++) {
-    for (let ty = 0; ty < Th; ty++) {
-      for (let tx = 0; tx < Tw; tx++) {
-        const from = dY + (<usize>(((j * Ho + m * ty) * Wo + m * tx) * N) << 2);
-        const to = dM + (<usize>(t * N) << 2);
-        for (let n = 0; n < N; n += 4) {
-          const o = <usize>n << 2, d = from + o, at = to + o;
-          // s = A·dy (8 × m), a column of dy at a time, into tmp[i][b] (row i 8·16 bytes).
-          for (let b = 0; b < m; b++) {
-            const col = d + <usize>b * pixel;
-            const y4 = m === 6 ? v128.load(col + 4 * row) : zero;
-            const y5 = m === 6 ? v128.load(col + 5 * row) : zero;
-            a8(
-              m, v128.load(col), v128.load(col + row), v128.load(col + 2 * row),
-              v128.load(col + 3 * row), y4, y5, tmp + (<usize>b << 4), 128,
-            );
-          }
-          // dm = s·Aᵀ (8 × 8), a row of s at a time, into dM's places 8i + j.
-          for (let i = 0; i < 8; i++) {
-            const src = tmp + <usize>i * 128;
-            const s4 = m === 6 ? v128.load(src + 64) : zero;
-            const s5 = m === 6 ? v128.load(src + 80) : zero;
-            a8(
-              m, v128.load(src), v128.load(src + 16), v128.load(src + 32), v128.load(src + 48),
-              s4, s5, at + <usize>(8 * i) * plane, plane,
-            );
-          }
-        }
-        t++;
-      }
-    }
-  }
 }
 
 /**
@@ -1794,6 +1602,129 @@ export function winogradInputGradientOf(
               const to = image + <usize>(y * W + x) * pixel + o;
               v128.store(to, f32x4.add(v128.load(to), v128.load(row + (<usize>l << 4))));
             }
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/**
+ * Aᵀ·m of α vectors from src, src + step, … (a column or a row of an α×α tile), its m rows into
+ * dst, dst + dstep, …: α = 6, m = 4 (F(4×4, 3×3)), at4; α = 8, m = 4 or 6, at8.
+ */
+@inline function atOf(alpha: i32, m: i32, src: usize, step: usize, dst: usize, dstep: usize): void {
+  const m0 = v128.load(src), m1 = v128.load(src + step), m2 = v128.load(src + 2 * step);
+  const m3 = v128.load(src + 3 * step), m4 = v128.load(src + 4 * step);
+  const m5 = v128.load(src + 5 * step);
+  if (alpha === 8) {
+    at8(m, m0, m1, m2, m3, m4, m5, v128.load(src + 6 * step), v128.load(src + 7 * step), dst, dstep);
+  } else {
+    at4(m0, m1, m2, m3, m4, m5, dst, dstep);
+  }
+}
+
+/**
+ * A·y of m vectors from src, src + step, … (a column or a row of an m×m gradient tile), its α
+ * rows into dst, dst + dstep, …: α = 6, m = 4, a6of4; α = 8, a8.
+ */
+@inline function aOf(alpha: i32, m: i32, src: usize, step: usize, dst: usize, dstep: usize): void {
+  const y0 = v128.load(src), y1 = v128.load(src + step), y2 = v128.load(src + 2 * step);
+  const y3 = v128.load(src + 3 * step);
+  if (alpha === 6) {
+    a6of4(y0, y1, y2, y3, dst, dstep);
+    return;
+  }
+  const zero = f32x4.splat(0);
+  const y4 = m === 6 ? v128.load(src + 4 * step) : zero;
+  const y5 = m === 6 ? v128.load(src + 5 * step) : zero;
+  a8(m, y0, y1, y2, y3, y4, y5, dst, dstep);
+}
+
+/**
+ * Y = Aᵀ m A (+ bias, then ReLU when `relu`) for every α×α tile m of M (winogradMultiply's, α²
+ * matrices), into `images` channels-last maps Ho×Wo×N (multiples of m; tile t's m×m outputs from
+ * (m·ty, m·tx)); bias 0 for none. α = 6: m = 4, F(4×4, 3×3); α = 8: m = 4 or 6.
+ */
+export function winogradOutputOf(
+  alpha: i32, M: usize, N: i32, Ho: i32, Wo: i32, images: i32, m: i32, bias: usize, relu: bool,
+  Y: usize, tmp: usize,
+): void {
+  if (alpha === 8) winogradOutputOfPass(8, M, N, Ho, Wo, images, m, bias, relu, Y, tmp);
+  else winogradOutputOfPass(6, M, N, Ho, Wo, images, m, bias, relu, Y, tmp);
+}
+
+/** winogradOutputOf's body, inlined twice so that each α's copy has its branches folded. */
+@inline function winogradOutputOfPass(
+  alpha: i32, M: usize, N: i32, Ho: i32, Wo: i32, images: i32, m: i32, bias: usize, relu: bool,
+  Y: usize, tmp: usize,
+): void {
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw, line = <usize>alpha << 4;
+  const plane = planeBytes(T * N), pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  const zero = f32x4.splat(0), y = tmp + <usize>m * line;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = M + (<usize>(t * N) << 2);
+        const to = Y + (<usize>(((j * Ho + m * ty) * Wo + m * tx) * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, at = from + o;
+          // s = Aᵀ·m (m × α), a column of m at a time, into tmp[k][b] (row k α·16 bytes).
+          for (let b = 0; b < alpha; b++) {
+            atOf(alpha, m, at + <usize>b * plane, <usize>alpha * plane, tmp + (<usize>b << 4), line);
+          }
+          // y = s·A (m × m), a row of s at a time; then bias, ReLU, and onto the output.
+          const bv = bias ? v128.load(bias + o) : zero;
+          for (let k = 0; k < m; k++) {
+            atOf(alpha, m, tmp + <usize>k * line, 16, y, 16);
+            const out = to + <usize>k * row + o;
+            for (let l = 0; l < m; l++) {
+              let v = f32x4.add(bv, v128.load(y + (<usize>l << 4)));
+              if (relu) v = f32x4.pmax(zero, v);
+              v128.store(out + <usize>l * pixel, v);
+            }
+          }
+        }
+        t++;
+      }
+    }
+  }
+}
+
+/**
+ * dM = A dy Aᵀ for every m×m tile dy of `images` channels-last maps Ho×Wo×N (multiples of m):
+ * the gradient of winogradOutputOf's Y = Aᵀ m A for each α×α tile m, into α² matrices T × N.
+ */
+export function winogradOutputGradientOf(
+  alpha: i32, dY: usize, N: i32, Ho: i32, Wo: i32, images: i32, m: i32, dM: usize, tmp: usize,
+): void {
+  if (alpha === 8) winogradOutputGradientOfPass(8, dY, N, Ho, Wo, images, m, dM, tmp);
+  else winogradOutputGradientOfPass(6, dY, N, Ho, Wo, images, m, dM, tmp);
+}
+
+/** winogradOutputGradientOf's body, inlined twice so that each α's copy has its branches folded. */
+@inline function winogradOutputGradientOfPass(
+  alpha: i32, dY: usize, N: i32, Ho: i32, Wo: i32, images: i32, m: i32, dM: usize, tmp: usize,
+): void {
+  const Th = Ho / m, Tw = Wo / m, T = images * Th * Tw, line = <usize>alpha << 4;
+  const plane = planeBytes(T * N), pixel = <usize>N << 2, row = <usize>Wo * pixel;
+  let t = 0;
+  for (let j = 0; j < images; j++) {
+    for (let ty = 0; ty < Th; ty++) {
+      for (let tx = 0; tx < Tw; tx++) {
+        const from = dY + (<usize>(((j * Ho + m * ty) * Wo + m * tx) * N) << 2);
+        const to = dM + (<usize>(t * N) << 2);
+        for (let n = 0; n < N; n += 4) {
+          const o = <usize>n << 2, d = from + o, at = to + o;
+          // s = A·dy (α × m), a column of dy at a time, into tmp[i][b] (row i α·16 bytes).
+          for (let b = 0; b < m; b++) {
+            aOf(alpha, m, d + <usize>b * pixel, row, tmp + (<usize>b << 4), line);
+          }
+          // dm = s·Aᵀ (α × α), a row of s at a time, into dM's places α·i + j.
+          for (let i = 0; i < alpha; i++) {
+            aOf(alpha, m, tmp + <usize>i * line, 16, at + <usize>(alpha * i) * plane, plane);
           }
         }
         t++;

@@ -290,14 +290,12 @@ interface ConvExports extends SharedExports {
   winogradWeightsGradient(...args: number[]): void;
   winograd5Output(...args: (number | boolean)[]): void;
   winograd5OutputGradient(...args: number[]): void;
-  winograd43Output(...args: (number | boolean)[]): void;
-  winograd43OutputGradient(...args: number[]): void;
   winogradWeightsOf(...args: (number | boolean)[]): void;
   winogradInputOf(...args: number[]): void;
   winogradWeightsGradientOf(...args: number[]): void;
   winogradInputGradientOf(...args: number[]): void;
-  winograd8Output(...args: (number | boolean)[]): void;
-  winograd8OutputGradient(...args: number[]): void;
+  winogradOutputOf(...args: (number | boolean)[]): void;
+  winogradOutputGradientOf(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -382,14 +380,12 @@ export function convKernels(memory: WebAssembly.Memory): ConvKernels {
       x.winogradMultiply(winogradAlpha(o) ** 2, o.T, o.K, o.N, o.V, o.P, o.M),
     winogradOutput: (o) => {
       const a = winogradAlpha(o), { M, N, Ho, Wo, images, bias, relu, Y, tmp } = o;
-      if (a === 8) return x.winograd8Output(M, N, Ho, Wo, images, o.m, bias, relu, Y, tmp);
-      if (o.m === 4) return x.winograd43Output(M, N, Ho, Wo, images, bias, relu, Y, tmp);
+      if (o.m > 2) return x.winogradOutputOf(a, M, N, Ho, Wo, images, o.m, bias, relu, Y, tmp);
       (o.r === 5 ? x.winograd5Output : x.winogradOutput)(M, N, Ho, Wo, images, bias, relu, Y);
     },
     winogradOutputGradient: (o) => {
       const a = winogradAlpha(o), { dY, N, Ho, Wo, images, dM, tmp } = o;
-      if (a === 8) return x.winograd8OutputGradient(dY, N, Ho, Wo, images, o.m, dM, tmp);
-      if (o.m === 4) return x.winograd43OutputGradient(dY, N, Ho, Wo, images, dM, tmp);
+      if (o.m > 2) return x.winogradOutputGradientOf(a, dY, N, Ho, Wo, images, o.m, dM, tmp);
       (o.r === 5 ? x.winograd5OutputGradient : x.winogradOutputGradient)(dY, N, Ho, Wo, images, dM);
     },
     winogradGradientProducts: (o) =>

@@ -75,6 +75,7 @@ function tiling(
   const planes = winogradAlpha(f) ** 2;
   return { H, W, C, p, Ho, Wo, N, f, planes, adjoint: planes > 16 };
 }
+
 /**
  * How a convolution runs on Winograd, or `undefined` if it does not: a 3×3 or 5×5 kernel at
  * stride 1 padded by less than its size, its input of even height and width (F(2×2, 3×3)'s input
